@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+
+/** Child processes of the local stack: TypeScript entry points run through tsx. */
+
+const TSX = pathToFileURL(require.resolve('tsx')).href;
+
+export interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+  /** Resolves with the `url` of the first log line whose message matches, rejects if the child exits first. */
+  readonly listening: Promise<string>;
+}
+
+export function startChild(name: string, entry: string, args: readonly string[], env: NodeJS.ProcessEnv, listeningMessage: string): Child {
+  const child = spawn(process.execPath, ['--import', TSX, entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const listening = new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      process.stdout.write(line + '\n');
+      try {
+        const entry = JSON.parse(line) as { message?: string; url?: string };
+        if (entry.message === listeningMessage && entry.url) resolve(entry.url);
+      } catch {
+        // not a JSON line: passed through as is
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${signal ?? `code ${code}`}) before it was listening`)));
+  });
+  listening.catch(() => undefined);
+  return { name, process: child, listening };
+}
+
+/** SIGTERM, then SIGKILL after a grace period; resolves when the child is gone. */
+export function stopChild(child: Child, graceMs = 5_000): Promise<void> {
+  const p = child.process;
+  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => p.kill('SIGKILL'), graceMs);
+    p.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    p.kill('SIGTERM');
+  });
+}
+
+export async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not become healthy within ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

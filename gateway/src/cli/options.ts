@@ -1,0 +1,30 @@
+/** Small parsers for CLI options, each failing with a message that names the bad value. */
+
+export class UsageError extends Error {
+  readonly code = 'E_USAGE';
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) throw new UsageError(`"${value}" is not a port number (0-65535)`);
+  return n;
+}
+
+/** `--upstream name=url` flags win over `STRANGLER_UPSTREAM_<NAME>` variables. */
+export function upstreamUrlsFrom(flags: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const m = /^STRANGLER_UPSTREAM_([A-Z0-9_]+)$/.exec(key);
+    if (m && value) out[(m[1] as string).toLowerCase().replace(/_/g, '-')] = value;
+  }
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--upstream "${flag}" must look like name=http://host:port`);
+    out[flag.slice(0, eq)] = flag.slice(eq + 1);
+  }
+  return out;
+}

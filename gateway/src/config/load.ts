@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { RouteTableError, jsonPath, type TableIssue } from './errors';
+import { parseJsonText } from './parse-json';
+import { RouteTableSchema, type RouteTableConfig } from './schema';
+import { buildTable, type RouteTable } from './table';
+import { checkRoutes } from './validate-routes';
+import { compileTrustedProxies } from './trusted-proxies';
+import { checkUpstreamUrl, type UpstreamOrigin } from './upstream-url';
+
+export interface LoadOptions {
+  /** Upstream URL overrides by name (from flags or environment), applied before validation. */
+  readonly upstreamUrls?: Readonly<Record<string, string>>;
+}
+
+/** Reads and compiles a route table file; throws RouteTableError listing every problem. */
+export function loadRouteTableFile(file: string, options: LoadOptions = {}): RouteTable {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RouteTableError(file, [{ path: file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+  }
+  const parsed = parseJsonText(text, file);
+  if (!parsed.ok) throw new RouteTableError(file, [parsed.issue]);
+  return compileRouteTable(parsed.value, file, options);
+}
+
+/** Validates a parsed table (schema, then cross-references) and compiles it. */
+export function compileRouteTable(value: unknown, source: string, options: LoadOptions = {}): RouteTable {
+  const result = RouteTableSchema.safeParse(value);
+  if (!result.success) {
+    throw new RouteTableError(
+      source,
+      result.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
+    );
+  }
+  const config: RouteTableConfig = result.data;
+  const issues: TableIssue[] = [];
+
+  const origins = new Map<string, UpstreamOrigin>();
+  for (const [name, override] of Object.entries(options.upstreamUrls ?? {})) {
+    if (!config.upstreams[name]) issues.push({ path: `override ${name}`, message: `no upstream named "${name}" in the table` });
+    else config.upstreams[name] = { ...config.upstreams[name], url: override };
+  }
+  for (const [name, upstream] of Object.entries(config.upstreams)) {
+    const checked = checkUpstreamUrl(upstream.url);
+    if (typeof checked === 'string') issues.push({ path: `upstreams.${name}.url`, message: checked });
+    else origins.set(name, checked);
+  }
+  const trusted = compileTrustedProxies(config.trustedProxies);
+  for (const e of trusted.errors) issues.push({ path: `trustedProxies[${e.index}]`, message: e.message });
+
+  const upstreams = new Map(
+    [...origins].map(([name, origin]) => [name, Object.freeze({ name, origin, config: Object.freeze(config.upstreams[name]!) })]),
+  );
+  const routes = checkRoutes(config.routes, upstreams, new Set(Object.keys(config.upstreams)), issues);
+  if (issues.length > 0) throw new RouteTableError(source, issues);
+  return buildTable({ source, upstreams, routes, trustedProxies: trusted.list, limits: Object.freeze(config.limits) });
+}

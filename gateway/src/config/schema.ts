@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/**
+ * The route table schema: the single source of the TypeScript types (z.infer) and of the JSON
+ * Schema published as gateway/routes.schema.json. Strict objects everywhere: an unknown key is an
+ * error, never silently ignored (no aliases, no lenient config).
+ */
+
+export const ROUTE_MODES = ['legacy', 'shadow', 'canary', 'new', 'retired'] as const;
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, starting with a letter');
+
+export const UpstreamSchema = z
+  .object({
+    url: z.string().describe('Origin of the upstream: http(s)://host[:port], no path, no credentials.'),
+    connectTimeoutMs: z.number().int().min(1).max(60_000).default(2_000).describe('Time allowed to open a connection.'),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(600_000)
+      .default(15_000)
+      .describe('Time allowed for the upstream to start answering once the request is sent.'),
+    maxSockets: z.number().int().min(1).max(65_536).default(256).describe('Keep-alive pool size.'),
+  })
+  .strict();
+
+export const TargetSchema = z
+  .object({
+    upstream: name.describe('Name of an entry in `upstreams`.'),
+    rewrite: z
+      .string()
+      .regex(/^\//, 'must start with /')
+      .optional()
+      .describe('Upstream path template; may use the route pattern\'s :params and a trailing *. Default: the request path.'),
+  })
+  .strict();
+
+export const RouteSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be letters, digits, dot, dash or underscore'),
+    description: z.string().optional(),
+    path: z
+      .string()
+      .regex(/^\//, 'must start with /')
+      .describe('Pattern: literal segments, :param for one segment, and a final * for the rest (zero or more segments).'),
+    methods: z.array(z.enum(HTTP_METHODS)).min(1).optional().describe('Methods this route takes; all when absent.'),
+    mode: z.enum(ROUTE_MODES).describe('Who answers: legacy, shadow, canary, new or retired.'),
+    legacy: TargetSchema.optional(),
+    new: TargetSchema.optional(),
+  })
+  .strict();
+
+export const LimitsSchema = z
+  .object({
+    maxBodyBytes: z.number().int().min(0).default(10 * 1024 * 1024).describe('Larger request bodies get 413.'),
+    maxUrlBytes: z.number().int().min(64).max(65_536).default(8_192).describe('Longer request targets get 414.'),
+    maxHeaderBytes: z.number().int().min(1_024).max(65_536).default(32_768).describe('Larger request heads get 431.'),
+    headersTimeoutMs: z.number().int().min(100).default(10_000).describe('A client that does not finish its headers in time gets 408.'),
+  })
+  .strict();
+
+export const RouteTableSchema = z
+  .object({
+    $schema: z.string().optional(),
+    upstreams: z.record(name, UpstreamSchema).refine((u) => Object.keys(u).length > 0, 'at least one upstream is required'),
+    trustedProxies: z
+      .array(z.string())
+      .default([])
+      .describe('Addresses or CIDR ranges whose X-Forwarded-* headers are believed.'),
+    limits: LimitsSchema.default(LimitsSchema.parse({})),
+    routes: z.array(RouteSchema).min(1),
+  })
+  .strict();
+
+export type RouteMode = (typeof ROUTE_MODES)[number];
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+export type UpstreamConfig = z.infer<typeof UpstreamSchema>;
+export type TargetConfig = z.infer<typeof TargetSchema>;
+export type RouteConfig = z.infer<typeof RouteSchema>;
+export type Limits = z.infer<typeof LimitsSchema>;
+export type RouteTableConfig = z.infer<typeof RouteTableSchema>;

@@ -1,0 +1,97 @@
+import { methodSet } from '../routing/matcher';
+import { compareSpecificity, compilePattern, covers, PatternError } from '../routing/pattern';
+import { compileRewrite } from '../routing/rewrite';
+import type { TableIssue } from './errors';
+import type { RouteConfig, RouteMode, TargetConfig } from './schema';
+import type { CompiledRoute, CompiledTarget, CompiledUpstream } from './table';
+
+/** Which targets each mode needs in order to answer. */
+const NEEDS: Record<RouteMode, readonly ('legacy' | 'new')[]> = {
+  legacy: ['legacy'],
+  shadow: ['legacy', 'new'],
+  canary: ['legacy', 'new'],
+  new: ['new'],
+  retired: ['new'],
+};
+
+/** Modes the schema already names but this gateway does not serve yet: refused, never faked. */
+const NOT_YET: ReadonlySet<RouteMode> = new Set(['shadow', 'canary']);
+
+/**
+ * Checks routes against each other and against the upstreams, collecting every issue, and
+ * compiles the ones that are sound. The caller refuses the table if any issue was found.
+ */
+export function checkRoutes(
+  configs: readonly RouteConfig[],
+  upstreams: ReadonlyMap<string, CompiledUpstream>,
+  declared: ReadonlySet<string>,
+  issues: TableIssue[],
+): CompiledRoute[] {
+  const compiled: CompiledRoute[] = [];
+  const seen = new Map<string, number>();
+  configs.forEach((config, i) => {
+    const at = `routes[${i}]`;
+    const before = issues.length;
+    const first = seen.get(config.id);
+    if (first !== undefined) issues.push({ path: `${at}.id`, message: `duplicate route id "${config.id}" (first at routes[${first}])` });
+    else seen.set(config.id, i);
+    if (NOT_YET.has(config.mode)) issues.push({ path: `${at}.mode`, message: `mode "${config.mode}" is not available in this version` });
+    for (const side of NEEDS[config.mode]) {
+      if (!config[side]) issues.push({ path: `${at}.${side}`, message: `mode "${config.mode}" needs a ${side} target` });
+    }
+    let pattern;
+    try {
+      pattern = compilePattern(config.path);
+    } catch (e) {
+      issues.push({ path: `${at}.path`, message: e instanceof PatternError ? e.message : String(e) });
+      return;
+    }
+    const target = (side: 'legacy' | 'new', t: TargetConfig | undefined): CompiledTarget | null => {
+      if (!t) return null;
+      const upstream = upstreams.get(t.upstream);
+      if (!upstream) {
+        if (!declared.has(t.upstream)) issues.push({ path: `${at}.${side}.upstream`, message: `unknown upstream "${t.upstream}"` });
+        return null;
+      }
+      try {
+        return { side, upstream, buildPath: compileRewrite(t.rewrite, config.path) };
+      } catch (e) {
+        issues.push({ path: `${at}.${side}.rewrite`, message: e instanceof Error ? e.message : String(e) });
+        return null;
+      }
+    };
+    const route: CompiledRoute = {
+      id: config.id,
+      mode: config.mode,
+      config,
+      pattern,
+      methods: methodSet(config.methods),
+      legacy: target('legacy', config.legacy),
+      new: target('new', config.new),
+    };
+    if (issues.length === before) compiled.push(route);
+  });
+  checkReachability(compiled, configs, issues);
+  return compiled;
+}
+
+/** A route that an earlier route always wins over can never answer: that is a table bug. */
+function checkReachability(routes: readonly CompiledRoute[], configs: readonly RouteConfig[], issues: TableIssue[]): void {
+  const index = (r: CompiledRoute) => configs.findIndex((c) => c.id === r.id);
+  routes.forEach((later, j) => {
+    for (const earlier of routes.slice(0, j)) {
+      const methodsCovered =
+        earlier.methods === null || (later.methods !== null && [...later.methods].every((m) => earlier.methods!.has(m)));
+      if (methodsCovered && covers(earlier.pattern, later.pattern) && compareSpecificity(earlier.pattern, later.pattern) >= 0) {
+        issues.push({
+          path: `routes[${index(later)}]`,
+          message: `route "${later.id}" is unreachable: routes[${index(earlier)}] "${earlier.id}" (${earlier.config.path}) matches every request it would`,
+        });
+        return;
+      }
+    }
+  });
+  if (!routes.some((r) => r.pattern.hasRest && r.pattern.segments.length === 1 && r.methods === null)) {
+    issues.push({ path: 'routes', message: 'an explicit catch-all route (path "/*", all methods) is required' });
+  }
+}

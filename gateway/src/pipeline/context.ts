@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { isIP, type BlockList } from 'node:net';
+
+/** What the pipeline knows about a request before routing it. */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly startedAt: bigint;
+  /** The TCP peer. */
+  readonly peer: string;
+  /** True when the peer is a configured trusted proxy, so its X-Forwarded-* are believed. */
+  readonly peerTrusted: boolean;
+  /** The client as best known: the peer, or from X-Forwarded-For through trusted proxies only. */
+  readonly clientIp: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A well-formed incoming id is kept so that a trace spans systems; anything else is replaced. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function family(ip: string): 'ipv4' | 'ipv6' {
+  return isIP(ip) === 4 ? 'ipv4' : 'ipv6';
+}
+
+function isTrusted(list: BlockList, ip: string): boolean {
+  if (isIP(ip) === 0) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return list.check(ip, family(ip)) || (mapped !== null && list.check(mapped[1] as string, 'ipv4'));
+}
+
+/**
+ * Walks X-Forwarded-For from the right, skipping trusted proxies; the first untrusted hop is
+ * the client. Entries left of it were written by the client and prove nothing.
+ */
+export function clientAddress(peer: string, xff: string | undefined, trusted: BlockList): { clientIp: string; peerTrusted: boolean } {
+  if (!isTrusted(trusted, peer)) return { clientIp: peer, peerTrusted: false };
+  if (!xff) return { clientIp: peer, peerTrusted: true };
+  const hops = xff.split(',').map((h) => h.trim()).filter((h) => h !== '');
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i] as string;
+    if (isIP(hop) === 0) return { clientIp: peer, peerTrusted: true };
+    if (!isTrusted(trusted, hop)) return { clientIp: hop, peerTrusted: true };
+  }
+  return { clientIp: hops[0] ?? peer, peerTrusted: true };
+}
+
+export function createContext(req: IncomingMessage, trusted: BlockList): RequestContext {
+  const peer = req.socket.remoteAddress ?? '';
+  const xff = req.headers['x-forwarded-for'];
+  const { clientIp, peerTrusted } = clientAddress(peer, typeof xff === 'string' ? xff : undefined, trusted);
+  return { requestId: requestIdOf(req), startedAt: process.hrtime.bigint(), peer, peerTrusted, clientIp };
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteTable } from '../config/table';
+import type { AgentPool } from '../forwarding/agents';
+import { forward, type ForwardOutcome } from '../forwarding/forward';
+import type { Logger } from '../observability/logger';
+import type { GatewayMetrics } from '../observability/metrics';
+import { normalizeTarget } from '../routing/normalize';
+import { createContext, type RequestContext } from './context';
+import { decideTarget } from './decide';
+import { checkRequestHead } from './guards';
+import { GatewayError, sendProblem } from './problems';
+
+export interface PipelineDeps {
+  /** The table in service; read once per request so that a swap never splits a request. */
+  readonly table: () => RouteTable;
+  readonly agents: AgentPool;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+}
+
+interface Disposition {
+  route: string;
+  upstream: string;
+  mode: string;
+  path: string;
+  error?: GatewayError;
+}
+
+/**
+ * The proxied-traffic path: a plain Node request listener (no framework middleware chain),
+ * running context → guards → normalise → match → decide → forward, and one log line and one
+ * metrics observation per request when the response closes.
+ */
+export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const table = deps.table();
+    const ctx = createContext(req, table.trustedProxies);
+    const d: Disposition = { route: '-', upstream: '-', mode: '-', path: '-' };
+    res.once('close', () => finish(deps, req, res, ctx, d));
+
+    const refused = checkRequestHead(req, table.limits);
+    if (refused) return reject(res, ctx, d, refused, refused.status === 400 || refused.status === 413);
+    const target = normalizeTarget(req.url ?? '/');
+    if (!target.ok) return reject(res, ctx, d, new GatewayError('bad-request-target', target.reason), false);
+    d.path = target.path;
+    const method = req.method ?? 'GET';
+    const match = table.matcher.match(method, target.segments);
+    if (!match) return reject(res, ctx, d, new GatewayError('no-route', `no route matches ${method} ${target.path}`), false);
+    const { route, params } = match;
+    d.route = route.id;
+    d.mode = route.mode;
+    const side = decideTarget(route);
+    if (!side) return reject(res, ctx, d, new GatewayError('upstream-unavailable', `route "${route.id}" has no upstream to answer in mode ${route.mode}`), false);
+    d.upstream = side.upstream.name;
+    const path = side.buildPath(target.path, params) + (target.query ? `?${target.query}` : '');
+    forward({ req, res, ctx, upstream: side.upstream, path, maxBodyBytes: table.limits.maxBodyBytes }, deps.agents, (o: ForwardOutcome) => {
+      if (o.error) d.error = o.error;
+    });
+  };
+}
+
+function reject(res: ServerResponse, ctx: RequestContext, d: Disposition, error: GatewayError, close: boolean): void {
+  d.error = error;
+  sendProblem(res, error, ctx.requestId, close);
+}
+
+function finish(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse, ctx: RequestContext, d: Disposition): void {
+  const seconds = Number(process.hrtime.bigint() - ctx.startedAt) / 1e9;
+  // 499: the client went away before the answer was complete (nginx's convention).
+  const status = res.writableFinished ? res.statusCode : 499;
+  deps.metrics.observe(d.route, d.upstream, d.mode, status, seconds);
+  const entry = {
+    requestId: ctx.requestId,
+    method: req.method,
+    path: d.path,
+    route: d.route,
+    upstream: d.upstream,
+    mode: d.mode,
+    status,
+    durationMs: Math.round(seconds * 1e6) / 1e3,
+    client: ctx.clientIp,
+    ...(d.error ? { error: d.error.code, detail: d.error.message } : {}),
+  };
+  if (status >= 500) deps.logger.warn('request', entry);
+  else deps.logger.info('request', entry);
+}

@@ -1,0 +1,64 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * Every error the gateway itself produces, with its status, in one place. Each answer is an
+ * RFC 9457 problem+json body carrying the code and the request id.
+ */
+export const PROBLEMS = {
+  'bad-request': { status: 400, title: 'Bad request' },
+  'bad-request-target': { status: 400, title: 'Request target refused' },
+  'duplicate-host': { status: 400, title: 'More than one Host header' },
+  'bad-transfer-encoding': { status: 400, title: 'Transfer-Encoding refused' },
+  'request-timeout': { status: 408, title: 'Request headers not received in time' },
+  'payload-too-large': { status: 413, title: 'Request body too large' },
+  'uri-too-long': { status: 414, title: 'Request target too long' },
+  'headers-too-large': { status: 431, title: 'Request header fields too large' },
+  'no-route': { status: 404, title: 'No route matches' },
+  'upstream-unreachable': { status: 502, title: 'Upstream unreachable' },
+  'upstream-reset': { status: 502, title: 'Upstream closed the connection' },
+  'upstream-unavailable': { status: 503, title: 'Upstream unavailable' },
+  'upstream-timeout': { status: 504, title: 'Upstream timed out' },
+  'internal-error': { status: 500, title: 'Internal gateway error' },
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** An error the gateway answers with a problem+json body. */
+export class GatewayError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ProblemCode,
+    detail: string,
+    readonly extra: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail);
+    this.status = PROBLEMS[code].status;
+  }
+}
+
+export function problemBody(code: ProblemCode, detail: string, requestId: string | undefined, extra: Readonly<Record<string, string>> = {}): string {
+  return JSON.stringify({
+    type: `urn:strangler:problem:${code}`,
+    title: PROBLEMS[code].title,
+    status: PROBLEMS[code].status,
+    detail,
+    ...(requestId ? { requestId } : {}),
+    ...extra,
+  });
+}
+
+/** Writes a problem answer unless a response has already begun (then the connection is cut). */
+export function sendProblem(res: ServerResponse, error: GatewayError, requestId: string, close = false): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = problemBody(error.code, error.message, requestId, error.extra);
+  res.writeHead(error.status, {
+    'content-type': 'application/problem+json',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(body);
+}

@@ -1,0 +1,49 @@
+import type { HttpMethod } from '../config/schema';
+import { compareSpecificity, compilePattern, matchPattern, type CompiledPattern, type Params } from './pattern';
+
+/** What the matcher needs of a route; the compiled table's routes satisfy it. */
+export interface MatchableRoute {
+  readonly id: string;
+  readonly pattern: CompiledPattern;
+  readonly methods: ReadonlySet<string> | null;
+}
+
+export interface RouteMatch<R extends MatchableRoute> {
+  readonly route: R;
+  readonly params: Params;
+}
+
+export interface Matcher<R extends MatchableRoute> {
+  match(method: string, segments: readonly string[]): RouteMatch<R> | null;
+}
+
+/**
+ * Orders routes once, most specific first (ties keep table order), so that matching is a scan
+ * that stops at the first hit. Route tables have tens of routes, not thousands.
+ */
+export function compileMatcher<R extends MatchableRoute>(routes: readonly R[]): Matcher<R> {
+  const ordered = routes
+    .map((route, index) => ({ route, index }))
+    .sort((a, b) => compareSpecificity(b.route.pattern, a.route.pattern) || a.index - b.index)
+    .map((e) => e.route);
+  return {
+    match(method, segments) {
+      for (const route of ordered) {
+        if (route.methods && !route.methods.has(method)) continue;
+        const params = matchPattern(route.pattern, segments);
+        if (params) return { route, params };
+      }
+      return null;
+    },
+  };
+}
+
+export function methodSet(methods: readonly HttpMethod[] | undefined): ReadonlySet<string> | null {
+  if (!methods) return null;
+  const set = new Set<string>(methods);
+  // HEAD is GET without a body: a route that serves GET serves HEAD.
+  if (set.has('GET')) set.add('HEAD');
+  return set;
+}
+
+export { compilePattern };
