@@ -1,22 +1,21 @@
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { TableIssue } from './errors';
 
-/** JSON.parse with the error located as line:column, so an operator can find a stray comma. */
+/**
+ * Strict JSON (JSON.parse decides validity); when it fails, jsonc-parser locates the first
+ * error as line:column, because V8's messages do not always carry a position.
+ */
 export function parseJsonText(text: string, source: string): { ok: true; value: unknown } | { ok: false; issue: TableIssue } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const pos = /position (\d+)/.exec(message);
-    let where = source;
-    if (pos) {
-      const offset = Number(pos[1]);
-      const before = text.slice(0, offset);
-      const line = before.split('\n').length;
-      const column = offset - before.lastIndexOf('\n');
-      where = `${source}:${line}:${column}`;
-    } else if (/end of (JSON )?input/i.test(message)) {
-      where = `${source}:${text.split('\n').length}`;
-    }
-    return { ok: false, issue: { path: where, message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}` } };
+    const errors: ParseError[] = [];
+    parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    if (!first) return { ok: false, issue: { path: source, message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}` } };
+    const before = text.slice(0, first.offset);
+    const line = before.split('\n').length;
+    const column = first.offset - before.lastIndexOf('\n');
+    return { ok: false, issue: { path: `${source}:${line}:${column}`, message: `invalid JSON: ${printParseErrorCode(first.error)}` } };
   }
 }

@@ -1,5 +1,5 @@
-import { methodSet } from '../routing/matcher';
-import { compareSpecificity, compilePattern, covers, PatternError } from '../routing/pattern';
+import { comparePrecedence, methodSet } from '../routing/matcher';
+import { compilePattern, covers, PatternError } from '../routing/pattern';
 import { compileRewrite } from '../routing/rewrite';
 import type { TableIssue } from './errors';
 import type { RouteConfig, RouteMode, TargetConfig } from './schema';
@@ -82,7 +82,7 @@ function checkReachability(routes: readonly CompiledRoute[], configs: readonly R
     for (const earlier of routes.slice(0, j)) {
       const methodsCovered =
         earlier.methods === null || (later.methods !== null && [...later.methods].every((m) => earlier.methods!.has(m)));
-      if (methodsCovered && covers(earlier.pattern, later.pattern) && compareSpecificity(earlier.pattern, later.pattern) >= 0) {
+      if (methodsCovered && covers(earlier.pattern, later.pattern) && comparePrecedence(earlier, later) >= 0) {
         issues.push({
           path: `routes[${index(later)}]`,
           message: `route "${later.id}" is unreachable: routes[${index(earlier)}] "${earlier.id}" (${earlier.config.path}) matches every request it would`,

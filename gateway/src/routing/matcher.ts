@@ -18,13 +18,25 @@ export interface Matcher<R extends MatchableRoute> {
 }
 
 /**
- * Orders routes once, most specific first (ties keep table order), so that matching is a scan
- * that stops at the first hit. Route tables have tens of routes, not thousands.
+ * Positive when a takes precedence over b: the more specific path first, then the route that
+ * names fewer methods (a GET-only route beats an any-method route on the same path).
+ */
+export function comparePrecedence(a: MatchableRoute, b: MatchableRoute): number {
+  return compareSpecificity(a.pattern, b.pattern) || methodRank(a) - methodRank(b);
+}
+
+function methodRank(r: MatchableRoute): number {
+  return r.methods === null ? 0 : 100 - r.methods.size;
+}
+
+/**
+ * Orders routes once by precedence (ties keep table order), so that matching is a scan that
+ * stops at the first hit. Route tables have tens of routes, not thousands.
  */
 export function compileMatcher<R extends MatchableRoute>(routes: readonly R[]): Matcher<R> {
   const ordered = routes
     .map((route, index) => ({ route, index }))
-    .sort((a, b) => compareSpecificity(b.route.pattern, a.route.pattern) || a.index - b.index)
+    .sort((a, b) => comparePrecedence(b.route, a.route) || a.index - b.index)
     .map((e) => e.route);
   return {
     match(method, segments) {

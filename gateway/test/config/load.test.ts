@@ -1,0 +1,151 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RouteTableError } from '../../src/config/errors';
+import { compileRouteTable, loadRouteTableFile } from '../../src/config/load';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'strangler-load-'));
+const catchAll = { id: 'catch-all', path: '/*', mode: 'legacy', legacy: { upstream: 'legacy' } };
+const base = (routes: unknown[], upstreams: Record<string, unknown> = { legacy: { url: 'http://127.0.0.1:3000' } }) => ({ upstreams, routes });
+
+/** Compiles and returns the issues as "path: message" lines (empty when the table loads). */
+function issuesOf(value: unknown): string[] {
+  try {
+    compileRouteTable(value, 'test');
+    return [];
+  } catch (e) {
+    if (!(e instanceof RouteTableError)) throw e;
+    return e.issues.map((i) => `${i.path}: ${i.message}`);
+  }
+}
+
+describe('route table loading', () => {
+  it('accepts a minimal table and freezes the result', () => {
+    const table = compileRouteTable(base([catchAll]), 'test');
+    expect(Object.isFrozen(table)).toBe(true);
+    expect(Object.isFrozen(table.routes)).toBe(true);
+    expect(Object.isFrozen(table.routes[0])).toBe(true);
+    expect(table.limits.maxBodyBytes).toBe(10 * 1024 * 1024);
+  });
+
+  it('names the file, line and column of invalid JSON', () => {
+    const file = path.join(dir, 'broken.json');
+    writeFileSync(file, '{\n  "upstreams": {},\n  "routes": [,]\n}\n');
+    expect(() => loadRouteTableFile(file)).toThrow(`${file}:3:14: invalid JSON`);
+  });
+
+  it('names a file it cannot read', () => {
+    expect(() => loadRouteTableFile(path.join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read: ENOENT/);
+  });
+
+  it('lists every schema error with its JSON path at once', () => {
+    const issues = issuesOf({
+      upstreams: { legacy: { url: 'http://127.0.0.1:3000', timeoutMs: -1 }, Bad_Name: { url: 'http://x' } },
+      routes: [{ id: 'a', path: 'no-slash', mode: 'sideways', methods: ['FETCH'] }, { path: '/x', mode: 'legacy', surprise: true }],
+      extra: 1,
+    });
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^upstreams\.legacy\.timeoutMs: /),
+        expect.stringMatching(/^upstreams\.Bad_Name: /),
+        expect.stringMatching(/^routes\[0\]\.path: must start with \//),
+        expect.stringMatching(/^routes\[0\]\.mode: /),
+        expect.stringMatching(/^routes\[0\]\.methods\[0\]: /),
+        expect.stringMatching(/^routes\[1\]\.id: /),
+        expect.stringMatching(/^routes\[1\]: Unrecognized key: "surprise"/),
+        expect.stringMatching(/^\(root\): Unrecognized key: "extra"/),
+      ]),
+    );
+  });
+
+  it('refuses an unknown upstream', () => {
+    expect(issuesOf(base([{ id: 'p', path: '/p', mode: 'legacy', legacy: { upstream: 'nope' } }, catchAll]))).toEqual([
+      'routes[0].legacy.upstream: unknown upstream "nope"',
+    ]);
+  });
+
+  it('refuses a duplicate route id', () => {
+    const r = { id: 'p', path: '/p', mode: 'legacy', legacy: { upstream: 'legacy' } };
+    expect(issuesOf(base([r, { ...r, path: '/q' }, catchAll]))).toEqual(['routes[1].id: duplicate route id "p" (first at routes[0])']);
+  });
+
+  it('refuses a route fully shadowed by an earlier one, and accepts a partial overlap', () => {
+    const earlier = { id: 'all-products', path: '/api/products/:id', mode: 'legacy', legacy: { upstream: 'legacy' } };
+    const later = { id: 'product-get', path: '/api/products/:sku', methods: ['GET'], mode: 'legacy', legacy: { upstream: 'legacy' } };
+    expect(issuesOf(base([{ ...earlier, methods: ['GET', 'HEAD'] }, later, catchAll]))).toEqual([
+      'routes[1]: route "product-get" is unreachable: routes[0] "all-products" (/api/products/:id) matches every request it would',
+    ]);
+    // A GET-only route is more specific than an any-method route on the same path, wherever it is listed.
+    expect(issuesOf(base([earlier, later, catchAll]))).toEqual([]);
+    expect(issuesOf(base([{ ...later, path: '/api/products/:id' }, earlier, catchAll]))).toEqual([]);
+    expect(issuesOf(base([{ ...earlier, path: '/api/*' }, { ...later, path: '/api/products' }, catchAll]))).toEqual([]);
+    // A second catch-all is unreachable.
+    expect(issuesOf(base([catchAll, { ...catchAll, id: 'again' }]))).toEqual([
+      'routes[1]: route "again" is unreachable: routes[0] "catch-all" (/*) matches every request it would',
+    ]);
+  });
+
+  it('requires an explicit catch-all', () => {
+    expect(issuesOf(base([{ id: 'p', path: '/p', mode: 'legacy', legacy: { upstream: 'legacy' } }]))).toEqual([
+      'routes: an explicit catch-all route (path "/*", all methods) is required',
+    ]);
+  });
+
+  it.each([
+    ['http://user:pw@127.0.0.1:3000', 'credentials (userinfo) are not allowed'],
+    ['ftp://127.0.0.1', 'scheme ftp: is not allowed'],
+    ['file:///etc/passwd', 'scheme file: is not allowed'],
+    ['http://169.254.169.254', 'link-local'],
+    ['http://169.254.10.1:8080', 'link-local'],
+    ['http://[fe80::1]:80', 'link-local'],
+    ['http://[::ffff:169.254.169.254]', 'link-local'],
+    ['http://metadata.google.internal', 'cloud metadata endpoint'],
+    ['http://0.0.0.0:80', 'unspecified'],
+    ['http://127.0.0.1:3000/base', 'origin only'],
+    ['not a url', 'is not a URL'],
+  ])('refuses the upstream URL %s', (url, message) => {
+    const issues = issuesOf(base([catchAll], { legacy: { url } }));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toContain('upstreams.legacy.url: ');
+    expect(issues[0]).toContain(message);
+  });
+
+  it('applies upstream URL overrides and refuses one for an unknown upstream', () => {
+    const table = compileRouteTable(base([catchAll]), 'test', { upstreamUrls: { legacy: 'http://127.0.0.1:4000' } });
+    expect(table.upstreams.get('legacy')?.origin.port).toBe(4000);
+    expect(() => compileRouteTable(base([catchAll]), 'test', { upstreamUrls: { ghost: 'http://127.0.0.1:1' } })).toThrow(
+      /override ghost: no upstream named "ghost"/,
+    );
+  });
+
+  it('checks modes against targets, and refuses modes not served yet', () => {
+    expect(issuesOf(base([{ id: 'n', path: '/n', mode: 'new', legacy: { upstream: 'legacy' } }, catchAll]))).toEqual([
+      'routes[0].new: mode "new" needs a new target',
+    ]);
+    const both = { legacy: { upstream: 'legacy' }, new: { upstream: 'legacy' } };
+    expect(issuesOf(base([{ id: 's', path: '/s', mode: 'shadow', ...both }, catchAll]))).toEqual([
+      'routes[0].mode: mode "shadow" is not available in this version',
+    ]);
+  });
+
+  it('refuses bad patterns, rewrites that use uncaptured parameters, and bad trusted proxies', () => {
+    expect(
+      issuesOf({
+        upstreams: { legacy: { url: 'http://127.0.0.1:3000' } },
+        trustedProxies: ['10.0.0.0/8', 'nonsense', '10.0.0.0/99'],
+        routes: [
+          { id: 'a', path: '/a/*/b', mode: 'legacy', legacy: { upstream: 'legacy' } },
+          { id: 'b', path: '/b/:x/:x', mode: 'legacy', legacy: { upstream: 'legacy' } },
+          { id: 'c', path: '/c/:id', mode: 'legacy', legacy: { upstream: 'legacy', rewrite: '/legacy/:sku' } },
+          catchAll,
+        ],
+      }),
+    ).toEqual([
+      'trustedProxies[1]: "nonsense" is not an IP address or CIDR range',
+      'trustedProxies[2]: "10.0.0.0/99" has a bad prefix length',
+      'routes[0].path: "*" may only be the last segment of "/a/*/b"',
+      'routes[1].path: parameter "x" appears twice in "/b/:x/:x"',
+      'routes[2].legacy.rewrite: rewrite "/legacy/:sku" uses :sku, which the path "/c/:id" does not capture',
+    ]);
+  });
+});
