@@ -16,6 +16,7 @@ export function registerGateway(program: Command): void {
     .option('--host <host>', 'address to listen on (env GATEWAY_HOST)', process.env.GATEWAY_HOST ?? '127.0.0.1')
     .option('--upstream <name=url>', 'override an upstream URL (repeatable; env STRANGLER_UPSTREAM_<NAME>)', collect, [])
     .action(async (opts: { routes: string; port: string; host: string; upstream: string[] }) => {
+      const listenPort = parsePort(opts.port);
       const logger = createLogger({ level: process.env.STRANGLER_LOG_LEVEL ?? 'info' });
       let table;
       try {
@@ -31,7 +32,7 @@ export function registerGateway(program: Command): void {
       let port: number;
       let host: string;
       try {
-        ({ port, host } = await gateway.listen(parsePort(opts.port), opts.host));
+        ({ port, host } = await gateway.listen(listenPort, opts.host));
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? String(e);
         process.stderr.write(`strangler: cannot listen on ${opts.host}:${opts.port} (${code})\n`);
