@@ -43,7 +43,10 @@ export function registerUp(program: Command): void {
         children.push(gw);
         const gatewayUrl = await gw.listening;
         await waitHealthy(`${gatewayUrl}/readyz`, 30_000);
-        for (const c of children) c.process.once('exit', () => void stopAll(1));
+        // A child that stops on a signal or cleanly (Ctrl-C reaches the whole process group) is a stop; anything else is a crash.
+        for (const c of children) {
+          c.process.once('exit', (code, signal) => void stopAll(code === 0 || signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
+        }
         process.stdout.write(
           [
             '',

@@ -1,0 +1,68 @@
+/**
+ * `npm run bench -- [scenario] [flags]`: parses the command line, runs one scenario, prints its
+ * result on stdout (a table, or one JSON object with --json) and owns the exit code:
+ * 0 ok, 1 the run failed or saw failed requests, 2 bad command line.
+ */
+import { parseArgs, usage, UsageError } from './args';
+import { ProcessGroup } from './processes';
+import { stderrProgress } from './progress';
+import { gatewayScenario } from './scenarios/gateway';
+import type { Scenario } from './scenarios/scenario';
+
+/** New benchmarks (backfill, ACL cost, shadow cost) register here as sub-commands. */
+const SCENARIOS: Record<string, Scenario> = {
+  gateway: gatewayScenario,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const names = Object.keys(SCENARIOS);
+  let args;
+  try {
+    args = parseArgs(argv, names);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench: ${err.message}\n\n${usage(names)}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${usage(names)}\n`);
+    return 0;
+  }
+  const scenario = SCENARIOS[args.scenario];
+  if (!scenario) return 2; // parseArgs only returns known names; this satisfies the index type
+
+  const group = new ProcessGroup();
+  // Children must not outlive us whichever way we end: Ctrl-C, kill, an exception, or process.exit.
+  process.once('exit', () => group.killAllNow());
+  process.once('SIGINT', () => { group.killAllNow(); process.exit(130); });
+  process.once('SIGTERM', () => { group.killAllNow(); process.exit(143); });
+
+  const progress = stderrProgress();
+  try {
+    const outcome = await scenario({ args, group, progress });
+    const failed = outcome.failures.length > 0;
+    // With failures the table still shows (its non-2xx/errors columns are the evidence), but no JSON:
+    // a script reading the figures must not pick up ratios computed over failed requests.
+    if (!args.json) process.stdout.write(`${outcome.human}\n`);
+    else if (!failed) process.stdout.write(`${JSON.stringify(outcome.json)}\n`);
+    if (failed) {
+      process.stderr.write(`bench: FAILED, ratios over failed requests are meaningless:\n  ${outcome.failures.join('\n  ')}\n`);
+      return 1;
+    }
+    return 0;
+  } catch (err) {
+    progress.end();
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    await group.stopAll();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

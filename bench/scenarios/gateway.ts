@@ -1,0 +1,120 @@
+/**
+ * Gateway overhead: the same upstream reached directly, through the naive express +
+ * http-proxy-middleware peer, and through the strangler gateway (logging and metrics on).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runLoad, type LoadResult } from '../load';
+import { freePort, REPO_ROOT, tsChild, type Child, type ProcessGroup } from '../processes';
+import { buildReport, failures, formatHuman, TARGETS, toJson, type GatewayMeasurements, type Tally, type Target } from '../report';
+import type { Scenario } from './scenario';
+
+const CONNECTIONS = 50;
+const WARMUP_SEC = 2;
+const FIXED_RATE = 1000;
+const FIXED_RATE_CONNECTIONS = 10;
+/** Matches the gateway's specific route (`bench.items`), not just its catch-all. */
+const PATH = '/api/items/42';
+
+export const gatewayScenario: Scenario = async ({ args, group, progress }) => {
+  const dir = await mkdtemp(join(tmpdir(), 'strangler-bench-'));
+  try {
+    progress.phase('starting upstream, naive proxy and gateway');
+    const children = await startTargets(group, dir);
+    const urls: Record<Target, string> = {
+      direct: children.upstream.url + PATH,
+      naive: children.naive.url + PATH,
+      gateway: children.gateway.url + PATH,
+    };
+    await checkPassThrough(urls);
+
+    const tallies: Record<Target, Tally> = { direct: zero(), naive: zero(), gateway: zero() };
+    const measure = async (target: Target, label: string, spec: { connections: number; durationSec: number; overallRate?: number }) => {
+      progress.phase(`${label} (${target})`);
+      const result = await runLoad({ url: urls[target], ...spec, onTick: (s) => progress.tick(s, spec.durationSec) });
+      tallies[target].non2xx += result.non2xx;
+      tallies[target].errors += result.errors;
+      return result;
+    };
+
+    // Interleaved so that a slow patch of the machine hits every target, not just one of them.
+    const saturated: Record<Target, LoadResult[]> = { direct: [], naive: [], gateway: [] };
+    for (let round = 1; round <= args.rounds; round += 1) {
+      for (const target of TARGETS) {
+        const of = `round ${round}/${args.rounds}`;
+        await measure(target, `warm-up, ${of}`, { connections: CONNECTIONS, durationSec: WARMUP_SEC });
+        saturated[target].push(await measure(target, `measuring ${CONNECTIONS} connections, ${of}`, { connections: CONNECTIONS, durationSec: args.durationSec }));
+      }
+    }
+
+    const fixed = { direct: [] as LoadResult[], gateway: [] as LoadResult[] };
+    for (let round = 1; round <= args.rounds; round += 1) {
+      for (const target of ['direct', 'gateway'] as const) {
+        const spec = { connections: FIXED_RATE_CONNECTIONS, durationSec: args.durationSec, overallRate: FIXED_RATE };
+        fixed[target].push(await measure(target, `fixed ${FIXED_RATE} req/s, round ${round}/${args.rounds}`, spec));
+      }
+    }
+    progress.end();
+
+    const measurements: GatewayMeasurements = {
+      connections: CONNECTIONS,
+      durationSec: args.durationSec,
+      warmupSec: WARMUP_SEC,
+      saturated,
+      fixedRate: { rate: FIXED_RATE, connections: FIXED_RATE_CONNECTIONS, ...fixed },
+      tallies,
+      gatewayLogLines: children.gateway.stdoutLines(),
+    };
+    const report = buildReport(measurements);
+    if (measurements.gatewayLogLines === 0) {
+      progress.phase('warning: the gateway wrote no log lines on stdout');
+      progress.end();
+    }
+    return { human: formatHuman(report), json: toJson(report), failures: failures(measurements) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+async function startTargets(group: ProcessGroup, dir: string): Promise<{ upstream: Child; naive: Child; gateway: Child }> {
+  const upstream = await group.start(tsChild('upstream', 'upstream.ts', []));
+  const naive = await group.start(tsChild('naive proxy', 'naive-proxy.ts', ['--target', upstream.url]));
+  const routes = join(dir, 'routes.json');
+  await writeFile(routes, JSON.stringify(routesFor(upstream.url), null, 2));
+  // The gateway CLI takes a port rather than reporting one, so we pick a free one for it.
+  const port = await freePort();
+  const gateway = await group.start({
+    name: 'gateway',
+    args: [join(REPO_ROOT, 'bin', 'strangler.js'), 'gateway', '--routes', routes, '--port', String(port)],
+    readiness: { kind: 'health', port, path: '/healthz' },
+    readyTimeoutMs: 60_000,
+  });
+  return { upstream, naive, gateway };
+}
+
+/** The gateway's route table for the bench: a specific legacy route plus the catch-all. */
+export function routesFor(upstreamUrl: string): object {
+  return {
+    upstreams: { bench: { url: upstreamUrl } },
+    routes: [
+      { id: 'bench.items', path: '/api/items/*', methods: ['GET', 'HEAD'], mode: 'legacy', legacy: { upstream: 'bench' } },
+      { id: 'catch-all', path: '/*', mode: 'legacy', legacy: { upstream: 'bench' } },
+    ],
+  };
+}
+
+/** One request per target before any load: a proxy that answers something else would be measured for nothing. */
+async function checkPassThrough(urls: Record<Target, string>): Promise<void> {
+  const expected = await (await fetch(urls.direct)).text();
+  for (const target of ['naive', 'gateway'] as const) {
+    const res = await fetch(urls[target]);
+    const body = await res.text();
+    if (res.status !== 200 || body !== expected) {
+      throw new Error(`${target} does not pass the upstream's answer through: ${res.status}, ${body.length} bytes (expected 200, ${expected.length} bytes)\n${body.slice(0, 300)}`);
+    }
+  }
+}
+
+const zero = (): Tally => ({ non2xx: 0, errors: 0 });
+

@@ -1,0 +1,142 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { commandsOf, type DocCommand } from './commands';
+import { startStack, type RunningStack } from './stack';
+
+/**
+ * Runs every command README.md shows, in order, against a stack started with the README's own
+ * `npm start`, and compares each output block with what really comes out. A command this test
+ * does not know fails the test, so the README cannot grow an unchecked command.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const README = path.join(ROOT, 'README.md');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'strangler-readme-'));
+const ciScript = readFileSync(path.join(ROOT, '.ci/run'), 'utf8');
+
+let stack: RunningStack;
+
+function shell(command: string, env: NodeJS.ProcessEnv = {}): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+function expectOutput(cmd: DocCommand, actual: string): void {
+  if (!cmd.expected) return;
+  if (cmd.expected.lang === 'json') {
+    const got = JSON.parse(actual) as Record<string, unknown>;
+    if ('requestId' in got && !cmd.expected.text.includes('requestId')) delete got.requestId;
+    expect(got).toEqual(JSON.parse(cmd.expected.text));
+  } else {
+    expect(actual).toBe(cmd.expected.text);
+  }
+}
+
+const runners: { pattern: RegExp; run: (cmd: DocCommand) => Promise<void> | void }[] = [
+  {
+    pattern: /^npm ci && npm start$/,
+    run: () => {
+      // `npm ci` is what CI runs first on a clean clone; the stack was started with `npm start` in beforeAll.
+      expect(ciScript).toMatch(/^npm ci\b/m);
+      expect(stack.stdout.join('\n')).toContain(`try               curl ${stack.gatewayUrl}/api/products?size=3`);
+    },
+  },
+  { pattern: /^npm test$/, run: () => expect(ciScript).toMatch(/^npm test$/m) },
+  {
+    pattern: /^curl /,
+    run: (cmd) => {
+      const r = shell(cmd.command.replaceAll('http://127.0.0.1:8080', stack.gatewayUrl));
+      expect(r.status).toBe(0);
+      expectOutput(cmd, r.stdout);
+    },
+  },
+  {
+    pattern: /^npx strangler routes validate routes\.json$/,
+    run: (cmd) => {
+      const r = shell(cmd.command);
+      expect(r.status).toBe(0);
+      expectOutput(cmd, r.stdout);
+    },
+  },
+  {
+    pattern: /^npx strangler gateway --routes routes\.json --port 8080$/,
+    run: async (cmd) => {
+      // Its own process group, so that the signal reaches the gateway under npx as Ctrl-C would.
+      const child = spawn('sh', ['-c', cmd.command.replace('--port 8080', '--port 0')], {
+        cwd: ROOT,
+        detached: true,
+        env: { ...process.env, STRANGLER_UPSTREAM_MONOLITH: stack.legacyUrl },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const url = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).on('line', (line) => {
+          const entry = JSON.parse(line) as { message?: string; url?: string };
+          if (entry.message === 'gateway listening' && entry.url) resolve(entry.url);
+        });
+        child.once('exit', (code) => reject(new Error(`gateway exited ${code}`)));
+      });
+      const res = await fetch(`${url}/api/products/2`);
+      expect(((await res.json()) as { PRD_ID: number }).PRD_ID).toBe(2);
+      const exit = new Promise((r) => child.once('exit', r));
+      process.kill(-child.pid!, 'SIGINT');
+      await exit;
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    },
+  },
+  {
+    pattern: /^LEGACY_DATABASE_URL=sqlite:\.\/data\/big\.sqlite npm run legacy -- seed --rows 100000$/,
+    run: (cmd) => {
+      const r = shell(cmd.command.replace('./data/', `${dataDir}/`));
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain('(100%)');
+      expect(JSON.parse(r.stdout.trim().split('\n').at(-1) as string)).toMatchObject({ products: 100000 });
+    },
+  },
+  {
+    pattern: /^npm run bench -- --json$/,
+    run: (cmd) => {
+      // Same command, shortened: the figures are not judged here, only that they come out whole.
+      const r = shell(`${cmd.command} --duration 1 --rounds 2`);
+      expect(r.stderr).not.toContain('FAILED');
+      expect(r.status).toBe(0);
+      const figures = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Record<string, number>;
+      expect(Object.keys(figures).sort()).toEqual(
+        ['added_p50_ms_at_1000rps', 'direct_p99_ms', 'direct_rps', 'gateway_p99_ms', 'gateway_rps', 'gateway_vs_direct', 'gateway_vs_naive', 'naive_rps'].sort(),
+      );
+      for (const v of Object.values(figures)) expect(typeof v).toBe('number');
+    },
+  },
+];
+
+describe('README.md commands', () => {
+  const commands = commandsOf(README);
+
+  beforeAll(async () => {
+    stack = await startStack(ROOT, dataDir);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (stack) await stack.interrupt();
+  }, 30_000);
+
+  it('shows the two commands: install+start and test', () => {
+    expect(commands.map((c) => c.command).slice(0, 2)).toEqual(['npm ci && npm start', 'npm test']);
+  });
+
+  it.each(commands.map((c, i) => [i + 1, c.command, c] as const))('%i: %s', async (_i, _command, cmd) => {
+    const runner = runners.find((r) => r.pattern.test(cmd.command));
+    if (!runner) throw new Error(`README command without a runner in docs/test/readme.test.ts: ${cmd.command}`);
+    await runner.run(cmd);
+  }, 150_000);
+
+  it('stops the whole stack on Ctrl-C', async () => {
+    await stack.interrupt();
+    expect(stack.stderr.join('')).toContain('strangler: stopped');
+    await expect(fetch(`${stack.gatewayUrl}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${stack.legacyUrl}/health`)).rejects.toThrow();
+    stack = undefined as unknown as RunningStack;
+  });
+});

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface RunningStack {
+  readonly gatewayUrl: string;
+  readonly legacyUrl: string;
+  readonly process: ChildProcess;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  /** Ctrl-C to the whole process group, as a terminal would; resolves with npm's exit code. */
+  interrupt(): Promise<number | null>;
+}
+
+/** Runs `npm start` exactly as the README says, on free ports and a private data directory. */
+export function startStack(root: string, dataDir: string): Promise<RunningStack> {
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    detached: true,
+    env: { ...process.env, GATEWAY_PORT: '0', LEGACY_PORT: '0', STRANGLER_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stderr!.on('data', (c: Buffer) => stderr.push(c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    let gatewayUrl = '';
+    let legacyUrl = '';
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up: ${stderr.join('')}`)), 90_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      stdout.push(line);
+      const gw = /^ {2}gateway\s+(http:\/\/\S+)$/.exec(line);
+      if (gw) gatewayUrl = gw[1] as string;
+      const legacy = /^ {2}legacy monolith\s+(http:\/\/\S+)/.exec(line);
+      if (legacy) legacyUrl = legacy[1] as string;
+      if (line === 'Press Ctrl-C to stop.') {
+        clearTimeout(timer);
+        resolve({
+          gatewayUrl,
+          legacyUrl,
+          process: child,
+          stdout,
+          stderr,
+          interrupt: () => {
+            process.kill(-child.pid!, 'SIGINT');
+            return exited;
+          },
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${stderr.join('')}`)));
+  });
+}
