@@ -40,7 +40,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       insecureHTTPParser: false,
       requireHostHeader: true,
       headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: 0,
+      requestTimeout: 300_000,
       keepAliveTimeout: 5_000,
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
     },

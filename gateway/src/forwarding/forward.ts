@@ -42,8 +42,14 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
     agent: agents.get(upstream),
   });
   let settled = false;
-  let connectTimer: NodeJS.Timeout | undefined;
-  const responseTimer = setTimeout(() => fail(upstreamFailure(upstream.name, timeoutError('E_RESPONSE_TIMEOUT'))), upstream.config.timeoutMs);
+  let responseTimer: NodeJS.Timeout | undefined;
+  // Until a connected socket is assigned (waiting in the pool's queue, then connecting) the connect
+  // timeout runs; once the whole request is sent, the response timeout runs. A slow upload is the
+  // client's time, not the upstream's.
+  const connectTimer = setTimeout(() => fail(upstreamFailure(upstream.name, timeoutError('E_CONNECT_TIMEOUT'))), upstream.config.connectTimeoutMs);
+  proxyReq.once('finish', () => {
+    if (!settled) responseTimer = setTimeout(() => fail(upstreamFailure(upstream.name, timeoutError('E_RESPONSE_TIMEOUT'))), upstream.config.timeoutMs);
+  });
 
   function settle(outcome: ForwardOutcome): void {
     if (settled) return;
@@ -60,13 +66,13 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
   }
 
   proxyReq.on('socket', (socket) => {
-    if (!socket.connecting) return;
-    connectTimer = setTimeout(() => fail(upstreamFailure(upstream.name, timeoutError('E_CONNECT_TIMEOUT'))), upstream.config.connectTimeoutMs);
-    socket.once('connect', () => clearTimeout(connectTimer));
+    if (socket.connecting) socket.once('connect', () => clearTimeout(connectTimer));
+    else clearTimeout(connectTimer);
   });
   proxyReq.on('error', (err) => fail(upstreamFailure(upstream.name, err)));
   proxyReq.on('response', (upstreamRes) => {
     clearTimeout(responseTimer);
+    clearTimeout(connectTimer);
     if (settled) {
       upstreamRes.resume();
       return;

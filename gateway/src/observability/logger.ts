@@ -1,15 +1,16 @@
 import winston from 'winston';
+import { BatchedTransport } from './batched-transport';
 
 /** The gateway logs through this narrow interface so tests and embedders can pass their own. */
 export type Logger = Pick<winston.Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
-/** Structured JSON lines on stdout, one object per event, with an ISO timestamp. */
+/** Structured JSON lines on stdout (or the given stream), one object per event, with an ISO timestamp. */
 export function createLogger(options: { level?: string; service?: string; stream?: NodeJS.WritableStream } = {}): winston.Logger {
   return winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: { service: options.service ?? 'gateway' },
     format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-    transports: [options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console()],
+    transports: [new BatchedTransport({ stream: options.stream ?? process.stdout })],
   });
 }
 

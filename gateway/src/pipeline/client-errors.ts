@@ -14,7 +14,10 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): v
         : err.code === 'HPE_INVALID_TRANSFER_ENCODING' || err.code === 'HPE_UNEXPECTED_CONTENT_LENGTH'
           ? 'bad-transfer-encoding'
           : 'bad-request';
-  if (err.code === 'ECONNRESET' || !socket.writable) {
+  // A request on this connection was already answered (e.g. refused by the pipeline, then the parser
+  // choked on its body): a second, unrequested response must never follow it.
+  const answered = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (err.code === 'ECONNRESET' || !socket.writable || answered) {
     socket.destroy();
     return;
   }

@@ -8,7 +8,7 @@ import { normalizeTarget } from '../routing/normalize';
 import { createContext, type RequestContext } from './context';
 import { decideTarget } from './decide';
 import { checkRequestHead } from './guards';
-import { GatewayError, sendProblem } from './problems';
+import { closingSockets, GatewayError, sendProblem } from './problems';
 
 export interface PipelineDeps {
   /** The table in service; read once per request so that a swap never splits a request. */
@@ -33,6 +33,10 @@ interface Disposition {
  */
 export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    if (closingSockets.has(req.socket)) {
+      req.socket.destroy();
+      return;
+    }
     const table = deps.table();
     const ctx = createContext(req, table.trustedProxies);
     const d: Disposition = { route: '-', upstream: '-', mode: '-', path: '-' };
@@ -66,8 +70,8 @@ function reject(res: ServerResponse, ctx: RequestContext, d: Disposition, error:
 
 function finish(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse, ctx: RequestContext, d: Disposition): void {
   const seconds = Number(process.hrtime.bigint() - ctx.startedAt) / 1e9;
-  // 499: the client went away before the answer was complete (nginx's convention).
-  const status = res.writableFinished ? res.statusCode : 499;
+  // Unfinished: the upstream's fault when it cut the answer short, else 499, the client went away (nginx's convention).
+  const status = res.writableFinished ? res.statusCode : (d.error?.status ?? 499);
   deps.metrics.observe(d.route, d.upstream, d.mode, status, seconds);
   const entry = {
     requestId: ctx.requestId,

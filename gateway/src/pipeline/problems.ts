@@ -47,8 +47,16 @@ export function problemBody(code: ProblemCode, detail: string, requestId: string
   });
 }
 
+/**
+ * Connections the gateway has decided to close after a refusal. Bytes after a refused request
+ * (a smuggled second request behind a bad Transfer-Encoding, say) may already be parsed into
+ * requests; the handler drops every later request on such a connection instead of forwarding it.
+ */
+export const closingSockets = new WeakSet<object>();
+
 /** Writes a problem answer unless a response has already begun (then the connection is cut). */
 export function sendProblem(res: ServerResponse, error: GatewayError, requestId: string, close = false): void {
+  if (close) closingSockets.add(res.socket ?? res);
   if (res.headersSent) {
     res.destroy();
     return;

@@ -32,9 +32,12 @@ function decodeUnreserved(segment: string): string | null {
   return out;
 }
 
-/** `..;x` is `..` to servlet containers: a dot segment with parameters is refused, never passed on. */
+/**
+ * `..;x` is `..` to servlet containers, and `..%3Bx` is too once an upstream decodes it: a dot
+ * segment with parameters, in either spelling, is refused, never passed on.
+ */
 function isDotSegment(segment: string): boolean {
-  const bare = segment.split(';', 1)[0];
+  const bare = segment.split(/;|%3B/i, 1)[0];
   return bare === '.' || bare === '..';
 }
 

@@ -1,0 +1,51 @@
+import { send } from './http-client';
+import { captureLogs, type LogCapture } from './log-capture';
+import { startStack, type EdgeStack } from './edge-stack';
+import { eventually } from './probe-upstream';
+
+/** One structured line per request, whatever the outcome, carrying what an operator searches by. */
+describe('request log', () => {
+  let stack: EdgeStack;
+  let logs: LogCapture;
+  beforeEach(async () => {
+    logs = captureLogs();
+    stack = await startStack({ logger: logs.logger });
+  });
+  afterEach(() => stack.close());
+
+  const requestLines = () => logs.entries().filter((e) => e.message === 'request');
+
+  it('a forwarded request logs requestId, route, upstream, status and durationMs', async () => {
+    const res = await send(stack.port, '/api/products/1', { headers: { 'x-request-id': 'log-1' } });
+    expect(res.status).toBe(200);
+    await eventually(() => requestLines().length === 1, 'one log line');
+    const line = requestLines()[0]!;
+    expect(line).toMatchObject({ requestId: 'log-1', route: 'products', upstream: 'fresh', mode: 'new', status: 200, method: 'GET' });
+    expect(typeof line.durationMs).toBe('number');
+    expect(line.durationMs as number).toBeGreaterThanOrEqual(0);
+  });
+
+  it('exactly one line per request', async () => {
+    await send(stack.port, '/a');
+    await send(stack.port, '/api/products/2');
+    await send(stack.port, '/b%2Fc');
+    await eventually(() => requestLines().length >= 3, 'three log lines');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(requestLines()).toHaveLength(3);
+    expect(new Set(requestLines().map((l) => l.requestId)).size).toBe(3);
+  });
+
+  it('the logged requestId is the one echoed to the client', async () => {
+    const res = await send(stack.port, '/x');
+    await eventually(() => requestLines().length === 1, 'one log line');
+    expect(requestLines()[0]!.requestId).toBe(res.headers['x-request-id']);
+    expect(requestLines()[0]).toMatchObject({ route: 'catch-all', upstream: 'legacy', status: 200 });
+  });
+
+  it('a refused request is logged with its status', async () => {
+    await send(stack.port, '/a%2Fb', { headers: { 'x-request-id': 'log-400' } });
+    await eventually(() => requestLines().length === 1, 'one log line');
+    expect(requestLines()[0]).toMatchObject({ requestId: 'log-400', status: 400 });
+    expect(typeof requestLines()[0]!.durationMs).toBe('number');
+  });
+});
