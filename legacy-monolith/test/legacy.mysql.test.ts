@@ -11,7 +11,10 @@ if (BASE === undefined || BASE === '') {
   throw new Error('STRANGLER_TEST_MYSQL_URL is not set (e.g. mysql://root@127.0.0.1:3306); the MySQL suite cannot run');
 }
 
-const DB_NAME = `strangler_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+// CI sets a per-run prefix and drops every database carrying it at the end, whatever happened here.
+const DB_NAME = `${process.env.STRANGLER_TEST_DB_PREFIX || 'strangler_t'}_${process.pid}_${randomBytes(4).toString('hex')}`;
+/** The server part of the URL: a database named in it is ignored, this suite makes its own. */
+const SERVER = BASE.replace(/^(mysql:\/\/[^/]+).*$/, '$1');
 
 function adminConnection(url: string): Knex {
   const u = new URL(url);
@@ -32,9 +35,9 @@ let onMysql: express.Application;
 let onSqlite: express.Application;
 
 beforeAll(async () => {
-  admin = adminConnection(BASE);
+  admin = adminConnection(SERVER);
   await admin.raw(`CREATE DATABASE \`${DB_NAME}\` CHARACTER SET utf8mb4`);
-  mysql = openLegacyDb(`${BASE.replace(/\/+$/, '')}/${DB_NAME}`);
+  mysql = openLegacyDb(`${SERVER}/${DB_NAME}`);
   await migrateLegacy(mysql);
   await seedLegacy(mysql);
   sqlite = await memoryDb(500);
