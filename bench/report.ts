@@ -4,7 +4,7 @@ import { median, round } from './stats';
 export const TARGETS = ['direct', 'naive', 'gateway'] as const;
 export type Target = (typeof TARGETS)[number];
 
-/** Failures seen by one target over every run, warm-ups included: any of them voids the ratios. */
+/** Failures seen by one target over every run, warm-ups included; a single one voids the ratios. */
 export interface Tally {
   non2xx: number;
   errors: number;

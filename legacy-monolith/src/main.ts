@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Knex } from 'knex';
-import { openLegacyDb } from './data/db';
-import { migrateLegacy } from './data/migrate';
-import { isLegacySeeded, seedLegacy } from './data/seed';
+import { openLegacyDb } from './db/db';
+import { migrateLegacy } from './db/migrate';
+import { isLegacySeeded, seedLegacy } from './db/seed';
 import { createJsonLogger } from './runtime/json-logger';
 import { startLegacyServer } from './runtime/server';
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import request from 'supertest';
 import type express from 'express';
-import { toCents, centsToDecimal } from '../src/data/money';
+import { toCents, centsToDecimal } from '../src/db/money';
 import { FIXED_TS, appFor, countRows, memoryDb, sha256, dumpTables } from './kit';
 
 let db: Knex;

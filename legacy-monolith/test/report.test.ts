@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { centsToDecimal, toCents } from '../src/data/money';
+import { centsToDecimal, toCents } from '../src/db/money';
 import { appFor, memoryDb } from './kit';
 
 const TS = '20200101000000';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { LegacySeedError, isLegacySeeded, seedLegacy } from '../src/index';
-import { toCents } from '../src/data/money';
+import { toCents } from '../src/db/money';
 import { PINNED_SEED_SHA256, countRows, dumpTables, memoryDb, sha256 } from './kit';
 
 describe('seedLegacy', () => {

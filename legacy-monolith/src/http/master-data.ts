@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { Knex } from 'knex';
-import { T } from '../data/tables';
+import { T } from '../db/tables';
 import { customerShape, inventoryShape, productShape } from './shapes';
 import { tableRouter } from './table-router';
 

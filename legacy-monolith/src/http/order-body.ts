@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NewOrder } from '../data/place-order';
+import type { NewOrder } from '../db/place-order';
 import { LegacyHttpError } from './errors';
 
 const id = z.number().int().min(1).max(999_999_999);

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
-import { OrderRejectedError, placeOrder, type OrderRejection } from '../data/place-order';
-import { readOrder } from '../data/order-reader';
-import { T } from '../data/tables';
+import { OrderRejectedError, placeOrder, type OrderRejection } from '../db/place-order';
+import { readOrder } from '../db/order-reader';
+import { T } from '../db/tables';
 import { LegacyHttpError } from './errors';
 import { parseNewOrder } from './order-body';
 import { readPage } from './paged';

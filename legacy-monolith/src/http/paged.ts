@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { DbRow } from '../data/raw-rows';
+import type { DbRow } from '../db/raw-rows';
 import type { Paging } from './params';
 import type { LegacyJson, Shape } from './shapes';
 

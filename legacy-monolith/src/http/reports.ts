@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
-import { centsToDecimal, toCents } from '../data/money';
-import { querySalesReport } from '../data/sales-report';
+import { centsToDecimal, toCents } from '../db/money';
+import { querySalesReport } from '../db/sales-report';
 import { parseOptionalInt } from './params';
 import { salesRowShape } from './shapes';
 

@@ -1,5 +1,5 @@
-import { formatMoney } from '../data/money';
-import type { DbRow } from '../data/raw-rows';
+import { formatMoney } from '../db/money';
+import type { DbRow } from '../db/raw-rows';
 
 /** How a column is written to JSON; explicit so SQLite and MySQL answers are byte-identical. */
 type Kind = 'int' | 'int?' | 'str' | 'str?' | 'money';

@@ -37,7 +37,7 @@ const SEED = 0x5eed_2011;
 // 500 rows x 9 columns stays far below SQLite's bound-parameter limit and MySQL's packet size.
 const CHUNK = 500;
 
-/** True when the product master has any row, i.e. the shop has data. */
+/** True when the product master has at least one row, i.e. the shop has data. */
 export async function isLegacySeeded(db: Knex): Promise<boolean> {
   const row = await db(T.product).first('PRD_ID');
   return row !== undefined;
