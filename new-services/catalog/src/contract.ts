@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * The Catalog bounded context's published contract: the shapes its HTTP API speaks. Other parts
+ * (the ACL, the gateway's tests, the orders service's client) import this file only, never the
+ * service's internals.
+ */
+
+/** ISO 4217 code; the legacy shop only ever sold in one currency. */
+export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+
+/** Money as integer minor units (cents) plus currency: never floats, never decimal strings. */
+export const MoneySchema = z
+  .object({
+    amount: z.number().int('must be an integer number of minor units').min(0),
+    currency: CurrencySchema,
+  })
+  .strict();
+
+/** UTC timestamp in ISO-8601 with a Z suffix, e.g. 2014-09-28T05:01:12Z (milliseconds optional). */
+export const IsoInstantSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/, 'must be an ISO-8601 UTC instant').refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real date');
+
+export const ProductStatusSchema = z.enum(['active', 'discontinued']);
+
+export const ProductSchema = z
+  .object({
+    id: z.number().int().positive(),
+    sku: z.string().min(1).max(64),
+    name: z.string().min(1).max(200),
+    description: z.string().max(4000).nullable(),
+    price: MoneySchema,
+    status: ProductStatusSchema,
+    updatedAt: IsoInstantSchema,
+  })
+  .strict();
+
+/** A page of products, in id order: `GET /products?page=1&size=50`. */
+export const ProductPageSchema = z
+  .object({
+    items: z.array(ProductSchema),
+    page: z.number().int().min(1),
+    size: z.number().int().min(1),
+    total: z.number().int().min(0),
+  })
+  .strict();
+
+/** Body of `PUT /products/:id` (the id comes from the path and must match when present). */
+export const ProductWriteSchema = ProductSchema.omit({ id: true }).extend({ id: z.number().int().positive().optional() }).strict();
+
+/** Body of `POST /products/batch`: bulk idempotent upsert, at most 1000 products. */
+export const ProductBatchSchema = z.object({ items: z.array(ProductSchema).min(1).max(1000) }).strict();
+
+/** Answer of the batch upsert: how many rows were new, changed, or already identical. */
+export const ProductBatchResultSchema = z.object({ inserted: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }).strict();
+
+export type Money = z.infer<typeof MoneySchema>;
+export type Product = z.infer<typeof ProductSchema>;
+export type ProductPage = z.infer<typeof ProductPageSchema>;
+export type ProductWrite = z.infer<typeof ProductWriteSchema>;
+export type ProductBatch = z.infer<typeof ProductBatchSchema>;
+export type ProductBatchResult = z.infer<typeof ProductBatchResultSchema>;

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { IsoInstantSchema, MoneySchema } from '../../catalog/src/contract';
+
+/**
+ * The Ordering bounded context's published contract. Money and instants are the same value
+ * types as the catalog's (shared through the catalog's published contract, not its internals).
+ */
+
+export const OrderStatusSchema = z.enum(['new', 'paid', 'shipped', 'cancelled']);
+
+export const OrderLineSchema = z
+  .object({
+    lineNo: z.number().int().min(1),
+    productId: z.number().int().positive(),
+    quantity: z.number().int().min(1),
+    unitPrice: MoneySchema,
+    amount: MoneySchema,
+  })
+  .strict();
+
+/** An order with its lines. Invariants (total = sum of line amounts, one currency, at least one line) are the domain's; the schema checks shape. */
+export const OrderSchema = z
+  .object({
+    id: z.number().int().positive(),
+    customerId: z.number().int().positive(),
+    status: OrderStatusSchema,
+    note: z.string().max(1000).nullable(),
+    lines: z.array(OrderLineSchema).min(1, 'an order has at least one line'),
+    total: MoneySchema,
+    placedAt: IsoInstantSchema,
+    updatedAt: IsoInstantSchema,
+  })
+  .strict();
+
+/** One row of the order list: the header without lines. */
+export const OrderSummarySchema = OrderSchema.omit({ lines: true }).strict();
+
+export const OrderPageSchema = z
+  .object({
+    items: z.array(OrderSummarySchema),
+    page: z.number().int().min(1),
+    size: z.number().int().min(1),
+    total: z.number().int().min(0),
+  })
+  .strict();
+
+/** Body of `POST /orders` (with an Idempotency-Key header): prices come from the catalog, never from the client. */
+export const CreateOrderSchema = z
+  .object({
+    customerId: z.number().int().positive(),
+    note: z.string().max(1000).nullable().optional(),
+    lines: z
+      .array(z.object({ productId: z.number().int().positive(), quantity: z.number().int().min(1).max(10_000) }).strict())
+      .min(1, 'an order has at least one line')
+      .max(100),
+  })
+  .strict();
+
+/** Body of `POST /orders/batch`: bulk idempotent import of existing orders (backfill), at most 500. */
+export const OrderBatchSchema = z.object({ items: z.array(OrderSchema).min(1).max(500) }).strict();
+
+export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+export type OrderLine = z.infer<typeof OrderLineSchema>;
+export type Order = z.infer<typeof OrderSchema>;
+export type OrderSummary = z.infer<typeof OrderSummarySchema>;
+export type OrderPage = z.infer<typeof OrderPageSchema>;
+export type CreateOrder = z.infer<typeof CreateOrderSchema>;
+export type OrderBatch = z.infer<typeof OrderBatchSchema>;
