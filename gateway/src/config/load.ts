@@ -6,10 +6,13 @@ import { buildTable, type RouteTable } from './table';
 import { checkRoutes } from './validate-routes';
 import { compileTrustedProxies } from './trusted-proxies';
 import { checkUpstreamUrl, type UpstreamOrigin } from './upstream-url';
+import type { MappingResolver } from '../translate/mapping';
 
 export interface LoadOptions {
   /** Upstream URL overrides by name (from flags or environment), applied before validation. */
   readonly upstreamUrls?: Readonly<Record<string, string>>;
+  /** Resolves ACL mapping names used by `translate`; without it a table that translates is refused. */
+  readonly mappings?: MappingResolver;
 }
 
 /** Reads and compiles a route table file; throws RouteTableError listing every problem. */
@@ -53,7 +56,7 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
   const upstreams = new Map(
     [...origins].map(([name, origin]) => [name, Object.freeze({ name, origin, config: Object.freeze(config.upstreams[name]!) })]),
   );
-  const routes = checkRoutes(config.routes, upstreams, new Set(Object.keys(config.upstreams)), issues);
+  const routes = checkRoutes(config.routes, upstreams, new Set(Object.keys(config.upstreams)), issues, options.mappings);
   if (issues.length > 0) throw new RouteTableError(source, issues);
   return buildTable({ source, upstreams, routes, trustedProxies: trusted.list, limits: Object.freeze(config.limits) });
 }

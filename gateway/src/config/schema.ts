@@ -28,9 +28,21 @@ export const UpstreamSchema = z
   })
   .strict();
 
+const mappingName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/, 'must name an ACL mapping as <context>/<mapping>, e.g. catalog/product-read');
+
+export const TranslateSchema = z
+  .object({
+    request: mappingName.optional().describe('ACL mapping applied to JSON request bodies (new contract → this upstream\'s shape).'),
+    response: mappingName.optional().describe('ACL mapping applied to 2xx JSON answers (this upstream\'s shape → new contract).'),
+  })
+  .strict();
+
 export const TargetSchema = z
   .object({
     upstream: name.describe('Name of an entry in `upstreams`.'),
+    translate: TranslateSchema.optional().describe('Anti-corruption layer mappings, compiled at load.'),
     rewrite: z
       .string()
       .regex(/^\//, 'must start with /')
@@ -80,6 +92,7 @@ export type RouteMode = (typeof ROUTE_MODES)[number];
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 export type UpstreamConfig = z.infer<typeof UpstreamSchema>;
 export type TargetConfig = z.infer<typeof TargetSchema>;
+export type TranslateConfig = z.infer<typeof TranslateSchema>;
 export type RouteConfig = z.infer<typeof RouteSchema>;
 export type Limits = z.infer<typeof LimitsSchema>;
 export type RouteTableConfig = z.infer<typeof RouteTableSchema>;

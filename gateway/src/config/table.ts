@@ -2,6 +2,7 @@ import type { BlockList } from 'node:net';
 import { compileMatcher, methodSet, type Matcher } from '../routing/matcher';
 import type { CompiledPattern } from '../routing/pattern';
 import type { PathBuilder } from '../routing/rewrite';
+import type { TranslationMapping } from '../translate/mapping';
 import type { Limits, RouteConfig, RouteMode, UpstreamConfig } from './schema';
 import type { UpstreamOrigin } from './upstream-url';
 
@@ -17,6 +18,8 @@ export interface CompiledTarget {
   readonly side: 'legacy' | 'new';
   readonly upstream: CompiledUpstream;
   readonly buildPath: PathBuilder;
+  /** ACL mappings for this side, compiled at load; null when the side speaks the new contract already. */
+  readonly translate: { readonly request: TranslationMapping | null; readonly response: TranslationMapping | null } | null;
 }
 
 export interface CompiledRoute {

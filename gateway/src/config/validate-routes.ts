@@ -4,6 +4,7 @@ import { compileRewrite } from '../routing/rewrite';
 import type { TableIssue } from './errors';
 import type { RouteConfig, RouteMode, TargetConfig } from './schema';
 import type { CompiledRoute, CompiledTarget, CompiledUpstream } from './table';
+import type { MappingResolver, TranslationMapping } from '../translate/mapping';
 
 /** Which targets each mode needs in order to answer. */
 const NEEDS: Record<RouteMode, readonly ('legacy' | 'new')[]> = {
@@ -26,6 +27,7 @@ export function checkRoutes(
   upstreams: ReadonlyMap<string, CompiledUpstream>,
   declared: ReadonlySet<string>,
   issues: TableIssue[],
+  mappings: MappingResolver | undefined,
 ): CompiledRoute[] {
   const compiled: CompiledRoute[] = [];
   const seen = new Map<string, number>();
@@ -53,8 +55,23 @@ export function checkRoutes(
         if (!declared.has(t.upstream)) issues.push({ path: `${at}.${side}.upstream`, message: `unknown upstream "${t.upstream}"` });
         return null;
       }
+      const mapping = (kind: 'request' | 'response'): TranslationMapping | null => {
+        const wanted = t.translate?.[kind];
+        if (!wanted) return null;
+        if (!mappings) {
+          issues.push({ path: `${at}.${side}.translate.${kind}`, message: 'no anti-corruption layer is loaded to resolve mappings' });
+          return null;
+        }
+        try {
+          return mappings(wanted);
+        } catch (e) {
+          issues.push({ path: `${at}.${side}.translate.${kind}`, message: e instanceof Error ? e.message : String(e) });
+          return null;
+        }
+      };
+      const translate = t.translate ? { request: mapping('request'), response: mapping('response') } : null;
       try {
-        return { side, upstream, buildPath: compileRewrite(t.rewrite, config.path) };
+        return { side, upstream, buildPath: compileRewrite(t.rewrite, config.path), translate };
       } catch (e) {
         issues.push({ path: `${at}.${side}.rewrite`, message: e instanceof Error ? e.message : String(e) });
         return null;
@@ -91,7 +108,17 @@ function checkReachability(routes: readonly CompiledRoute[], configs: readonly R
       }
     }
   });
-  if (!routes.some((r) => r.pattern.hasRest && r.pattern.segments.length === 1 && r.methods === null)) {
+  // Judged on the declared routes, so a catch-all refused for another reason is not also reported missing.
+  if (!configs.some((c) => c.methods === undefined && isCatchAll(c.path))) {
     issues.push({ path: 'routes', message: 'an explicit catch-all route (path "/*", all methods) is required' });
+  }
+}
+
+function isCatchAll(path: string): boolean {
+  try {
+    const p = compilePattern(path);
+    return p.hasRest && p.segments.length === 1;
+  } catch {
+    return false;
   }
 }

@@ -7,6 +7,9 @@ import { GatewayError, sendProblem } from '../pipeline/problems';
 import type { AgentPool } from './agents';
 import { timeoutError, upstreamFailure } from './socket-errors';
 
+/** Writes the upstream's answer to the client; resolves with the failure to log, if any. */
+export type Responder = (upstreamRes: http.IncomingMessage, res: http.ServerResponse, ctx: RequestContext, upstream: string) => Promise<GatewayError | undefined>;
+
 export interface Forwarding {
   readonly req: http.IncomingMessage;
   readonly res: http.ServerResponse;
@@ -15,6 +18,10 @@ export interface Forwarding {
   /** Upstream path and query, already normalised and rewritten. */
   readonly path: string;
   readonly maxBodyBytes: number;
+  /** A replacement body (a translated write); the client's body is streamed when absent. */
+  readonly body?: Buffer;
+  /** How the answer reaches the client; streamed untouched when absent. */
+  readonly respond?: Responder;
 }
 
 /** What went wrong, for the request log; the client has already been answered. */
@@ -25,22 +32,34 @@ function hasBody(req: http.IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
+/** Streams an answer through untouched. A body cut short upstream cuts the client connection: it must not look complete. */
+export const streamResponse: Responder = (upstreamRes, res, ctx, upstream) => {
+  const headers = clientResponseHeaders(upstreamRes.rawHeaders, upstreamRes.headers.connection, ctx.requestId);
+  res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, headers);
+  upstreamRes.pipe(res);
+  return new Promise((resolve) => {
+    upstreamRes.on('close', () => {
+      if (upstreamRes.complete) return resolve(undefined);
+      res.destroy();
+      resolve(upstreamFailure(upstream, Object.assign(new Error('reset'), { code: 'ECONNRESET' })));
+    });
+  });
+};
+
 /**
- * Streams a request to an upstream and its answer back, bodies untouched and unbuffered.
- * Failures before the answer begins become a problem+json answer; after it has begun, the
- * client connection is cut, because a truncated body must not look complete.
+ * Sends a request to an upstream and its answer back, bodies unbuffered unless a translation
+ * needs them whole. Failures before the answer begins become a problem+json answer.
  */
 export function forward(f: Forwarding, agents: AgentPool, done: (outcome: ForwardOutcome) => void): void {
   const { req, res, ctx, upstream } = f;
   const { hostname, port, protocol } = upstream.origin;
-  const proxyReq = (protocol === 'https:' ? https : http).request({
-    host: hostname,
-    port,
-    method: req.method,
-    path: f.path,
-    headers: upstreamRequestHeaders(req, ctx, upstream),
-    agent: agents.get(upstream),
-  });
+  const headers = upstreamRequestHeaders(req, ctx, upstream);
+  if (f.body) {
+    delete headers['transfer-encoding'];
+    headers['content-length'] = f.body.length;
+    headers['content-type'] = 'application/json';
+  }
+  const proxyReq = (protocol === 'https:' ? https : http).request({ host: hostname, port, method: req.method, path: f.path, headers, agent: agents.get(upstream) });
   let settled = false;
   let responseTimer: NodeJS.Timeout | undefined;
   // Until a connected socket is assigned (waiting in the pool's queue, then connecting) the connect
@@ -77,15 +96,7 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
       upstreamRes.resume();
       return;
     }
-    const headers = clientResponseHeaders(upstreamRes.rawHeaders, upstreamRes.headers.connection, ctx.requestId);
-    res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, headers);
-    upstreamRes.pipe(res);
-    upstreamRes.on('close', () => {
-      if (!upstreamRes.complete) {
-        res.destroy();
-        settle({ error: upstreamFailure(upstream.name, Object.assign(new Error('reset'), { code: 'ECONNRESET' })) });
-      } else settle({});
-    });
+    void (f.respond ?? streamResponse)(upstreamRes, res, ctx, upstream.name).then((error) => settle(error ? { error } : {}));
   });
   // A client that goes away cancels the upstream call instead of leaving it running.
   res.on('close', () => {
@@ -95,6 +106,10 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
     }
   });
 
+  if (f.body) {
+    proxyReq.end(f.body);
+    return;
+  }
   if (!hasBody(req)) {
     proxyReq.end();
     return;

@@ -6,6 +6,8 @@ import { isIP, type BlockList } from 'node:net';
 export interface RequestContext {
   readonly requestId: string;
   readonly startedAt: bigint;
+  /** Wall-clock receipt time (ms since epoch): the `$now` that translations see. */
+  readonly receivedAt: number;
   /** The TCP peer. */
   readonly peer: string;
   /** True when the peer is a configured trusted proxy, so its X-Forwarded-* are believed. */
@@ -52,5 +54,5 @@ export function createContext(req: IncomingMessage, trusted: BlockList): Request
   const peer = req.socket.remoteAddress ?? '';
   const xff = req.headers['x-forwarded-for'];
   const { clientIp, peerTrusted } = clientAddress(peer, typeof xff === 'string' ? xff : undefined, trusted);
-  return { requestId: requestIdOf(req), startedAt: process.hrtime.bigint(), peer, peerTrusted, clientIp };
+  return { requestId: requestIdOf(req), startedAt: process.hrtime.bigint(), receivedAt: Date.now(), peer, peerTrusted, clientIp };
 }

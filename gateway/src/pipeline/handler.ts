@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteTable } from '../config/table';
 import type { AgentPool } from '../forwarding/agents';
-import { forward, type ForwardOutcome } from '../forwarding/forward';
+import { forward, type ForwardOutcome, type Forwarding } from '../forwarding/forward';
 import type { Logger } from '../observability/logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import { normalizeTarget } from '../routing/normalize';
+import { translateRequestBody, WRITE_METHODS } from '../translate/request';
+import { translatingResponder } from '../translate/response';
 import { createContext, type RequestContext } from './context';
 import { decideTarget } from './decide';
 import { checkRequestHead } from './guards';
@@ -57,11 +59,30 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
     if (!side) return reject(res, ctx, d, new GatewayError('upstream-unavailable', `route "${route.id}" has no upstream to answer in mode ${route.mode}`), false);
     d.upstream = side.upstream.name;
     const path = side.buildPath(target.path, params) + (target.query ? `?${target.query}` : '');
-    forward({ req, res, ctx, upstream: side.upstream, path, maxBodyBytes: table.limits.maxBodyBytes }, deps.agents, (o: ForwardOutcome) => {
+    const responseMapping = side.translate?.response;
+    const f: Forwarding = {
+      req,
+      res,
+      ctx,
+      upstream: side.upstream,
+      path,
+      maxBodyBytes: table.limits.maxBodyBytes,
+      ...(responseMapping ? { respond: translatingResponder(responseMapping, TRANSLATE_CAP_BYTES) } : {}),
+    };
+    const done = (o: ForwardOutcome) => {
       if (o.error) d.error = o.error;
+    };
+    const requestMapping = side.translate?.request;
+    if (!requestMapping || !WRITE_METHODS.has(method)) return forward(f, deps.agents, done);
+    void translateRequestBody(req, requestMapping, table.limits.maxBodyBytes, new Date(ctx.receivedAt)).then((body) => {
+      if (body instanceof GatewayError) reject(res, ctx, d, body, body.status === 413);
+      else forward({ ...f, body }, deps.agents, done);
     });
   };
 }
+
+/** The most of an upstream answer the gateway buffers to translate. */
+const TRANSLATE_CAP_BYTES = 16 * 1024 * 1024;
 
 function reject(res: ServerResponse, ctx: RequestContext, d: Disposition, error: GatewayError, close: boolean): void {
   d.error = error;

@@ -14,6 +14,8 @@ export const PROBLEMS = {
   'uri-too-long': { status: 414, title: 'Request target too long' },
   'headers-too-large': { status: 431, title: 'Request header fields too large' },
   'no-route': { status: 404, title: 'No route matches' },
+  'invalid-body': { status: 400, title: 'Request body does not fit the contract' },
+  'translation-failed': { status: 502, title: 'Upstream answer could not be translated' },
   'upstream-unreachable': { status: 502, title: 'Upstream unreachable' },
   'upstream-reset': { status: 502, title: 'Upstream closed the connection' },
   'upstream-unavailable': { status: 503, title: 'Upstream unavailable' },
@@ -29,14 +31,14 @@ export class GatewayError extends Error {
   constructor(
     readonly code: ProblemCode,
     detail: string,
-    readonly extra: Readonly<Record<string, string>> = {},
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail);
     this.status = PROBLEMS[code].status;
   }
 }
 
-export function problemBody(code: ProblemCode, detail: string, requestId: string | undefined, extra: Readonly<Record<string, string>> = {}): string {
+export function problemBody(code: ProblemCode, detail: string, requestId: string | undefined, extra: Readonly<Record<string, unknown>> = {}): string {
   return JSON.stringify({
     type: `urn:strangler:problem:${code}`,
     title: PROBLEMS[code].title,

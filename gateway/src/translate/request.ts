@@ -1,0 +1,33 @@
+import type { IncomingMessage } from 'node:http';
+import { GatewayError } from '../pipeline/problems';
+import { isJson, readBody } from './body';
+import { TranslationError, type TranslationMapping } from './mapping';
+
+/** Methods whose body a request mapping translates. */
+export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Reads a client's JSON body in the new contract and maps it to the upstream's shape. A body that
+ * does not fit the contract is the client's error (400, every field named); a mapping that fails
+ * on a valid body is the gateway's (502).
+ */
+export async function translateRequestBody(req: IncomingMessage, mapping: TranslationMapping, limit: number, now: Date): Promise<Buffer | GatewayError> {
+  if (!isJson(req.headers['content-type'])) return new GatewayError('invalid-body', 'the body must be JSON (Content-Type: application/json)');
+  const raw = await readBody(req, limit);
+  if (raw === null) return new GatewayError('payload-too-large', `request body exceeds the limit of ${limit} bytes`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return new GatewayError('invalid-body', 'the body is not valid JSON');
+  }
+  try {
+    return Buffer.from(JSON.stringify(await mapping.evaluate(parsed, now)));
+  } catch (e) {
+    if (e instanceof TranslationError && e.kind === 'input') {
+      return new GatewayError('invalid-body', e.message, { mapping: mapping.name, errors: e.issues });
+    }
+    const detail = e instanceof Error ? e.message : String(e);
+    return new GatewayError('translation-failed', `mapping ${mapping.name} failed: ${detail}`, { mapping: mapping.name });
+  }
+}
