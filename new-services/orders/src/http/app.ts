@@ -1,0 +1,44 @@
+import express from 'express';
+import type { Knex } from 'knex';
+import type { CatalogClient } from '../catalog-client';
+import { createKnexOrdersRepository } from '../db/knex-repository';
+import type { OrdersRepository } from '../db/repository';
+import { importBatchHandler } from './batch';
+import { createOrderHandler } from './create-order';
+import type { HandlerDeps } from './deps';
+import { errorHandler, notFoundHandler } from './error-handler';
+import { healthHandler } from './health';
+import type { OrdersLogger } from './logger';
+import { changeStatusHandler } from './order-status';
+import { getOrderHandler, listOrdersHandler } from './read-orders';
+import { requestLog } from './request-log';
+
+/** What the orders HTTP layer is built from; give either a repository or a migrated knex database. */
+export type OrdersAppDeps = ({ repo: OrdersRepository; db?: undefined } | { db: Knex; repo?: undefined }) & {
+  catalog: CatalogClient;
+  logger: OrdersLogger;
+  /** Source of "now" for placedAt/updatedAt; defaults to the wall clock. */
+  clock?: () => Date;
+};
+
+/** Builds the orders service's express application. */
+export function createOrdersApp(deps: OrdersAppDeps): express.Application {
+  const clock = deps.clock ?? (() => new Date());
+  const repo = deps.repo ?? createKnexOrdersRepository(deps.db, clock);
+  const handlers: HandlerDeps = { repo, catalog: deps.catalog, logger: deps.logger, clock };
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLog(deps.logger));
+  // Sized for the backfill: a batch of 500 orders with all their lines.
+  app.use(express.json({ limit: '5mb' }));
+  app.get('/health', healthHandler(repo));
+  app.get('/orders', listOrdersHandler(handlers));
+  app.post('/orders', createOrderHandler(handlers));
+  // Registered before /orders/:id so "batch" is never read as an id.
+  app.post('/orders/batch', importBatchHandler(handlers));
+  app.get('/orders/:id', getOrderHandler(handlers));
+  app.post('/orders/:id/status', changeStatusHandler(handlers));
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,56 @@
+import { CatalogUnavailableError, createHttpCatalogClient } from '../src/index';
+import { product, startCatalogStub, type CatalogStub } from './kit/catalog-stub';
+
+async function failure(promise: Promise<unknown>): Promise<CatalogUnavailableError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof CatalogUnavailableError) return err;
+    throw err;
+  }
+  throw new Error('expected a CatalogUnavailableError');
+}
+
+describe('HTTP catalog client', () => {
+  let stub: CatalogStub;
+  beforeEach(async () => {
+    stub = await startCatalogStub([product(1, 1250)]);
+  });
+  afterEach(() => stub.stop());
+
+  it('returns the product, validated against the catalog contract', async () => {
+    const client = createHttpCatalogClient({ baseUrl: `${stub.url}/` });
+    await expect(client.getProduct(1)).resolves.toEqual(product(1, 1250));
+    expect(stub.requests).toEqual([1]);
+  });
+
+  it('answers undefined for a 404', async () => {
+    await expect(createHttpCatalogClient({ baseUrl: stub.url }).getProduct(2)).resolves.toBeUndefined();
+  });
+
+  it('treats a 5xx as unavailable', async () => {
+    stub.mode = 'error';
+    const err = await failure(createHttpCatalogClient({ baseUrl: stub.url }).getProduct(1));
+    expect([err.code, err.reason]).toEqual(['CATALOG_UNAVAILABLE', 'server-error']);
+  });
+
+  it('gives up after the timeout', async () => {
+    stub.mode = 'hang';
+    const started = Date.now();
+    const err = await failure(createHttpCatalogClient({ baseUrl: stub.url, timeoutMs: 150 }).getProduct(1));
+    expect(err.reason).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('reports a stopped catalog as unreachable', async () => {
+    await stub.stop();
+    const err = await failure(createHttpCatalogClient({ baseUrl: stub.url }).getProduct(1));
+    expect(err.reason).toBe('unreachable');
+  });
+
+  it('refuses an answer that does not fit the contract', async () => {
+    stub.put({ ...product(5, 100), price: { amount: 1.5, currency: 'EUR' } });
+    const err = await failure(createHttpCatalogClient({ baseUrl: stub.url }).getProduct(5));
+    expect(err.reason).toBe('bad-answer');
+  });
+});

@@ -1,0 +1,105 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { buildProgram } from '../src/main';
+import { startCatalogStub, product, type CatalogStub } from './kit/catalog-stub';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const MAIN = path.join('new-services', 'orders', 'src', 'main.ts');
+
+/** The child's environment: a temp data dir, and nothing ORDERS_* inherited from the developer's shell. */
+function envFor(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, STRANGLER_DATA_DIR: dataDir };
+  for (const name of Object.keys(env)) if (name.startsWith('ORDERS_')) delete env[name];
+  return { ...env, ...extra };
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+describe('orders main.ts', () => {
+  let dataDir: string;
+  let stub: CatalogStub;
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-main-'));
+    stub = await startCatalogStub([product(1, 1250)]);
+  });
+  afterEach(async () => {
+    await stub.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('imports without side effects and exposes serve and migrate', () => {
+    expect(buildProgram({ STRANGLER_DATA_DIR: dataDir }).commands.map((c) => c.name())).toEqual(['serve', 'migrate']);
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('serve --port 0 migrates, logs its url, takes orders priced by the catalog, exits 0 on %s', async (signal) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0'], { cwd: ROOT, env: envFor(dataDir, { ORDERS_CATALOG_URL: stub.url }) });
+    const raw: string[] = [];
+    const lines: Array<Record<string, unknown>> = [];
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const listening = new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line; stderr: ${stderr}`)), 20000);
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        raw.push(line);
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        lines.push(parsed);
+        if (parsed.message === 'orders listening') {
+          clearTimeout(timer);
+          resolve(parsed);
+        }
+      });
+    });
+    try {
+      const hello = await listening;
+      const url = String(hello.url);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(raw.find((l) => l.includes('orders listening'))).toMatch(/^\{"message":"orders listening","url":"http:\/\/127\.0\.0\.1:\d+",/);
+      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+      const created = await fetch(`${url}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'main-1', 'x-request-id': 'main-req' },
+        body: JSON.stringify({ customerId: 1, lines: [{ productId: 1, quantity: 3 }] }),
+      });
+      expect(created.status).toBe(201);
+      expect(((await created.json()) as { total: unknown }).total).toEqual({ amount: 3750, currency: 'EUR' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(lines.find((l) => l.requestId === 'main-req')).toMatchObject({ message: 'request', method: 'POST', path: '/orders', status: 201, level: 'info' });
+      expect(fs.existsSync(path.join(dataDir, 'orders.sqlite'))).toBe(true);
+    } finally {
+      child.kill(signal);
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  });
+
+  it('a bad ORDERS_DATABASE_URL exits 1 with one line on stderr, naming the scheme, hiding the password', () => {
+    const res = run(['serve', '--port', '0'], envFor(dataDir, { ORDERS_DATABASE_URL: 'postgres://admin:s3cret@db/orders' }));
+    expect(res.status).toBe(1);
+    const lines = res.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^orders: Unsupported database URL scheme "postgres:"/);
+    expect(res.stderr).not.toContain('s3cret');
+    expect(res.stdout).toBe('');
+  });
+
+  it('migrate applies once, then reports the schema current', () => {
+    const env = envFor(dataDir);
+    expect(run(['migrate'], env)).toMatchObject({ status: 0, stdout: 'applied: 001_orders\n' });
+    expect(run(['migrate'], env)).toMatchObject({ status: 0, stdout: 'schema is up to date\n' });
+  });
+
+  it('refuses a bad --port and a bad ORDERS_CATALOG_TIMEOUT_MS', () => {
+    expect(run(['serve', '--port', 'abc'], envFor(dataDir)).status).not.toBe(0);
+    const res = run(['serve', '--port', '0'], envFor(dataDir, { ORDERS_CATALOG_TIMEOUT_MS: 'soon' }));
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/^orders: ORDERS_CATALOG_TIMEOUT_MS must be an integer/);
+  });
+});
