@@ -16,7 +16,7 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
   const child = spawn('npm', ['start'], {
     cwd: root,
     detached: true,
-    env: { ...process.env, GATEWAY_PORT: '0', LEGACY_PORT: '0', STRANGLER_DATA_DIR: dataDir },
+    env: { ...process.env, GATEWAY_PORT: '0', LEGACY_PORT: '0', CATALOG_PORT: '0', ORDERS_PORT: '0', STRANGLER_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
