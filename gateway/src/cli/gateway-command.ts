@@ -4,6 +4,7 @@ import { loadRouteTableFile } from '../config/load';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import { createGateway } from '../server';
+import { aclMappings } from '../translate/acl-adapter';
 import { collect, parsePort, upstreamUrlsFrom } from './options';
 
 /** `strangler gateway`: the composition root of the gateway process; the only reader of the environment. */
@@ -20,7 +21,7 @@ export function registerGateway(program: Command): void {
       const logger = createLogger({ level: process.env.STRANGLER_LOG_LEVEL ?? 'info' });
       let table;
       try {
-        table = loadRouteTableFile(opts.routes, { upstreamUrls: upstreamUrlsFrom(opts.upstream, process.env) });
+        table = loadRouteTableFile(opts.routes, { upstreamUrls: upstreamUrlsFrom(opts.upstream, process.env), mappings: aclMappings() });
       } catch (e) {
         if (!isRouteTableError(e)) throw e;
         logger.error('route table refused', { file: e.source, issues: e.issues });

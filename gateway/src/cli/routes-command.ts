@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isRouteTableError } from '../config/errors';
 import { routesJsonSchemaText } from '../config/json-schema';
 import { loadRouteTableFile } from '../config/load';
+import { aclMappings } from '../translate/acl-adapter';
 
 /** `strangler routes …`: offline work on a route table. */
 export function registerRoutes(program: Command): void {
@@ -13,7 +14,7 @@ export function registerRoutes(program: Command): void {
     .description('Check a route table the way the gateway does at load; lists every error with its JSON path')
     .action((file: string) => {
       try {
-        const table = loadRouteTableFile(file);
+        const table = loadRouteTableFile(file, { mappings: aclMappings() });
         process.stdout.write(`${file}: ok, ${table.routes.length} routes, ${table.upstreams.size} upstreams\n`);
       } catch (e) {
         if (!isRouteTableError(e)) throw e;

@@ -40,7 +40,7 @@ export function translatingResponder(mapping: TranslationMapping, capBytes: numb
     try {
       body = JSON.stringify(await mapping.evaluate(parsed, new Date(ctx.receivedAt)));
     } catch (e) {
-      if (e instanceof TranslationError) return fail(`mapping ${mapping.name} failed: ${e.message}`, e.issues.length ? { errors: e.issues } : {});
+      if (e instanceof TranslationError) return fail(e.message, e.issues.length ? { errors: e.issues } : {});
       // Whatever else went wrong inside the ACL is still this answer's failure, never the process's.
       return fail(`mapping ${mapping.name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -124,7 +124,7 @@ describe('response translation', () => {
   it('turns an unexpected failure inside a mapping into a 502 too', async () => {
     const res = await fetch(`${gw.url}/explode`);
     expect(res.status).toBe(502);
-    expect(((await res.json()) as { detail: string }).detail).toContain('test/explode failed unexpectedly: unexpected');
+    expect(((await res.json()) as { detail: string }).detail).toContain('mapping test/explode failed unexpectedly: unexpected');
     expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
   });
 });

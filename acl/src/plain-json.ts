@@ -1,0 +1,33 @@
+/** A JSON value with nothing else attached. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * jsonata answers with arrays that carry `sequence`/`keepSingleton` flags and objects without a
+ * prototype; callers and schemas must see plain JSON. Same rules as JSON.stringify (undefined and
+ * functions dropped from objects, null in arrays), without the string round trip.
+ */
+export function toPlainJson(value: unknown): JsonValue | undefined {
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'object': {
+      if (Array.isArray(value)) {
+        const out: JsonValue[] = new Array<JsonValue>(value.length);
+        for (let i = 0; i < value.length; i++) out[i] = toPlainJson(value[i]) ?? null;
+        return out;
+      }
+      const out: { [key: string]: JsonValue } = {};
+      for (const key of Object.keys(value)) {
+        const v = toPlainJson((value as Record<string, unknown>)[key]);
+        if (v !== undefined) out[key] = v;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,8 @@
+import { catalogMappings } from '../catalog/mappings';
+import { ordersMappings } from '../orders/mappings';
+import type { MappingSpec } from './mapping';
+
+/** Every mapping the ACL ships, by name; one entry list per bounded context. */
+export const MAPPINGS: ReadonlyMap<string, MappingSpec> = new Map(
+  [...catalogMappings, ...ordersMappings].map((spec) => [spec.name, spec]),
+);

@@ -1,0 +1,31 @@
+import { loadMapping } from '../index';
+import { toPlainJson } from '../src/plain-json';
+import { NOW } from './kit';
+
+function isPlain(value: unknown): boolean {
+  if (Array.isArray(value)) return Object.keys(value).length === value.length && value.every(isPlain);
+  if (typeof value === 'object' && value !== null) {
+    return Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every(isPlain);
+  }
+  return true;
+}
+
+describe('plain JSON answers', () => {
+  it('strips jsonata sequence flags and null prototypes', () => {
+    const seq = Object.assign([1, 2], { sequence: true, keepSingleton: true });
+    const obj = Object.assign(Object.create(null) as Record<string, unknown>, { a: seq, b: undefined, c: () => 1 });
+    const plain = toPlainJson(obj);
+    expect(plain).toStrictEqual({ a: [1, 2] });
+    expect(isPlain(plain)).toBe(true);
+    expect(toPlainJson([undefined, Number.NaN])).toEqual([null, null]);
+  });
+
+  it('answers with plain objects and arrays from a real mapping', async () => {
+    const page = await loadMapping('orders/create-to-legacy').evaluate(
+      { customerId: 1, lines: [{ productId: 5, quantity: 2 }, { productId: 6, quantity: 1 }] },
+      { now: NOW },
+    );
+    expect(isPlain(page)).toBe(true);
+    expect(JSON.stringify(page)).toBe('{"CUST_ID":1,"ORD_RMK":null,"LINES":[{"PRD_ID":5,"ORD_LN_QTY":2},{"PRD_ID":6,"ORD_LN_QTY":1}]}');
+  });
+});

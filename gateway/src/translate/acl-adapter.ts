@@ -1,0 +1,28 @@
+import { createAcl, isAclError, type Acl } from '../../../acl';
+import { TranslationError, type MappingResolver } from './mapping';
+
+const KIND = {
+  AclInputError: 'input',
+  AclOutputError: 'output',
+  AclTimeoutError: 'timeout',
+} as const;
+
+/**
+ * Adapts the ACL's public entry to the gateway's TranslationMapping contract. Resolving a name
+ * compiles the mapping (once, at table load), so a mapping that does not compile refuses the table
+ * with the jsonata error and its position.
+ */
+export function aclMappings(acl: Acl = createAcl()): MappingResolver {
+  return (name) => {
+    const mapping = acl.load(name);
+    return {
+      name,
+      evaluate: (input, now) =>
+        mapping.evaluate(input, { now }).catch((e: unknown) => {
+          if (!isAclError(e)) throw e;
+          const kind = (KIND as Record<string, TranslationError['kind']>)[e.code] ?? 'runtime';
+          throw new TranslationError(kind, name, e.message, 'issues' in e ? (e.issues as TranslationError['issues']) : []);
+        }),
+    };
+  };
+}
