@@ -13,7 +13,8 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const DEFAULT_SCENARIO = 'gateway';
+/** Gateway overhead and ACL cost in one run. */
+export const DEFAULT_SCENARIO = 'all';
 
 export function usage(scenarios: readonly string[]): string {
   return [

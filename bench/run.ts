@@ -6,12 +6,16 @@
 import { parseArgs, usage, UsageError } from './args';
 import { ProcessGroup } from './processes';
 import { stderrProgress } from './progress';
+import { aclScenario } from './scenarios/acl';
+import { allScenario } from './scenarios/all';
 import { gatewayScenario } from './scenarios/gateway';
 import type { Scenario } from './scenarios/scenario';
 
-/** New benchmarks (backfill, ACL cost, shadow cost) register here as sub-commands. */
+/** New benchmarks (backfill, shadow cost) register here as sub-commands; `all` is the default. */
 const SCENARIOS: Record<string, Scenario> = {
+  all: allScenario,
   gateway: gatewayScenario,
+  acl: aclScenario,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

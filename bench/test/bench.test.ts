@@ -1,15 +1,24 @@
+import { createAcl } from '../../acl';
+import { usPerItem } from '../acl-cost';
+import { aclFailures, aclToJson, buildAclReport, formatAclHuman, pageVsPlain, type AclMeasurements } from '../acl-report';
 import { parseArgs, UsageError } from '../args';
+import { legacyProductPage, LEGACY_PAGE_MAX } from '../legacy-page';
 import type { LoadResult } from '../load';
 import { ProcessGroup, tsChild } from '../processes';
 import { buildReport, failures, formatHuman, summarise, toJson, type GatewayMeasurements } from '../report';
+import { combine } from '../scenarios/all';
 import { routesFor } from '../scenarios/gateway';
 import { median, percentile, round } from '../stats';
 
-const SCENARIOS = ['gateway', 'backfill'];
+const SCENARIOS = ['all', 'gateway', 'acl', 'backfill'];
 
 describe('parseArgs', () => {
-  it('defaults to the gateway scenario, 10 s, 3 rounds, human output', () => {
-    expect(parseArgs([], SCENARIOS)).toEqual({ scenario: 'gateway', durationSec: 10, rounds: 3, json: false, help: false });
+  it('defaults to every phase (gateway and ACL), 10 s, 3 rounds, human output', () => {
+    expect(parseArgs([], SCENARIOS)).toEqual({ scenario: 'all', durationSec: 10, rounds: 3, json: false, help: false });
+  });
+
+  it('takes acl alone', () => {
+    expect(parseArgs(['acl', '--json'], SCENARIOS)).toMatchObject({ scenario: 'acl', json: true });
   });
 
   it('takes the first non-flag argument as the scenario, flags in any order and both value forms', () => {
@@ -25,7 +34,7 @@ describe('parseArgs', () => {
     [['--duration', 'ten'], /positive number/],
     [['--rounds', '1.5'], /positive integer/],
     [['--rounds', '1'], /at least 2/],
-    [['gateway', 'backfill'], /unexpected argument backfill/],
+    [['gateway', 'acl'], /unexpected argument acl/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv, SCENARIOS)).toThrow(UsageError);
     expect(() => parseArgs(argv, SCENARIOS)).toThrow(message);
@@ -106,14 +115,108 @@ describe('report', () => {
 });
 
 describe('gateway scenario routes file', () => {
-  it('routes the bench path and the catch-all to the one bench upstream', () => {
+  it('routes the bench path, the plain and translated legacy page, and the catch-all to the one bench upstream', () => {
     expect(routesFor('http://127.0.0.1:1234')).toEqual({
       upstreams: { bench: { url: 'http://127.0.0.1:1234' } },
       routes: [
         { id: 'bench.items', path: '/api/items/*', methods: ['GET', 'HEAD'], mode: 'legacy', legacy: { upstream: 'bench' } },
+        { id: 'acl.plain', path: '/plain/products', methods: ['GET'], mode: 'legacy', legacy: { upstream: 'bench', rewrite: '/legacy/products' } },
+        {
+          id: 'acl.translated', path: '/v2/products', methods: ['GET'], mode: 'legacy',
+          legacy: { upstream: 'bench', rewrite: '/legacy/products', translate: { response: 'catalog/product-read' } },
+        },
         { id: 'catch-all', path: '/*', mode: 'legacy', legacy: { upstream: 'bench' } },
       ],
     });
+  });
+});
+
+describe('legacy product page', () => {
+  it('is deterministic, sized as asked, and every row is clean', () => {
+    const page = legacyProductPage(LEGACY_PAGE_MAX);
+    expect(legacyProductPage(50)).toEqual(legacyProductPage(50));
+    expect(page).toMatchObject({ PAGE: 1, SIZE: LEGACY_PAGE_MAX, TOTAL: LEGACY_PAGE_MAX });
+    expect(page.ROWS.map((r) => r.PRD_ID)).toEqual(Array.from({ length: LEGACY_PAGE_MAX }, (_, i) => i + 1));
+    for (const row of page.ROWS) {
+      expect(['A', 'D', 'H']).toContain(row.PRD_STS);
+      expect(row.PRD_PRC).toMatch(/^\d+\.\d\d$/);
+      expect(row.PRD_UPD_TS).toMatch(/^(20[12]\d)(0[1-9]|1[0-2])(0[1-9]|1\d|2[0-8])([01]\d|2[0-3])[0-5]\d[0-5]\d$/);
+    }
+    expect(new Set(page.ROWS.map((r) => r.PRD_STS))).toEqual(new Set(['A', 'D', 'H']));
+    expect(() => legacyProductPage(0)).toThrow(RangeError);
+    expect(() => legacyProductPage(LEGACY_PAGE_MAX + 1)).toThrow(RangeError);
+  });
+
+  it('translates through the ACL into as many products as rows', async () => {
+    const out = await createAcl().load('catalog/product-read').evaluate(legacyProductPage(50), { now: new Date('2024-01-01T00:00:00Z') });
+    expect(out).toMatchObject({ page: 1, size: 50, total: LEGACY_PAGE_MAX });
+    expect((out as { items: unknown[] }).items).toHaveLength(50);
+  });
+});
+
+const aclMeasurements = (): AclMeasurements => ({
+  connections: 50,
+  durationSec: 10,
+  warmupSec: 2,
+  pageItems: 50,
+  saturated: {
+    'acl.plain': [run(10000, 3, 7), run(12000, 2.5, 6), run(11000, 2.8, 6.5)],
+    'acl.translated': [run(200, 100, 900), run(300, 90, 800), run(250, 95, 850)],
+  },
+  tallies: { 'acl.plain': { non2xx: 0, errors: 0 }, 'acl.translated': { non2xx: 0, errors: 0 } },
+  perItem: { items: 50, runs: 300, warmups: 50, usPerItem: 73.94 },
+  largePage: { items: 5000, ms: 403.21, eventLoopMaxMs: 404.5 },
+  probe: { items: 5000, healthzMaxMs: [110, 90, 300], largeStatus: [502, 502, 502], largeMs: [119, 109, 109], idleHealthzMs: 0.7, largeProblem: 'evaluation exceeded 100 ms' },
+  gatewayBudgetMs: 100,
+});
+
+describe('ACL report', () => {
+  it('computes the translated / plain ratio and the per-item cost', () => {
+    expect(pageVsPlain(250, 11000)).toBeCloseTo(250 / 11000);
+    expect(pageVsPlain(250, 0)).toBeNaN();
+    // Three runs of a 50-item page: 2.5, 3.5 and 5 ms -> 50, 70 and 100 us an item; the median run wins.
+    expect(usPerItem([5, 2.5, 3.5], 50)).toBeCloseTo(70);
+    const report = buildAclReport(aclMeasurements());
+    expect(report.rounds).toBe(3);
+    expect(report.pageVsPlain).toBeCloseTo(250 / 11000);
+    expect(report.healthzMsDuringLargeTranslation).toBe(110);
+  });
+
+  it('prints exactly the agreed ACL JSON keys, all of them numbers', () => {
+    const json = aclToJson(buildAclReport(aclMeasurements()));
+    expect(Object.keys(json).sort()).toEqual([
+      'acl_event_loop_max_ms', 'acl_large_page_items', 'acl_large_page_ms', 'acl_page_vs_plain', 'acl_plain_p99_ms',
+      'acl_plain_rps', 'acl_translated_p99_ms', 'acl_translated_rps', 'acl_us_per_item', 'gateway_healthz_ms_during_large_translation',
+    ]);
+    for (const value of Object.values(json)) expect(typeof value === 'number' && Number.isFinite(value)).toBe(true);
+    expect(json).toMatchObject({ acl_page_vs_plain: 0.023, acl_us_per_item: 73.9, acl_plain_rps: 11000, acl_translated_rps: 250, acl_large_page_items: 5000, acl_large_page_ms: 403.2 });
+  });
+
+  it('shows both routes side by side, the target verdict and the large page\'s own answer', () => {
+    const text = formatAclHuman(buildAclReport(aclMeasurements()));
+    expect(text).toMatch(/^acl\.plain .*1\.000/m);
+    expect(text).toMatch(/^acl\.translated /m);
+    expect(text).toMatch(/acl_page_vs_plain: 0\.023 .*target >= 0\.7: MISSED/);
+    expect(text).toMatch(/answered 502 in 119, 109, 109 ms: evaluation exceeded 100 ms/);
+  });
+
+  it('fails a load target that saw non-2xx responses or errors, not the large-page probe', () => {
+    const m = aclMeasurements();
+    expect(aclFailures(m)).toEqual([]);
+    m.tallies['acl.translated'] = { non2xx: 5, errors: 0 };
+    expect(aclFailures(m)).toEqual(['acl.translated: 5 non-2xx responses, 0 errors']);
+  });
+});
+
+describe('default run', () => {
+  it('prints one JSON object with the gateway keys and the ACL keys, both tables, and every failure', () => {
+    const gateway = { human: 'G', json: toJson(buildReport(measurements())), failures: ['gateway: 1 non-2xx responses, 0 errors'] };
+    const acl = { human: 'A', json: aclToJson(buildAclReport(aclMeasurements())), failures: [] };
+    const both = combine([gateway, acl]);
+    expect(Object.keys(both.json).sort()).toEqual([...Object.keys(gateway.json), ...Object.keys(acl.json)].sort());
+    expect(Object.keys(both.json)).toHaveLength(18);
+    expect(both.human).toBe('G\n\nA');
+    expect(both.failures).toEqual(['gateway: 1 non-2xx responses, 0 errors']);
   });
 });
 
@@ -135,6 +238,13 @@ describe('upstream and naive proxy as real processes', () => {
     const proxied = await fetch(`${naive.url}/api/items/7`);
     expect(proxied.status).toBe(200);
     expect(await proxied.text()).toBe(directBody);
+
+    const page = await fetch(`${upstream.url}/legacy/products?size=50`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('application/json');
+    expect(await page.json()).toEqual(legacyProductPage(50));
+    expect((await fetch(`${naive.url}/legacy/products?size=${LEGACY_PAGE_MAX}`)).status).toBe(200);
+    for (const size of ['0', '5001', '2.5', 'x']) expect((await fetch(`${upstream.url}/legacy/products?size=${size}`)).status).toBe(400);
 
     await group.stopAll();
     for (const pid of [upstream.pid, naive.pid]) expect(isAlive(pid)).toBe(false);

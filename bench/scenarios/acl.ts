@@ -1,0 +1,148 @@
+/**
+ * ACL cost: one legacy product page through the gateway with and without translation, the
+ * mapping's per-item cost in this process, and whether the gateway still answers while a large
+ * page translates.
+ */
+import { DEFAULT_TIMEOUT_MS } from '../../acl';
+import { measureLargePage, measurePerItem } from '../acl-cost';
+import { ACL_TARGETS, aclFailures, aclToJson, buildAclReport, formatAclHuman, type AclMeasurements, type AclTarget, type ResponsivenessProbe } from '../acl-report';
+import { allRows, legacyProductPage, LEGACY_PAGE_MAX } from '../legacy-page';
+import { runLoad, type LoadResult } from '../load';
+import type { Child } from '../processes';
+import type { Tally } from '../report';
+import type { ScenarioContext, ScenarioOutcome, Scenario } from './scenario';
+import { startTargets, withTempDir } from './gateway';
+
+const CONNECTIONS = 50;
+const WARMUP_SEC = 2;
+const PAGE_ITEMS = 50;
+const PER_ITEM_RUNS = 300;
+const PER_ITEM_WARMUPS = 50;
+const PROBE_REPETITIONS = 3;
+/** Gateway paths of the two ACL routes in `routesFor`; both rewrite to the upstream's `/legacy/products`. */
+export const ACL_PATHS: Record<AclTarget, string> = { 'acl.plain': '/plain/products', 'acl.translated': '/v2/products' };
+
+export const aclScenario: Scenario = (ctx) =>
+  withTempDir(async (dir) => {
+    ctx.progress.phase('starting upstream and gateway');
+    const { upstream, gateway } = await startTargets(ctx.group, dir, { naive: false });
+    return runAclPhase(ctx, upstream, gateway);
+  });
+
+/** The ACL phase against an upstream and gateway already running with `routesFor`'s table. */
+export async function runAclPhase({ args, progress }: ScenarioContext, upstream: Child, gateway: Child): Promise<ScenarioOutcome> {
+  const urls: Record<AclTarget, string> = {
+    'acl.plain': `${gateway.url}${ACL_PATHS['acl.plain']}?size=${PAGE_ITEMS}`,
+    'acl.translated': `${gateway.url}${ACL_PATHS['acl.translated']}?size=${PAGE_ITEMS}`,
+  };
+  await checkAclRoutes(upstream, urls);
+
+  const tallies: Record<AclTarget, Tally> = { 'acl.plain': { non2xx: 0, errors: 0 }, 'acl.translated': { non2xx: 0, errors: 0 } };
+  const measure = async (target: AclTarget, label: string, durationSec: number) => {
+    progress.phase(`${label} (${target})`);
+    const result = await runLoad({ url: urls[target], connections: CONNECTIONS, durationSec, onTick: (s) => progress.tick(s, durationSec) });
+    tallies[target].non2xx += result.non2xx;
+    tallies[target].errors += result.errors;
+    return result;
+  };
+  const saturated: Record<AclTarget, LoadResult[]> = { 'acl.plain': [], 'acl.translated': [] };
+  for (let round = 1; round <= args.rounds; round += 1) {
+    for (const target of ACL_TARGETS) {
+      const of = `round ${round}/${args.rounds}`;
+      await measure(target, `warm-up, ${of}`, WARMUP_SEC);
+      saturated[target].push(await measure(target, `measuring ${CONNECTIONS} connections, ${of}`, args.durationSec));
+    }
+  }
+
+  const rows = allRows();
+  progress.phase(`translating a ${PAGE_ITEMS}-item page ${PER_ITEM_RUNS} times in the bench process`);
+  const perItem = await measurePerItem(legacyProductPage(PAGE_ITEMS, rows), PER_ITEM_RUNS, PER_ITEM_WARMUPS);
+  progress.phase(`translating a ${LEGACY_PAGE_MAX}-item page in the bench process, watching the event loop`);
+  const largePage = await measureLargePage(legacyProductPage(LEGACY_PAGE_MAX, rows));
+  progress.phase(`GET /healthz while a ${LEGACY_PAGE_MAX}-item page translates in the gateway`);
+  const probe = await probeResponsiveness(gateway, `${gateway.url}${ACL_PATHS['acl.translated']}?size=${LEGACY_PAGE_MAX}`);
+  progress.end();
+
+  const measurements: AclMeasurements = {
+    connections: CONNECTIONS,
+    durationSec: args.durationSec,
+    warmupSec: WARMUP_SEC,
+    pageItems: PAGE_ITEMS,
+    saturated,
+    tallies,
+    perItem,
+    largePage,
+    probe,
+    gatewayBudgetMs: DEFAULT_TIMEOUT_MS,
+  };
+  const report = buildAclReport(measurements);
+  return { human: formatAclHuman(report), json: aclToJson(report), failures: aclFailures(measurements) };
+}
+
+/** One request per route before any load: a 502 under load would be measured as fast failures. */
+async function checkAclRoutes(upstream: Child, urls: Record<AclTarget, string>): Promise<void> {
+  const expected = await (await fetch(`${upstream.url}/legacy/products?size=${PAGE_ITEMS}`)).text();
+  const plain = await fetch(urls['acl.plain']);
+  const plainBody = await plain.text();
+  if (plain.status !== 200 || plainBody !== expected) {
+    throw new Error(`acl.plain does not pass the legacy page through: ${plain.status}, ${plainBody.length} bytes (expected 200, ${expected.length} bytes)\n${plainBody.slice(0, 300)}`);
+  }
+  const translated = await fetch(urls['acl.translated']);
+  const text = await translated.text();
+  let items = -1;
+  try {
+    const body: unknown = JSON.parse(text);
+    const list = typeof body === 'object' && body !== null ? (body as { items?: unknown }).items : undefined;
+    if (Array.isArray(list)) items = list.length;
+  } catch {
+    // reported below with the body
+  }
+  if (translated.status !== 200 || items !== PAGE_ITEMS) {
+    throw new Error(`acl.translated does not answer a translated ${PAGE_ITEMS}-item page: ${translated.status}, ${items} items\n${text.slice(0, 300)}`);
+  }
+}
+
+/**
+ * Sends the large translated page and, until it is answered, GET /healthz one after another; the
+ * slowest health answer is how long the gateway could not serve anyone else.
+ */
+async function probeResponsiveness(gateway: Child, largeUrl: string): Promise<ResponsivenessProbe> {
+  const healthz = async (): Promise<number> => {
+    const start = performance.now();
+    const res = await fetch(`${gateway.url}/healthz`);
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`gateway /healthz answered ${res.status}`);
+    return performance.now() - start;
+  };
+  for (let i = 0; i < 20; i += 1) await healthz(); // opens the pooled connection and warms the route
+  const idle: number[] = [];
+  for (let i = 0; i < 20; i += 1) idle.push(await healthz());
+
+  const probe: ResponsivenessProbe = { items: LEGACY_PAGE_MAX, healthzMaxMs: [], largeStatus: [], largeMs: [], idleHealthzMs: idle.sort((a, b) => a - b)[idle.length >> 1] as number };
+  for (let rep = 0; rep < PROBE_REPETITIONS; rep += 1) {
+    let done = false;
+    const start = performance.now();
+    const large = fetch(largeUrl).then(async (res) => {
+      const text = await res.text();
+      done = true;
+      return { status: res.status, ms: performance.now() - start, text };
+    });
+    let slowest = 0;
+    while (!done) slowest = Math.max(slowest, await healthz());
+    const answer = await large;
+    probe.healthzMaxMs.push(slowest);
+    probe.largeStatus.push(answer.status);
+    probe.largeMs.push(answer.ms);
+    if (answer.status !== 200 && probe.largeProblem === undefined) probe.largeProblem = problemDetail(answer.text);
+  }
+  return probe;
+}
+
+function problemDetail(text: string): string {
+  try {
+    const body = JSON.parse(text) as { detail?: unknown; title?: unknown };
+    return String(body.detail ?? body.title ?? text.slice(0, 200));
+  } catch {
+    return text.slice(0, 200);
+  }
+}
