@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadRouteTableFile } from '../../src/config/load';
+import { aclMappings } from '../../src/translate/acl-adapter';
 import { startGateway, type RunningGateway } from '../kit/gateway';
 import { createTestDatabase, type TestDatabase } from '../kit/mysql';
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
     });
     monolith.once('exit', (code) => reject(new Error(`monolith exited ${code}`)));
   });
-  gw = await startGateway(loadRouteTableFile(path.join(ROOT, 'routes.json'), { upstreamUrls: { monolith: legacyUrl } }));
+  gw = await startGateway(loadRouteTableFile(path.join(ROOT, 'routes.json'), { upstreamUrls: { monolith: legacyUrl }, mappings: aclMappings() }));
 }, 60_000);
 
 afterAll(async () => {
@@ -69,6 +70,24 @@ describe('legacy monolith on MySQL behind the gateway', () => {
     expect(typeof body.ROWS[0]?.PRD_PRC).toBe('string');
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
     expect(metrics).toMatch(/strangler_requests_total\{route="products",upstream="monolith",mode="legacy",status="200"\} \d+/);
+  });
+
+  it('translates the MySQL-backed monolith into the Catalog contract exactly as on SQLite', async () => {
+    const res = await fetch(`${gw.url}/api/v2/products/2`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      id: 2,
+      sku: 'SKU-000002',
+      name: 'Steel Bolt 20mm',
+      description: null,
+      price: { amount: 27133, currency: 'EUR' },
+      status: 'active',
+      updatedAt: '2020-09-27T01:07:26Z',
+    });
+    const page = (await (await fetch(`${gw.url}/api/v2/products?page=3&size=50`)).json()) as { items: { price: { amount: number } }[]; total: number };
+    expect(page.items).toHaveLength(50);
+    expect(page.total).toBe(500);
+    expect(page.items.every((p) => Number.isInteger(p.price.amount))).toBe(true);
   });
 
   it('creates an order through the gateway (a streamed POST body) and reads it back', async () => {
