@@ -5,7 +5,7 @@
  *   const products = acl.load('catalog/product-read');      // compiled once, at load
  *   const product = await products.evaluate(legacyJson, { now: new Date() });
  */
-export { createAcl, loadMapping, DEFAULT_MAX_DEPTH, DEFAULT_TIMEOUT_MS, type Acl, type AclOptions } from './src/acl';
+export { createAcl, loadMapping, DEFAULT_MAX_DEPTH, DEFAULT_TIMEOUT_MS, DEFAULT_SLICE_MS, type Acl, type AclOptions } from './src/acl';
 export type { AclMapping, EvaluateOptions } from './src/mapping';
 export type { JsonValue } from './src/plain-json';
 export {

@@ -1,7 +1,7 @@
 /**
  * The ACL's own cost, measured in the bench process through its public entry: what one catalog
- * page costs per item, and how long a large page holds the event loop (jsonata runs on it, and its
- * awaits are all microtasks, so nothing else runs until a translation ends).
+ * page costs per item, and how long a large page holds the event loop (the ACL time-slices long
+ * evaluations, yielding every few milliseconds; the longest gap is what this reports).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createAcl, type AclMapping } from '../acl';

@@ -7,8 +7,16 @@ import { MAPPINGS } from './registry';
 export interface AclOptions {
   /** Folder holding `<context>/<mapping>.jsonata`; defaults to this package's own folder. */
   readonly root?: string;
-  /** Budget of one evaluation; default 100 ms. */
+  /**
+   * Wall-clock budget of one evaluation, including the time it spends parked between slices;
+   * default 1000 ms.
+   */
   readonly timeoutMs?: number;
+  /**
+   * How long an evaluation runs before it yields the event loop to other work; default 2 ms.
+   * 0 turns time slicing off (an evaluation then holds the event loop until it ends).
+   */
+  readonly sliceMs?: number;
   /** Maximum jsonata evaluation depth; default 300 (the shipped mappings stay under 40). */
   readonly maxDepth?: number;
 }
@@ -22,14 +30,20 @@ export interface Acl {
   loadAll(): AclMapping[];
 }
 
-export const DEFAULT_TIMEOUT_MS = 100;
+/**
+ * A long evaluation no longer blocks the process (it is time-sliced), so the budget only has to
+ * stop runaway mappings: 1000 ms lets a 5,000-item page through even on a busy gateway.
+ */
+export const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_MAX_DEPTH = 300;
+export const DEFAULT_SLICE_MS = 2;
 
 export function createAcl(options: AclOptions = {}): Acl {
   const root = options.root ?? path.resolve(__dirname, '..');
   const limits: GuardrailLimits = {
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    sliceMs: options.sliceMs ?? DEFAULT_SLICE_MS,
   };
   const names = Object.freeze([...MAPPINGS.keys()]);
   const compiled = new Map<string, AclMapping>();

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AclCompileError, AclInputError, AclMappingError, AclOutputError, AclTimeoutError, type JsonataLocation } from './errors';
 import { GuardrailTrip, installGuardrails, type GuardrailLimits } from './guardrails';
 import { toFieldIssues } from './issues';
+import { LEGACY_BINDINGS } from './legacy-values';
 import { toPlainJson, type JsonValue } from './plain-json';
 
 /** What the registry knows of one mapping. */
@@ -71,6 +72,8 @@ export function compileMapping(spec: MappingSpec, root: string, limits: Guardrai
     throw new AclCompileError(spec.name, spec.file, { jsonataCode: undefined, position: undefined }, describe(err));
   }
   const expr = compile(spec, source);
+  // The native helpers every mapping may call ($legacyMoney, $legacyInstant...): see legacy-values.ts.
+  for (const [name, helper] of Object.entries(LEGACY_BINDINGS)) expr.assign(name, helper);
   installGuardrails(expr, limits);
 
   const run = async (input: unknown, now: Date): Promise<unknown> => {

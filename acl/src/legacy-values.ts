@@ -1,0 +1,74 @@
+/**
+ * Native helpers bound into every mapping (`$legacyMoney`, `$legacyInstant`, `$legacyDate`,
+ * `$legacyCode`, `$legacyTrim`). They hold the string crunching of the rules in acl/README.md,
+ * which the jsonata interpreter runs some twenty times slower than plain JavaScript; the mappings
+ * still say which field follows which rule. Each is pure and total: any input, never a throw; a
+ * value that does not follow the rule becomes null, which the target schema then refuses.
+ */
+
+/** The monolith's DECIMAL(12,2) as `formatMoney` writes it: 1–10 digits, a dot, exactly two decimals, no sign. */
+const LEGACY_DECIMAL = /^([0-9]{1,10})\.([0-9]{2})$/;
+
+/** YYYYMMDDHHMMSS with each field in its range (day 01–31 whatever the month; see legacyInstant). */
+const LEGACY_TIMESTAMP = /^([0-9]{4})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])([01][0-9]|2[0-3])([0-5][0-9])([0-5][0-9])$/;
+
+/** `"271.33"` → 27133: the digits are joined on the string, so no float ever rounds. Anything else → null. */
+export function legacyCents(decimal: unknown): number | null {
+  if (typeof decimal !== 'string') return null;
+  const m = LEGACY_DECIMAL.exec(decimal);
+  // At most twelve digits: an exact integer, well inside Number.MAX_SAFE_INTEGER.
+  return m === null ? null : Number(`${m[1]}${m[2]}`);
+}
+
+/** `$legacyMoney(decimal, currency)` → `{amount: cents or null, currency}`: the amount is refused on its own path. */
+export function legacyMoney(decimal: unknown, currency: unknown): { amount: number | null; currency: unknown } {
+  return { amount: legacyCents(decimal), currency };
+}
+
+/**
+ * `YYYYMMDDHHMMSS` (UTC) → `YYYY-MM-DDTHH:MM:SSZ`, or null. Days past 28 take a round trip
+ * through the calendar, so that February 30 (or April 31) is refused instead of rolling over.
+ */
+export function legacyInstant(timestamp: unknown): string | null {
+  if (typeof timestamp !== 'string') return null;
+  const m = LEGACY_TIMESTAMP.exec(timestamp);
+  if (m === null) return null;
+  const [, year, month, day, hour, minute, second] = m as unknown as [string, string, string, string, string, string, string];
+  const iso = `${year}-${month}-${day}T${hour}:${minute}:${second}Z`;
+  if (day <= '28') return iso;
+  // Date.parse accepts day 31 of any month and rolls it over; the round trip shows whether it did.
+  const millis = Date.parse(iso);
+  return Number.isFinite(millis) && new Date(millis).toISOString() === `${iso.slice(0, 19)}.000Z` ? iso : null;
+}
+
+/** A business date `YYYYMMDD` (UTC, no time of day) → midnight UTC of that day, or null. */
+export function legacyDate(date: unknown): string | null {
+  return typeof date === 'string' && date.length === 8 ? legacyInstant(`${date}000000`) : null;
+}
+
+/**
+ * `$legacyCode(codes, code)`: a hand-typed CHAR(1) code read case-insensitively through the
+ * mapping's own table (`{"A": "active", ...}`); unknown codes, non-strings and null → null.
+ */
+export function legacyCode(codes: unknown, code: unknown): unknown {
+  if (typeof code !== 'string' || typeof codes !== 'object' || codes === null) return null;
+  const key = code.toUpperCase();
+  return Object.prototype.hasOwnProperty.call(codes, key) ? ((codes as Record<string, unknown>)[key] ?? null) : null;
+}
+
+/** Blanks trimmed at both ends only (inner blanks kept, unlike jsonata's `$trim`); non-strings → null. */
+export function legacyTrim(text: unknown): string | null {
+  return typeof text === 'string' ? text.replace(/^\s+|\s+$/g, '') : null;
+}
+
+/**
+ * What every mapping sees, by binding name (without the `$`). Plain functions: jsonata calls them
+ * with the evaluated arguments as they are (no signature to check), and never awaits a value.
+ */
+export const LEGACY_BINDINGS: Readonly<Record<string, (...args: never[]) => unknown>> = Object.freeze({
+  legacyMoney,
+  legacyInstant,
+  legacyDate,
+  legacyCode,
+  legacyTrim,
+});
