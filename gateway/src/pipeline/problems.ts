@@ -15,6 +15,7 @@ export const PROBLEMS = {
   'headers-too-large': { status: 431, title: 'Request header fields too large' },
   'no-route': { status: 404, title: 'No route matches' },
   'invalid-body': { status: 400, title: 'Request body does not fit the contract' },
+  'body-not-accepted-upstream': { status: 422, title: 'Request body fits the contract but not the upstream that answers this route' },
   'translation-failed': { status: 502, title: 'Upstream answer could not be translated' },
   'upstream-unreachable': { status: 502, title: 'Upstream unreachable' },
   'upstream-reset': { status: 502, title: 'Upstream closed the connection' },

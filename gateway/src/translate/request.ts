@@ -8,8 +8,9 @@ export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH
 
 /**
  * Reads a client's JSON body in the new contract and maps it to the upstream's shape. A body that
- * does not fit the contract is the client's error (400, every field named); a mapping that fails
- * on a valid body is the gateway's (502).
+ * does not fit the contract is the client's error (400, every field named); a valid body whose
+ * translation the upstream's shape refuses is 422 (every field named); a mapping that fails
+ * otherwise is the gateway's (502).
  */
 export async function translateRequestBody(req: IncomingMessage, mapping: TranslationMapping, limit: number, now: Date): Promise<Buffer | GatewayError> {
   if (!isJson(req.headers['content-type'])) return new GatewayError('invalid-body', 'the body must be JSON (Content-Type: application/json)');
@@ -26,6 +27,10 @@ export async function translateRequestBody(req: IncomingMessage, mapping: Transl
   } catch (e) {
     if (e instanceof TranslationError && e.kind === 'input') {
       return new GatewayError('invalid-body', e.message, { mapping: mapping.name, errors: e.issues });
+    }
+    // A valid body the legacy shape cannot hold (the monolith's narrower limits): the client can fix it, the gateway cannot.
+    if (e instanceof TranslationError && e.kind === 'output') {
+      return new GatewayError('body-not-accepted-upstream', e.message, { mapping: mapping.name, errors: e.issues });
     }
     const detail = e instanceof Error ? e.message : String(e);
     return new GatewayError('translation-failed', `mapping ${mapping.name} failed: ${detail}`, { mapping: mapping.name });

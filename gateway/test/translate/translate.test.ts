@@ -32,6 +32,9 @@ const fakes: Record<string, TranslationMapping> = {
           { path: 'lines', message: 'required' },
         ]);
       }
+      if (body.customerId > 999_999_999) {
+        throw new TranslationError('output', 'test/to-legacy', 'the legacy body cannot hold it', [{ path: 'CUST_ID', message: 'at most 999999999' }]);
+      }
       return { CUST_ID: body.customerId };
     },
   },
@@ -149,6 +152,14 @@ describe('request translation', () => {
       mapping: 'test/to-legacy',
       errors: [{ path: 'customerId' }, { path: 'lines' }],
     });
+    expect(upstream.seen.length).toBe(before);
+  });
+
+  it('answers 422 naming the fields when a valid body does not fit the legacy shape, sending nothing upstream', async () => {
+    const before = upstream.seen.length;
+    const res = await post('{"customerId":10000000000}');
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ type: 'urn:strangler:problem:body-not-accepted-upstream', errors: [{ path: 'CUST_ID' }] });
     expect(upstream.seen.length).toBe(before);
   });
 
