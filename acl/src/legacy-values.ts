@@ -2,7 +2,7 @@
  * Native helpers bound into every mapping (`$legacyMoney`, `$legacyInstant`, `$legacyDate`,
  * `$legacyCode`, `$legacyTrim`). They hold the string crunching of the rules in acl/README.md,
  * which the jsonata interpreter runs some twenty times slower than plain JavaScript; the mappings
- * still say which field follows which rule. Each is pure and total: any input, never a throw; a
+ * still say which field follows which rule. Each is pure and total: every input gives a result, never a throw; a
  * value that does not follow the rule becomes null, which the target schema then refuses.
  */
 

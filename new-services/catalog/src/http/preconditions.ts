@@ -24,8 +24,8 @@ function matches(tags: TagList, version: number | undefined): boolean {
 }
 
 /**
- * The write condition a PUT carries: `If-Match` must name the current version (`*`: any existing
- * product), `If-None-Match` must not (`*`: no product may exist yet). Both may be present.
+ * The write condition a PUT carries: `If-Match` must name the current version (`*`: the product
+ * must exist), `If-None-Match` must not (`*`: no product may exist yet). Both may be present.
  */
 export function preconditionFrom(req: Request): Precondition {
   const ifMatch = req.get('if-match');
