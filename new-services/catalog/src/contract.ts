@@ -53,9 +53,33 @@ export const ProductBatchSchema = z.object({ items: z.array(ProductSchema).min(1
 /** Answer of the batch upsert: how many rows were new, changed, or already identical. */
 export const ProductBatchResultSchema = z.object({ inserted: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }).strict();
 
+/** Flags every repeat of an id at its own index, pointing back at the first occurrence. */
+function refuseRepeatedIds(ids: readonly number[], ctx: z.RefinementCtx): void {
+  const first = new Map<number, number>();
+  ids.forEach((id, index) => {
+    const seen = first.get(id);
+    if (seen === undefined) first.set(id, index);
+    else ctx.addIssue({ code: 'custom', path: [index], message: `duplicates ids[${seen}] (${id}); ids must be unique within a batch` });
+  });
+}
+
+/**
+ * The ids of a batch delete: 1..1000 positive integers, each at most once. Shared with the orders
+ * contract so both services refuse the same lists with the same paths (`ids[3]`).
+ */
+export const BatchDeleteIdsSchema = z.array(z.number().int().positive()).min(1).max(1000).superRefine(refuseRepeatedIds);
+
+/** Body of `POST /products/batch-delete`: remove these products in one transaction. */
+export const ProductBatchDeleteSchema = z.object({ ids: BatchDeleteIdsSchema }).strict();
+
+/** Answer of a batch delete: ids that named a stored row (now gone) and ids that named nothing. */
+export const BatchDeleteResultSchema = z.object({ deleted: z.number().int().min(0), missing: z.number().int().min(0) }).strict();
+
 export type Money = z.infer<typeof MoneySchema>;
 export type Product = z.infer<typeof ProductSchema>;
 export type ProductPage = z.infer<typeof ProductPageSchema>;
 export type ProductWrite = z.infer<typeof ProductWriteSchema>;
 export type ProductBatch = z.infer<typeof ProductBatchSchema>;
 export type ProductBatchResult = z.infer<typeof ProductBatchResultSchema>;
+export type ProductBatchDelete = z.infer<typeof ProductBatchDeleteSchema>;
+export type BatchDeleteResult = z.infer<typeof BatchDeleteResultSchema>;

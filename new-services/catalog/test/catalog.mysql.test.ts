@@ -87,4 +87,16 @@ describe('catalog on MySQL/MariaDB', () => {
     await request(app).post('/products/batch').set('x-strangler-shadow', '1').send({ items: [product(1, { name: 'x' })] }).expect(200);
     expect(await db('products').orderBy('id')).toEqual(before);
   });
+
+  it('batch delete: existing, missing, duplicates 400, shadow deletes nothing', async () => {
+    const before = await countProducts(db);
+    await request(app).post('/products/batch').send({ items: [product(9500), product(9501)] }).expect(200);
+    const shadow = await request(app).post('/products/batch-delete').set('x-strangler-shadow', '1').send({ ids: [9500, 9501, 9599] }).expect(200);
+    expect(shadow.body).toEqual({ deleted: 2, missing: 1 });
+    expect(await countProducts(db)).toBe(before + 2);
+    const dup = await request(app).post('/products/batch-delete').send({ ids: [9500, 9500] }).expect(400);
+    expect(dup.body.errors).toEqual([{ path: 'ids[1]', message: 'duplicates ids[0] (9500); ids must be unique within a batch' }]);
+    expect((await request(app).post('/products/batch-delete').send({ ids: [9500, 9501, 9599] }).expect(200)).body).toEqual({ deleted: 2, missing: 1 });
+    expect(await countProducts(db)).toBe(before);
+  });
 });

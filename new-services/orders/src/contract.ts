@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { IsoInstantSchema, MoneySchema } from '../../catalog/src/contract';
+import { BatchDeleteIdsSchema, IsoInstantSchema, MoneySchema } from '../../catalog/src/contract';
+
+/** The answer of `POST /orders/batch-delete` is the catalog's `{ deleted, missing }`, re-exported so callers need one import. */
+export { BatchDeleteResultSchema, type BatchDeleteResult } from '../../catalog/src/contract';
 
 /**
  * The Ordering bounded context's published contract. Money and instants are the same value
@@ -44,6 +47,16 @@ export const OrderPageSchema = z
   })
   .strict();
 
+/** A page of whole orders, lines included: `GET /orders?expand=lines`. */
+export const OrderFullPageSchema = z
+  .object({
+    items: z.array(OrderSchema),
+    page: z.number().int().min(1),
+    size: z.number().int().min(1),
+    total: z.number().int().min(0),
+  })
+  .strict();
+
 /** Body of `POST /orders` (with an Idempotency-Key header): prices come from the catalog, never from the client. */
 export const CreateOrderSchema = z
   .object({
@@ -59,6 +72,9 @@ export const CreateOrderSchema = z
 /** Body of `POST /orders/batch`: bulk idempotent import of existing orders (backfill), at most 500. */
 export const OrderBatchSchema = z.object({ items: z.array(OrderSchema).min(1).max(500) }).strict();
 
+/** Body of `POST /orders/batch-delete`: 1..1000 unique order ids, deleted with their lines and idempotency records. */
+export const OrderBatchDeleteSchema = z.object({ ids: BatchDeleteIdsSchema }).strict();
+
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 export type OrderLine = z.infer<typeof OrderLineSchema>;
 export type Order = z.infer<typeof OrderSchema>;
@@ -66,3 +82,5 @@ export type OrderSummary = z.infer<typeof OrderSummarySchema>;
 export type OrderPage = z.infer<typeof OrderPageSchema>;
 export type CreateOrder = z.infer<typeof CreateOrderSchema>;
 export type OrderBatch = z.infer<typeof OrderBatchSchema>;
+export type OrderFullPage = z.infer<typeof OrderFullPageSchema>;
+export type OrderBatchDelete = z.infer<typeof OrderBatchDeleteSchema>;

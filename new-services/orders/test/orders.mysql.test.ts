@@ -77,4 +77,29 @@ describe('orders on MySQL/MariaDB', () => {
     expect((await request(f.app).post('/orders/1/status').send({ status: 'new' })).status).toBe(409);
     expect((await request(f.app).get('/health')).body).toEqual({ status: 'ok' });
   });
+
+  it('expand=lines answers whole orders equal to GET /orders/:id; a bad expand is 400', async () => {
+    const page = await request(f.app).get('/orders?size=500&expand=lines');
+    expect(page.status).toBe(200);
+    expect(page.body.total).toBe((page.body.items as unknown[]).length);
+    for (const order of page.body.items as Array<{ id: number }>) {
+      expect(order).toEqual((await request(f.app).get(`/orders/${order.id}`)).body);
+    }
+    expect((await request(f.app).get('/orders?expand=everything')).status).toBe(400);
+  });
+
+  it('batch delete: orders, lines and their keys go; missing counted; duplicates 400; shadow deletes nothing', async () => {
+    const made = await request(f.app).post('/orders').set('Idempotency-Key', 'my-del').send(BODY);
+    const id = made.body.id as number;
+    const before = await f.counts();
+    const shadow = await request(f.app).post('/orders/batch-delete').set('x-strangler-shadow', '1').send({ ids: [id, 100, 9999] });
+    expect(shadow.body).toEqual({ deleted: 2, missing: 1 });
+    expect(await f.counts()).toEqual(before);
+    const dup = await request(f.app).post('/orders/batch-delete').send({ ids: [id, id] });
+    expect(dup.status).toBe(400);
+    expect(dup.body.errors).toEqual([{ path: 'ids[1]', message: `duplicates ids[0] (${id}); ids must be unique within a batch` }]);
+    expect((await request(f.app).post('/orders/batch-delete').send({ ids: [id, 100, 9999] })).body).toEqual({ deleted: 2, missing: 1 });
+    expect(await f.counts()).toEqual({ orders: before.orders - 2, lines: before.lines - 4, keys: before.keys - 1 });
+    expect((await f.db('order_idempotency_keys').where('idem_key', 'my-del')).length).toBe(0);
+  });
 });

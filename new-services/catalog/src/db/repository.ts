@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Product, ProductBatchResult } from '../contract';
+import type { BatchDeleteResult, Product, ProductBatchResult } from '../contract';
 import { DuplicateIdError, PreconditionFailedError } from '../domain/errors';
 import { always, type Precondition } from '../domain/preconditions';
 import { nextVersion, type StoredProduct, type UpsertOutcome } from '../domain/product';
@@ -36,6 +36,11 @@ export interface ProductRepository {
    * one, so a batch that swaps SKUs between two existing products trips the unique SKU index (409).
    */
   upsertBatch(products: readonly Product[], options?: { dryRun?: boolean }): Promise<ProductBatchResult>;
+  /**
+   * Deletes the products with these (unique) ids in one transaction; ids with no product count as
+   * `missing`. `dryRun` counts without deleting.
+   */
+  deleteBatch(ids: readonly number[], options?: { dryRun?: boolean }): Promise<BatchDeleteResult>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
 }
@@ -49,10 +54,10 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function duplicateIds(products: readonly Product[]): number[] {
+function duplicateIds(ids: readonly number[]): number[] {
   const seen = new Set<number>();
   const repeated = new Set<number>();
-  for (const { id } of products) (seen.has(id) ? repeated : seen).add(id);
+  for (const id of ids) (seen.has(id) ? repeated : seen).add(id);
   return [...repeated];
 }
 
@@ -109,7 +114,7 @@ export function createKnexProductRepository(db: Knex): ProductRepository {
     },
 
     async upsertBatch(products, { dryRun = false } = {}) {
-      const repeated = duplicateIds(products);
+      const repeated = duplicateIds(products.map((p) => p.id));
       if (repeated.length > 0) throw new DuplicateIdError(repeated);
       return withRetryOnRace(() =>
         db.transaction(async (trx) => {
@@ -142,6 +147,25 @@ export function createKnexProductRepository(db: Knex): ProductRepository {
           return counts;
         }),
       );
+    },
+
+    async deleteBatch(ids, { dryRun = false } = {}) {
+      // A repeat would be counted as missing the second time: refuse it, as the upsert does.
+      const repeated = duplicateIds(ids);
+      if (repeated.length > 0) throw new DuplicateIdError(repeated);
+      return db.transaction(async (trx) => {
+        let deleted = 0;
+        for (const chunk of chunks(ids, CHUNK)) {
+          if (dryRun) {
+            const counted = (await trx(PRODUCTS_TABLE).whereIn('id', chunk).count({ n: '*' }).first()) as { n?: number | string } | undefined;
+            deleted += Number(counted?.n ?? 0);
+          } else {
+            // The affected-row count, not an earlier read, so a concurrent delete is never counted twice.
+            deleted += await trx(PRODUCTS_TABLE).whereIn('id', chunk).delete();
+          }
+        }
+        return { deleted, missing: ids.length - deleted };
+      });
     },
 
     async ping() {

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { ProductBatchSchema, ProductWriteSchema, type Product, type ProductPage, type ProductWrite } from '../contract';
+import { ProductBatchDeleteSchema, ProductBatchSchema, ProductWriteSchema, type Product, type ProductPage, type ProductWrite } from '../contract';
 import type { StoredProduct } from '../domain/product';
 import type { ProductRepository } from '../db/repository';
 import { methodNotAllowed } from './errors';
@@ -31,7 +31,7 @@ function duplicateIdIssues(items: readonly Product[]): FieldIssue[] {
   return issues;
 }
 
-/** `/products`: paging, read by id with its ETag, idempotent conditional PUT, and the backfill's batch upsert. */
+/** `/products`: paging, read by id with its ETag, idempotent conditional PUT, and the backfill's batch upsert and batch delete. */
 export function productsRouter(repo: ProductRepository): Router {
   const router = Router();
 
@@ -52,6 +52,14 @@ export function productsRouter(repo: ProductRepository): Router {
       const repeated = duplicateIdIssues(items);
       if (repeated.length > 0) throw new HttpProblem('validation-failed', 'ids must be unique within a batch', repeated);
       res.json(await repo.upsertBatch(items, { dryRun: isShadowCopy(req) }));
+    })
+    .all(methodNotAllowed(['POST']));
+
+  router
+    .route('/batch-delete')
+    .post(async (req, res) => {
+      const { ids } = validateBody(ProductBatchDeleteSchema, req.body);
+      res.json(await repo.deleteBatch(ids, { dryRun: isShadowCopy(req) }));
     })
     .all(methodNotAllowed(['POST']));
 

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Order } from '../contract';
 import { T } from './tables';
-import { headerToRow, linesToRows, ORDER_COLUMNS, LINE_COLUMNS, rowsToOrder, sameOrder, type LineRow, type OrderRow } from './order-rows';
+import { loadOrders } from './load-orders';
+import { headerToRow, linesToRows, sameOrder } from './order-rows';
 import type { BatchResult } from './repository';
 
 /** Rows per INSERT: keeps statements under SQLite's bound-variable limit and MySQL's packet size. */
@@ -11,24 +12,12 @@ async function insertChunked(trx: Knex.Transaction, table: string, rows: readonl
   for (let i = 0; i < rows.length; i += CHUNK) await trx(table).insert(rows.slice(i, i + CHUNK));
 }
 
-async function loadExisting(trx: Knex.Transaction, ids: readonly number[]): Promise<Map<number, Order>> {
-  const headers: OrderRow[] = await trx(T.orders).whereIn('id', ids).select(ORDER_COLUMNS);
-  const lines: LineRow[] = await trx(T.lines).whereIn('order_id', ids).select(LINE_COLUMNS);
-  const byOrder = new Map<number, LineRow[]>();
-  for (const line of lines) {
-    const list = byOrder.get(Number(line.order_id)) ?? [];
-    list.push(line);
-    byOrder.set(Number(line.order_id), list);
-  }
-  return new Map(headers.map((h) => [Number(h.id), rowsToOrder(h, byOrder.get(Number(h.id)) ?? [])]));
-}
-
 /**
  * The backfill's upsert: new ids are inserted with their id, changed orders have header and lines
  * rewritten, identical ones are left alone (so a re-run writes nothing and bumps no timestamps).
  */
 export async function importOrders(trx: Knex.Transaction, orders: readonly Order[], dryRun: boolean): Promise<BatchResult> {
-  const existing = await loadExisting(trx, orders.map((o) => o.id));
+  const existing = await loadOrders(trx, orders.map((o) => o.id));
   const fresh = orders.filter((o) => !existing.has(o.id));
   const changed = orders.filter((o) => {
     const stored = existing.get(o.id);

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import type { Order, OrderStatus } from '../contract';
 import type { NewOrder } from '../domain';
+import { deleteOrders } from './batch-delete';
 import { importOrders } from './batch-import';
 import { ConcurrentUpdateError, IdempotencyKeyTakenError, isUniqueViolation } from './errors';
 import { headerToRow, linesToRows, LINE_COLUMNS, ORDER_COLUMNS, rowToSummary, rowsToOrder, type LineRow, type OrderRow } from './order-rows';
 import type { IdempotencyRecord, OrdersRepository, StoredResponse } from './repository';
+import { loadOrders } from './load-orders';
 import { T } from './tables';
 
 interface IdempotencyRow {
@@ -77,6 +79,15 @@ export function createKnexOrdersRepository(db: Knex, clock: () => Date = () => n
       return { items: rows.map(rowToSummary), total: Number(counted?.n ?? 0) };
     },
 
+    async listFullOrders({ offset, limit }) {
+      const counted: { n?: number | string } | undefined = await db(T.orders).count({ n: '*' }).first();
+      const ids: Array<{ id: number | string }> = await db(T.orders).select('id').orderBy('id', 'asc').limit(limit).offset(offset);
+      const orders = await loadOrders(db, ids.map((row) => Number(row.id)));
+      // A row deleted between the two reads is left out rather than answered half.
+      const items = ids.map((row) => orders.get(Number(row.id))).filter((order): order is Order => order !== undefined);
+      return { items, total: Number(counted?.n ?? 0) };
+    },
+
     async updateStatus(order, expected: OrderStatus) {
       // Compare-and-set on the status: two concurrent transitions cannot both win.
       const changed = await db(T.orders)
@@ -93,6 +104,10 @@ export function createKnexOrdersRepository(db: Knex, clock: () => Date = () => n
         if (isUniqueViolation(err)) throw new ConcurrentUpdateError('a concurrent import wrote some of these orders; retry the batch');
         throw err;
       }
+    },
+
+    async deleteOrders(ids, { dryRun }) {
+      return db.transaction((trx) => deleteOrders(trx, ids, dryRun));
     },
 
     async nextOrderId() {

@@ -4,6 +4,7 @@ import type { CatalogClient } from '../catalog-client';
 import { createKnexOrdersRepository } from '../db/knex-repository';
 import type { OrdersRepository } from '../db/repository';
 import { importBatchHandler } from './batch';
+import { deleteBatchHandler } from './batch-delete';
 import { createOrderHandler } from './create-order';
 import type { HandlerDeps } from './deps';
 import { errorHandler, notFoundHandler } from './error-handler';
@@ -34,8 +35,9 @@ export function createOrdersApp(deps: OrdersAppDeps): express.Application {
   app.get('/health', healthHandler(repo));
   app.get('/orders', listOrdersHandler(handlers));
   app.post('/orders', createOrderHandler(handlers));
-  // Registered before /orders/:id so "batch" is never read as an id.
+  // Registered before /orders/:id so "batch" and "batch-delete" are never read as ids.
   app.post('/orders/batch', importBatchHandler(handlers));
+  app.post('/orders/batch-delete', deleteBatchHandler(handlers));
   app.get('/orders/:id', getOrderHandler(handlers));
   app.post('/orders/:id/status', changeStatusHandler(handlers));
   app.use(notFoundHandler);

@@ -30,6 +30,21 @@ export function parsePaging(query: unknown): Paging {
   return { page, size, offset: (page - 1) * size };
 }
 
+/** What `GET /orders` can embed in each item; only `lines`, which turns summaries into whole orders. */
+const ListQuerySchema = PagingSchema.extend({
+  expand: z.literal('lines', { error: 'must be "lines" (the only expansion) or absent' }).optional(),
+});
+
+export interface ListQuery extends Paging {
+  expand: 'lines' | undefined;
+}
+
+/** Reads `page`, `size` and `expand` of the order list; 400 listing each bad parameter at once. */
+export function parseListQuery(query: unknown): ListQuery {
+  const { page, size, expand } = parseOr400(ListQuerySchema, query, 'query string', 'invalid-parameter');
+  return { page, size, offset: (page - 1) * size, expand };
+}
+
 /** Reads a numeric path id; 400 when it is not one. */
 export function parseOrderId(raw: unknown): number {
   if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {

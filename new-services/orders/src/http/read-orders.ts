@@ -1,13 +1,19 @@
 import type { RequestHandler } from 'express';
-import type { OrderPage } from '../contract';
+import type { OrderFullPage, OrderPage } from '../contract';
 import type { HandlerDeps } from './deps';
-import { parseOrderId, parsePaging } from './params';
+import { parseListQuery, parseOrderId } from './params';
 import { HttpProblem } from './problems';
 
-/** `GET /orders?page=&size=`: order headers in id order. */
+/** `GET /orders?page=&size=[&expand=lines]`: order headers in id order, or whole orders with `expand=lines`. */
 export function listOrdersHandler({ repo }: HandlerDeps): RequestHandler {
   return async (req, res) => {
-    const { page, size, offset } = parsePaging(req.query);
+    const { page, size, offset, expand } = parseListQuery(req.query);
+    if (expand === 'lines') {
+      const full = await repo.listFullOrders({ offset, limit: size });
+      const body: OrderFullPage = { items: full.items, page, size, total: full.total };
+      res.json(body);
+      return;
+    }
     const { items, total } = await repo.listOrders({ offset, limit: size });
     const body: OrderPage = { items, page, size, total };
     res.json(body);
