@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDataCommands } from './data-commands';
 import { registerGateway } from './gateway-command';
 import { UsageError } from './options';
 import { registerRoutes } from './routes-command';
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
   registerGateway(program);
   registerRoutes(program);
   registerUp(program);
+  registerDataCommands(program);
   return program;
 }
 
