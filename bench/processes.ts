@@ -17,6 +17,8 @@ export interface ChildSpec {
   args: string[];
   readiness: Readiness;
   readyTimeoutMs?: number;
+  /** Added to the bench's own environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A started child. `stdoutLines` keeps counting for as long as the child runs. */
@@ -58,7 +60,7 @@ export class ProcessGroup {
 
   async start(spec: ChildSpec): Promise<Child> {
     // stdin is a pipe on purpose: its closing tells our own children that the bench died (see child.ts).
-    const proc = spawn(process.execPath, spec.args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, spec.args, { cwd: REPO_ROOT, env: { ...process.env, ...spec.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.children.add(proc);
     proc.once('exit', () => this.children.delete(proc));
 

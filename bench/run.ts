@@ -8,6 +8,7 @@ import { ProcessGroup } from './processes';
 import { stderrProgress } from './progress';
 import { aclScenario } from './scenarios/acl';
 import { allScenario } from './scenarios/all';
+import { backfillScenario } from './scenarios/backfill';
 import { gatewayScenario } from './scenarios/gateway';
 import type { Scenario } from './scenarios/scenario';
 
@@ -16,6 +17,7 @@ const SCENARIOS: Record<string, Scenario> = {
   all: allScenario,
   gateway: gatewayScenario,
   acl: aclScenario,
+  backfill: backfillScenario,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

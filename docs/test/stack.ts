@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 export interface RunningStack {
   readonly gatewayUrl: string;
   readonly legacyUrl: string;
+  readonly catalogUrl: string;
   readonly process: ChildProcess;
   readonly stdout: string[];
   readonly stderr: string[];
@@ -26,6 +27,7 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
   return new Promise((resolve, reject) => {
     let gatewayUrl = '';
     let legacyUrl = '';
+    let catalogUrl = '';
     const timer = setTimeout(() => reject(new Error(`npm start did not come up: ${stderr.join('')}`)), 90_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       stdout.push(line);
@@ -33,11 +35,14 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
       if (gw) gatewayUrl = gw[1] as string;
       const legacy = /^ {2}legacy monolith\s+(http:\/\/\S+)/.exec(line);
       if (legacy) legacyUrl = legacy[1] as string;
+      const catalog = /^ {2}catalog service\s+(http:\/\/\S+)/.exec(line);
+      if (catalog) catalogUrl = catalog[1] as string;
       if (line === 'Press Ctrl-C to stop.') {
         clearTimeout(timer);
         resolve({
           gatewayUrl,
           legacyUrl,
+          catalogUrl,
           process: child,
           stdout,
           stderr,
