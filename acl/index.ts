@@ -22,3 +22,6 @@ export {
   type JsonataLocation,
 } from './src/errors';
 export { LegacyCreateOrderSchema, type LegacyCreateOrder } from './orders/legacy-shapes';
+
+/** The data tools (backfill, verify, sync) that move a context's legacy rows into its service through these mappings. */
+export * as movement from './movement';

@@ -1,18 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  backfill,
-  describeBackfill,
-  describeSync,
-  describeVerify,
-  isContextName,
-  isMovementError,
-  sync,
-  verify,
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_OVERLAP_SECONDS,
-  type ContextName,
-} from '../../../acl/movement';
+import { movement } from '../../../acl';
 import { UsageError } from './options';
 
 /** Exit statuses of the data tools; 2 (usage) is set by main.ts for a UsageError. */
@@ -33,13 +21,13 @@ function parseCount(name: string) {
   };
 }
 
-function contextOf(value: string): ContextName {
-  if (!isContextName(value)) throw new UsageError(`unknown context "${value}": expected catalog or orders`);
+function contextOf(value: string): movement.ContextName {
+  if (!movement.isContextName(value)) throw new UsageError(`unknown context "${value}": expected catalog or orders`);
   return value;
 }
 
 /** The composition root of the data tools: the only place that reads their environment. */
-function settings(context: ContextName, flags: CommonFlags, env: NodeJS.ProcessEnv) {
+function settings(context: movement.ContextName, flags: CommonFlags, env: NodeJS.ProcessEnv) {
   const dataDir = path.resolve(env.STRANGLER_DATA_DIR || './data');
   const serviceUrl =
     context === 'catalog' ? (flags.catalogUrl ?? env.CATALOG_URL ?? 'http://127.0.0.1:4001') : (flags.ordersUrl ?? env.ORDERS_URL ?? 'http://127.0.0.1:4002');
@@ -52,7 +40,7 @@ async function guarded(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (err) {
-    if (isMovementError(err)) {
+    if (movement.isMovementError(err)) {
       if (err.code === 'USAGE') throw new UsageError(err.message);
       process.stderr.write(`strangler: ${err.message}\n`);
       process.exitCode = EXIT_FAILED;
@@ -67,7 +55,7 @@ function withCommonFlags(cmd: Command): Command {
     .argument('<context>', 'catalog or orders')
     .option('--catalog-url <url>', 'catalog service base URL (env CATALOG_URL, default http://127.0.0.1:4001)')
     .option('--orders-url <url>', 'orders service base URL (env ORDERS_URL, default http://127.0.0.1:4002)')
-    .option('--batch-size <n>', 'rows per batch', parseCount('--batch-size'), DEFAULT_BATCH_SIZE)
+    .option('--batch-size <n>', 'rows per batch', parseCount('--batch-size'), movement.DEFAULT_BATCH_SIZE)
     .option('--json', 'print one JSON object instead of the summary line');
 }
 
@@ -81,8 +69,8 @@ export function registerDataCommands(program: Command): void {
     .description('Copy every legacy row of a context into its service, through the ACL (idempotent, resumable); exit 3 when rows were rejected')
     .action((name: string, flags: CommonFlags) =>
       guarded(async () => {
-        const result = await backfill({ ...settings(contextOf(name), flags, process.env), onProgress: progressLine });
-        process.stdout.write((flags.json ? JSON.stringify(result) : describeBackfill(result)) + '\n');
+        const result = await movement.backfill({ ...settings(contextOf(name), flags, process.env), onProgress: progressLine });
+        process.stdout.write((flags.json ? JSON.stringify(result) : movement.describeBackfill(result)) + '\n');
         if (result.counters.rejected > 0) process.exitCode = EXIT_REJECTED;
       }),
     );
@@ -91,8 +79,8 @@ export function registerDataCommands(program: Command): void {
     .description('Compare legacy (through the ACL) and the service row by row; exit 1 on any difference')
     .action((name: string, flags: CommonFlags) =>
       guarded(async () => {
-        const result = await verify(settings(contextOf(name), flags, process.env));
-        process.stdout.write((flags.json ? JSON.stringify(result) : describeVerify(result).join('\n')) + '\n');
+        const result = await movement.verify(settings(contextOf(name), flags, process.env));
+        process.stdout.write((flags.json ? JSON.stringify(result) : movement.describeVerify(result).join('\n')) + '\n');
         if (!result.clean) process.exitCode = EXIT_FAILED;
       }),
     );
@@ -101,7 +89,7 @@ export function registerDataCommands(program: Command): void {
     .description('Upsert legacy rows changed since the last sync and delete vanished ones; --follow repeats it')
     .option('--follow', 'repeat every --interval seconds until interrupted, reporting the lag')
     .option('--interval <s>', 'seconds between rounds with --follow', parseCount('--interval'), 30)
-    .option('--overlap <s>', 'seconds re-read before the high-water mark', parseCount('--overlap'), DEFAULT_OVERLAP_SECONDS)
+    .option('--overlap <s>', 'seconds re-read before the high-water mark', parseCount('--overlap'), movement.DEFAULT_OVERLAP_SECONDS)
     .action((name: string, flags: CommonFlags & { follow?: boolean; interval: number; overlap: number }) =>
       guarded(async () => {
         const options = { ...settings(contextOf(name), flags, process.env), overlapSeconds: flags.overlap };
@@ -113,8 +101,8 @@ export function registerDataCommands(program: Command): void {
         process.once('SIGTERM', onSignal);
         try {
           do {
-            const result = await sync(options);
-            process.stdout.write((flags.json ? JSON.stringify(result) : describeSync(result)) + '\n');
+            const result = await movement.sync(options);
+            process.stdout.write((flags.json ? JSON.stringify(result) : movement.describeSync(result)) + '\n');
             if (result.rejected > 0) process.exitCode = EXIT_REJECTED;
             for (let waited = 0; flags.follow && !stop && waited < flags.interval * 10; waited++) await new Promise((r) => setTimeout(r, 100));
           } while (flags.follow && !stop);
