@@ -6,6 +6,8 @@ const ROOT = path.resolve(__dirname, '../../..');
 export interface CliRun {
   readonly child: ChildProcess;
   readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  /** What the process printed so far (a `--follow` run never ends by itself). */
+  output(): { stdout: string; stderr: string };
 }
 
 /** Runs the real `strangler` CLI as a child process, the way an operator would. */
@@ -18,5 +20,23 @@ export function runCli(args: readonly string[], env: Record<string, string>): Cl
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { child, done };
+  return { child, done, output: () => ({ stdout, stderr }) };
+}
+
+/** Polls `probe` every 50 ms until it returns a value other than undefined; fails with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Stops a child the test started if it is still running (a failed assertion must not leave it behind). */
+export async function stopCli(run: CliRun): Promise<void> {
+  if (run.child.exitCode !== null || run.child.signalCode !== null) return;
+  run.child.kill('SIGKILL');
+  await run.done;
 }

@@ -56,4 +56,36 @@ describe('movement with a MySQL legacy database', () => {
     expect(checked.clean).toBe(true);
     expect(checked.matching).toBe(result.counters.inserted);
   });
+
+  it('orders: an order created and one changed in legacy after the backfill are synced; a deleted one too; verify clean each time', async () => {
+    const opts = { context: 'orders' as const, legacyUrl: database.url, serviceUrl: orders.url, dataDir: dir, retry: FAST_RETRY };
+    expect((await verify(opts)).clean).toBe(true); // the backfill of the previous test
+    const first = await sync(opts);
+    expect(first.inserted + first.updated).toBe(0);
+
+    // Checkout as the monolith writes it: header and lines, DECIMAL amounts, current change timestamps.
+    const now = stamp(new Date());
+    const [created] = await db('ORD_HDR').insert({ CUST_ID: 3, ORD_DT: now.slice(0, 8), ORD_STS: 'N', ORD_TOT_AMT: '31.50', ORD_SHP_TS: null, ORD_RMK: 'placed after the backfill', ORD_UPD_TS: now });
+    expect(typeof created).toBe('number');
+    await db('ORD_LN').insert([
+      { ORD_ID: created, ORD_LN_NO: 1, PRD_ID: 1, ORD_LN_QTY: 2, ORD_LN_PRC: '10.25', ORD_LN_AMT: '20.50', ORD_LN_UPD_TS: now },
+      { ORD_ID: created, ORD_LN_NO: 2, PRD_ID: 2, ORD_LN_QTY: 1, ORD_LN_PRC: '11.00', ORD_LN_AMT: '11.00', ORD_LN_UPD_TS: now },
+    ]);
+    await db('ORD_HDR').where('ORD_ID', 5).update({ ORD_STS: 'C', ORD_UPD_TS: now });
+    const stale = await verify(opts);
+    expect(stale).toMatchObject({ clean: false, missing: { count: 1, examples: [{ key: created }] }, different: { count: 1, examples: [{ key: 5 }] } });
+
+    const changed = await sync(opts);
+    expect(changed).toMatchObject({ inserted: 1, updated: 1, deleted: 0, rejected: 0 });
+    expect((await verify(opts)).clean).toBe(true);
+    const stored = (await orders.db('orders').where('id', created).first()) as Record<string, unknown> | undefined;
+    expect(stored).toBeDefined();
+
+    await db('ORD_LN').where('ORD_ID', 6).del();
+    await db('ORD_HDR').where('ORD_ID', 6).del();
+    expect((await verify(opts)).extra).toEqual({ count: 1, examples: [{ key: 6 }] });
+    const deleted = await sync(opts);
+    expect(deleted).toMatchObject({ inserted: 0, updated: 0, deleted: 1 });
+    expect((await verify(opts)).clean).toBe(true);
+  });
 });
