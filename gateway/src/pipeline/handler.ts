@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteTable } from '../config/table';
 import type { AgentPool } from '../forwarding/agents';
-import { forward, type ForwardOutcome, type Forwarding } from '../forwarding/forward';
+import { forward, type ForwardOutcome, type Forwarding, type Responder } from '../forwarding/forward';
+import type { TranslationMapping } from '../translate/mapping';
 import type { Logger } from '../observability/logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import { normalizeTarget } from '../routing/normalize';
@@ -67,7 +68,7 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
       upstream: side.upstream,
       path,
       maxBodyBytes: table.limits.maxBodyBytes,
-      ...(responseMapping ? { respond: translatingResponder(responseMapping, TRANSLATE_CAP_BYTES) } : {}),
+      ...(responseMapping ? { respond: responderFor(responseMapping) } : {}),
     };
     const done = (o: ForwardOutcome) => {
       if (o.error) d.error = o.error;
@@ -83,6 +84,14 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
 
 /** The most of an upstream answer the gateway buffers to translate. */
 const TRANSLATE_CAP_BYTES = 16 * 1024 * 1024;
+
+/** One responder per compiled mapping, built on first use rather than per request; dropped with the table. */
+const responders = new WeakMap<TranslationMapping, Responder>();
+function responderFor(mapping: TranslationMapping): Responder {
+  let responder = responders.get(mapping);
+  if (!responder) responders.set(mapping, (responder = translatingResponder(mapping, TRANSLATE_CAP_BYTES)));
+  return responder;
+}
 
 function reject(res: ServerResponse, ctx: RequestContext, d: Disposition, error: GatewayError, close: boolean): void {
   d.error = error;
