@@ -5,12 +5,13 @@ import type { Logger } from './observability/logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createOpsApp, OPS_PATHS } from './observability/ops-app';
 import { answerClientError } from './pipeline/client-errors';
-import { createProxyHandler } from './pipeline/handler';
+import { createProxyHandler, type PipelineDeps } from './pipeline/handler';
 
 export interface GatewayOptions {
   readonly table: RouteTable;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
+  readonly traffic?: PipelineDeps['traffic'];
 }
 
 export interface Gateway {
@@ -19,6 +20,8 @@ export interface Gateway {
   table(): RouteTable;
   /** Puts a new, already validated table in service; requests in flight finish on the old one. */
   swap(next: RouteTable): void;
+  /** Where per-route upstream counts go (the control plane's recorder, started after the gateway). */
+  setTraffic(traffic: NonNullable<PipelineDeps['traffic']>): void;
   listen(port: number, host: string): Promise<{ port: number; host: string }>;
   close(): Promise<void>;
 }
@@ -31,7 +34,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   let listening = false;
   const agents = new AgentPool();
   const table = () => current;
-  const proxy = createProxyHandler({ table, agents, logger: options.logger, metrics: options.metrics });
+  let traffic = options.traffic;
+  const proxy = createProxyHandler({ table, agents, logger: options.logger, metrics: options.metrics, traffic: { count: (r, u) => traffic?.count(r, u) } });
+  options.metrics.describe(current);
   const ops = createOpsApp({ table, metrics: options.metrics, ready: () => listening });
   const limits = current.limits;
   const server = http.createServer(
@@ -58,6 +63,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     swap(next) {
       current = next;
       agents.retain(next.upstreams.values());
+      options.metrics.describe(next);
+    },
+    setTraffic(next) {
+      traffic = next;
     },
     listen(port, host) {
       return new Promise((resolve, reject) => {

@@ -52,11 +52,13 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
   }
   const trusted = compileTrustedProxies(config.trustedProxies);
   for (const e of trusted.errors) issues.push({ path: `trustedProxies[${e.index}]`, message: e.message });
+  const forcers = compileTrustedProxies(config.forceTargetFrom);
+  for (const e of forcers.errors) issues.push({ path: `forceTargetFrom[${e.index}]`, message: e.message });
 
   const upstreams = new Map(
     [...origins].map(([name, origin]) => [name, Object.freeze({ name, origin, config: Object.freeze(config.upstreams[name]!) })]),
   );
   const routes = checkRoutes(config.routes, upstreams, new Set(Object.keys(config.upstreams)), issues, options.mappings);
   if (issues.length > 0) throw new RouteTableError(source, issues);
-  return buildTable({ source, upstreams, routes, trustedProxies: trusted.list, limits: Object.freeze(config.limits) });
+  return buildTable({ source, upstreams, routes, trustedProxies: trusted.list, forceTargetFrom: forcers.list, limits: Object.freeze(config.limits), version: 0 });
 }

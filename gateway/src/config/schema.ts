@@ -51,6 +51,34 @@ export const TargetSchema = z
   })
   .strict();
 
+export const CanarySchema = z
+  .object({
+    percent: z
+      .number()
+      .gt(0)
+      .lt(100)
+      .optional()
+      .describe('Share of keys answered by new when the route is in mode canary (more than 0, less than 100, two decimals at most).'),
+    stickyBy: z
+      .enum(['client', 'header', 'cookie'])
+      .default('client')
+      .describe('What keeps a user on one side: the client address, a request header or a cookie (named by `key`). Without the header or cookie, the client address.'),
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a header or cookie name')
+      .optional()
+      .describe('Header or cookie name for stickyBy header|cookie.'),
+  })
+  .strict();
+
+export const ShadowSchema = z
+  .object({
+    sample: z.number().min(0).max(1).default(1).describe('Share of requests mirrored to the new side in mode shadow.'),
+    timeoutMs: z.number().int().min(1).max(60_000).default(2_000).describe('Time the mirrored copy may take.'),
+    mirrorWrites: z.boolean().default(false).describe('Mirror writes too (they carry x-strangler-shadow: 1); GET and HEAD only otherwise.'),
+  })
+  .strict();
+
 export const RouteSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be letters, digits, dot, dash or underscore'),
@@ -63,6 +91,12 @@ export const RouteSchema = z
     mode: z.enum(ROUTE_MODES).describe('Who answers: legacy, shadow, canary, new or retired.'),
     legacy: TargetSchema.optional(),
     new: TargetSchema.optional(),
+    canary: CanarySchema.optional().describe('How the canary splits traffic; its percent is the baseline when mode is canary.'),
+    shadow: ShadowSchema.optional().describe('How the shadow copy is taken in mode shadow.'),
+    fallbackToLegacy: z
+      .boolean()
+      .default(false)
+      .describe('In modes canary and new: a GET, HEAD or OPTIONS that new fails (connect failure or 5xx) is answered by legacy.'),
   })
   .strict();
 
@@ -83,6 +117,10 @@ export const RouteTableSchema = z
       .array(z.string())
       .default([])
       .describe('Addresses or CIDR ranges whose X-Forwarded-* headers are believed.'),
+    forceTargetFrom: z
+      .array(z.string())
+      .default([])
+      .describe('Addresses or CIDR ranges allowed to pin a request to a side with the x-strangler-target: legacy|new header (debugging). Nobody by default.'),
     limits: LimitsSchema.default(LimitsSchema.parse({})),
     routes: z.array(RouteSchema).min(1),
   })
@@ -94,5 +132,6 @@ export type UpstreamConfig = z.infer<typeof UpstreamSchema>;
 export type TargetConfig = z.infer<typeof TargetSchema>;
 export type TranslateConfig = z.infer<typeof TranslateSchema>;
 export type RouteConfig = z.infer<typeof RouteSchema>;
+export type CanaryConfig = z.infer<typeof CanarySchema>;
 export type Limits = z.infer<typeof LimitsSchema>;
 export type RouteTableConfig = z.infer<typeof RouteTableSchema>;

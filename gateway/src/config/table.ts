@@ -1,5 +1,6 @@
 import type { BlockList } from 'node:net';
 import { compileMatcher, methodSet, type Matcher } from '../routing/matcher';
+import type { StickyKey } from '../routing/canary';
 import type { CompiledPattern } from '../routing/pattern';
 import type { PathBuilder } from '../routing/rewrite';
 import type { TranslationMapping } from '../translate/mapping';
@@ -25,6 +26,9 @@ export interface CompiledTarget {
 export interface CompiledRoute {
   readonly id: string;
   readonly mode: RouteMode;
+  /** Share answered by new in mode canary; 0 in every other mode. */
+  readonly percent: number;
+  readonly stickyKey: StickyKey;
   readonly config: RouteConfig;
   readonly pattern: CompiledPattern;
   readonly methods: ReadonlySet<string> | null;
@@ -38,7 +42,11 @@ export interface RouteTable {
   readonly routes: readonly CompiledRoute[];
   readonly matcher: Matcher<CompiledRoute>;
   readonly trustedProxies: BlockList;
+  /** Callers whose x-strangler-target header pins a request to a side. */
+  readonly forceTargetFrom: BlockList;
   readonly limits: Limits;
+  /** The state store version applied over the file (0: the file as written). */
+  readonly version: number;
 }
 
 export function buildTable(parts: Omit<RouteTable, 'matcher'>): RouteTable {

@@ -2,21 +2,12 @@ import { comparePrecedence, methodSet } from '../routing/matcher';
 import { compilePattern, covers, PatternError } from '../routing/pattern';
 import { compileRewrite } from '../routing/rewrite';
 import type { TableIssue } from './errors';
-import type { RouteConfig, RouteMode, TargetConfig } from './schema';
+import { checkPercent, MODE_NEEDS } from '../control/modes';
+import { compileStickyKey } from '../routing/canary';
+import type { RouteConfig, TargetConfig } from './schema';
 import type { CompiledRoute, CompiledTarget, CompiledUpstream } from './table';
 import type { MappingResolver, TranslationMapping } from '../translate/mapping';
 
-/** Which targets each mode needs in order to answer. */
-const NEEDS: Record<RouteMode, readonly ('legacy' | 'new')[]> = {
-  legacy: ['legacy'],
-  shadow: ['legacy', 'new'],
-  canary: ['legacy', 'new'],
-  new: ['new'],
-  retired: ['new'],
-};
-
-/** Modes the schema already names but this gateway does not serve yet: refused, never faked. */
-const NOT_YET: ReadonlySet<RouteMode> = new Set(['shadow', 'canary']);
 
 /**
  * Checks routes against each other and against the upstreams, collecting every issue, and
@@ -37,8 +28,16 @@ export function checkRoutes(
     const first = seen.get(config.id);
     if (first !== undefined) issues.push({ path: `${at}.id`, message: `duplicate route id "${config.id}" (first at routes[${first}])` });
     else seen.set(config.id, i);
-    if (NOT_YET.has(config.mode)) issues.push({ path: `${at}.mode`, message: `mode "${config.mode}" is not available in this version` });
-    for (const side of NEEDS[config.mode]) {
+    if (config.mode === 'canary' && config.canary?.percent === undefined) {
+      issues.push({ path: `${at}.canary.percent`, message: 'mode "canary" needs canary.percent' });
+    }
+    if (config.canary && config.canary.stickyBy !== 'client' && !config.canary.key) {
+      issues.push({ path: `${at}.canary.key`, message: `stickyBy "${config.canary.stickyBy}" needs the ${config.canary.stickyBy} name in key` });
+    }
+    if (config.canary?.percent !== undefined && checkPercent(config.canary.percent)) {
+      issues.push({ path: `${at}.canary.percent`, message: checkPercent(config.canary.percent) as string });
+    }
+    for (const side of MODE_NEEDS[config.mode]) {
       if (!config[side]) issues.push({ path: `${at}.${side}`, message: `mode "${config.mode}" needs a ${side} target` });
     }
     let pattern;
@@ -80,6 +79,8 @@ export function checkRoutes(
     const route: CompiledRoute = {
       id: config.id,
       mode: config.mode,
+      percent: config.mode === 'canary' ? (config.canary?.percent ?? 0) : 0,
+      stickyKey: compileStickyKey(config.canary),
       config,
       pattern,
       methods: methodSet(config.methods),

@@ -22,12 +22,19 @@ export interface Forwarding {
   readonly body?: Buffer;
   /** How the answer reaches the client; streamed untouched when absent. */
   readonly respond?: Responder;
+  /**
+   * Called instead of answering when this upstream fails before its answer begins (cannot connect,
+   * times out, resets) or answers 5xx: the caller sends the request elsewhere. Only for requests
+   * without a body, which can be sent twice.
+   */
+  readonly fallback?: (reason: GatewayError) => void;
 }
 
 /** What went wrong, for the request log; the client has already been answered. */
 export type ForwardOutcome = { readonly error?: GatewayError };
 
-function hasBody(req: http.IncomingMessage): boolean {
+/** True when the request announces a body (a length above zero, or chunked). */
+export function hasBody(req: http.IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
@@ -80,6 +87,11 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
   function fail(error: GatewayError, closeClient = false): void {
     if (settled) return;
     proxyReq.destroy();
+    if (f.fallback && error.status >= 502 && !res.headersSent) {
+      settle({ error });
+      f.fallback(error);
+      return;
+    }
     sendProblem(res, error, ctx.requestId, closeClient);
     settle({ error });
   }
@@ -94,6 +106,14 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
     clearTimeout(connectTimer);
     if (settled) {
       upstreamRes.resume();
+      return;
+    }
+    const status = upstreamRes.statusCode ?? 502;
+    if (f.fallback && status >= 500) {
+      upstreamRes.resume();
+      const error = new GatewayError('upstream-error', `upstream "${upstream.name}" answered ${status}`);
+      settle({ error });
+      f.fallback(error);
       return;
     }
     void (f.respond ?? streamResponse)(upstreamRes, res, ctx, upstream.name).then((error) => settle(error ? { error } : {}));

@@ -1,10 +1,16 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ROUTE_MODES } from '../config/schema';
+import type { RouteTable } from '../config/table';
 
 /** The gateway's Prometheus metrics on a registry of its own (no global state). */
 export interface GatewayMetrics {
   readonly registry: Registry;
   /** Records one finished request; label children are cached so the hot path does no hashing of label objects. */
   observe(route: string, upstream: string, mode: string, status: number, seconds: number): void;
+  /** Records one request sent to an upstream for a route (a fallback sends two). */
+  sent(route: string, upstream: string): void;
+  /** Publishes the table in service: each route's mode, canary share and the state version. */
+  describe(table: RouteTable): void;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
@@ -23,6 +29,27 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
+  const upstreamRequests = new Counter({
+    name: 'strangler_upstream_requests_total',
+    help: 'Requests sent to each upstream for each route since the gateway started: legacy at zero for a route is the proof it can be retired.',
+    labelNames: ['route', 'upstream'] as const,
+    registers: [registry],
+  });
+  const lastSent = new Gauge({
+    name: 'strangler_upstream_last_request_timestamp_seconds',
+    help: 'When each upstream last received a request for each route (Unix seconds).',
+    labelNames: ['route', 'upstream'] as const,
+    registers: [registry],
+  });
+  const modeGauge = new Gauge({
+    name: 'strangler_route_mode',
+    help: '1 for the mode each route is in, 0 for the others.',
+    labelNames: ['route', 'mode'] as const,
+    registers: [registry],
+  });
+  const percentGauge = new Gauge({ name: 'strangler_route_canary_percent', help: 'Share of keys answered by new, per route.', labelNames: ['route'] as const, registers: [registry] });
+  const versionGauge = new Gauge({ name: 'strangler_route_state_version', help: 'The route state version in service.', registers: [registry] });
+  const sentChildren = new Map<string, { count: ReturnType<typeof upstreamRequests.labels>; last: ReturnType<typeof lastSent.labels> }>();
   const counters = new Map<string, ReturnType<typeof requests.labels>>();
   const histograms = new Map<string, ReturnType<typeof duration.labels>>();
   return {
@@ -36,6 +63,22 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
       let h = histograms.get(hKey);
       if (!h) histograms.set(hKey, (h = duration.labels(route, upstream, mode)));
       h.observe(seconds);
+    },
+    sent(route, upstream) {
+      const key = `${route}\u0000${upstream}`;
+      let c = sentChildren.get(key);
+      if (!c) sentChildren.set(key, (c = { count: upstreamRequests.labels(route, upstream), last: lastSent.labels(route, upstream) }));
+      c.count.inc();
+      c.last.set(Date.now() / 1000);
+    },
+    describe(table) {
+      modeGauge.reset();
+      percentGauge.reset();
+      for (const route of table.routes) {
+        for (const mode of ROUTE_MODES) modeGauge.labels(route.id, mode).set(route.mode === mode ? 1 : 0);
+        percentGauge.labels(route.id).set(route.mode === 'canary' ? route.percent : route.mode === 'new' || route.mode === 'retired' ? 100 : 0);
+      }
+      versionGauge.set(table.version);
     },
   };
 }

@@ -28,7 +28,8 @@ function family(ip: string): 'ipv4' | 'ipv6' {
   return isIP(ip) === 4 ? 'ipv4' : 'ipv6';
 }
 
-function isTrusted(list: BlockList, ip: string): boolean {
+/** True when the address (IPv4-mapped IPv6 included) is in the list. */
+export function isTrustedAddress(list: BlockList, ip: string): boolean {
   if (isIP(ip) === 0) return false;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   return list.check(ip, family(ip)) || (mapped !== null && list.check(mapped[1] as string, 'ipv4'));
@@ -39,13 +40,13 @@ function isTrusted(list: BlockList, ip: string): boolean {
  * the client. Entries left of it were written by the client and prove nothing.
  */
 export function clientAddress(peer: string, xff: string | undefined, trusted: BlockList): { clientIp: string; peerTrusted: boolean } {
-  if (!isTrusted(trusted, peer)) return { clientIp: peer, peerTrusted: false };
+  if (!isTrustedAddress(trusted, peer)) return { clientIp: peer, peerTrusted: false };
   if (!xff) return { clientIp: peer, peerTrusted: true };
   const hops = xff.split(',').map((h) => h.trim()).filter((h) => h !== '');
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i] as string;
     if (isIP(hop) === 0) return { clientIp: peer, peerTrusted: true };
-    if (!isTrusted(trusted, hop)) return { clientIp: hop, peerTrusted: true };
+    if (!isTrustedAddress(trusted, hop)) return { clientIp: hop, peerTrusted: true };
   }
   return { clientIp: hops[0] ?? peer, peerTrusted: true };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RouteTable } from '../config/table';
+import type { CompiledTarget, RouteTable } from '../config/table';
 import type { AgentPool } from '../forwarding/agents';
 import { forward, type ForwardOutcome, type Forwarding, type Responder } from '../forwarding/forward';
 import type { TranslationMapping } from '../translate/mapping';
@@ -9,7 +9,7 @@ import { normalizeTarget } from '../routing/normalize';
 import { translateRequestBody, WRITE_METHODS } from '../translate/request';
 import { translatingResponder } from '../translate/response';
 import { createContext, type RequestContext } from './context';
-import { decideTarget } from './decide';
+import { decide } from './decide';
 import { checkRequestHead } from './guards';
 import { closingSockets, GatewayError, sendProblem } from './problems';
 
@@ -19,6 +19,8 @@ export interface PipelineDeps {
   readonly agents: AgentPool;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
+  /** Counts what each upstream receives per route, for the proof of retirement across a fleet. */
+  readonly traffic?: { count(routeId: string, upstream: string): void };
 }
 
 interface Disposition {
@@ -26,6 +28,9 @@ interface Disposition {
   upstream: string;
   mode: string;
   path: string;
+  why?: string;
+  /** The upstream that failed before legacy answered instead. */
+  fellBackFrom?: string;
   error?: GatewayError;
 }
 
@@ -56,28 +61,45 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
     const { route, params } = match;
     d.route = route.id;
     d.mode = route.mode;
-    const side = decideTarget(route);
-    if (!side) return reject(res, ctx, d, new GatewayError('upstream-unavailable', `route "${route.id}" has no upstream to answer in mode ${route.mode}`), false);
-    d.upstream = side.upstream.name;
-    const path = side.buildPath(target.path, params) + (target.query ? `?${target.query}` : '');
-    const responseMapping = side.translate?.response;
-    const f: Forwarding = {
-      req,
-      res,
-      ctx,
-      upstream: side.upstream,
-      path,
-      maxBodyBytes: table.limits.maxBodyBytes,
-      ...(responseMapping ? { respond: responderFor(responseMapping) } : {}),
-    };
+    const decision = decide(route, req, ctx.clientIp, table);
+    if (!decision) return reject(res, ctx, d, new GatewayError('upstream-unavailable', `route "${route.id}" has no upstream to answer in mode ${route.mode}`), false);
+    d.why = decision.why;
+    const query = target.query ? `?${target.query}` : '';
     const done = (o: ForwardOutcome) => {
       if (o.error) d.error = o.error;
     };
+    const send = (side: CompiledTarget, body: Buffer | undefined, fallback: CompiledTarget | null) => {
+      d.upstream = side.upstream.name;
+      deps.metrics.sent(route.id, side.upstream.name);
+      deps.traffic?.count(route.id, side.upstream.name);
+      const responseMapping = side.translate?.response;
+      const f: Forwarding = {
+        req,
+        res,
+        ctx,
+        upstream: side.upstream,
+        path: side.buildPath(target.path, params) + query,
+        maxBodyBytes: table.limits.maxBodyBytes,
+        ...(body ? { body } : {}),
+        ...(responseMapping ? { respond: responderFor(responseMapping) } : {}),
+        ...(fallback
+          ? {
+              fallback: (why: GatewayError) => {
+                d.fellBackFrom = `${side.upstream.name} (${why.code})`;
+                delete d.error;
+                send(fallback, undefined, null);
+              },
+            }
+          : {}),
+      };
+      forward(f, deps.agents, done);
+    };
+    const side = decision.target;
     const requestMapping = side.translate?.request;
-    if (!requestMapping || !WRITE_METHODS.has(method)) return forward(f, deps.agents, done);
+    if (!requestMapping || !WRITE_METHODS.has(method)) return send(side, undefined, decision.fallback);
     void translateRequestBody(req, requestMapping, table.limits.maxBodyBytes, new Date(ctx.receivedAt)).then((body) => {
       if (body instanceof GatewayError) reject(res, ctx, d, body, body.status === 413);
-      else forward({ ...f, body }, deps.agents, done);
+      else send(side, body, null);
     });
   };
 }
@@ -113,6 +135,8 @@ function finish(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse, c
     status,
     durationMs: Math.round(seconds * 1e6) / 1e3,
     client: ctx.clientIp,
+    ...(d.why && d.why !== 'mode' ? { decidedBy: d.why } : {}),
+    ...(d.fellBackFrom ? { fallbackFrom: d.fellBackFrom } : {}),
     ...(d.error ? { error: d.error.code, detail: d.error.message } : {}),
   };
   if (status >= 500) deps.logger.warn('request', entry);

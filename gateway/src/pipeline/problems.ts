@@ -19,6 +19,7 @@ export const PROBLEMS = {
   'translation-failed': { status: 502, title: 'Upstream answer could not be translated' },
   'upstream-unreachable': { status: 502, title: 'Upstream unreachable' },
   'upstream-reset': { status: 502, title: 'Upstream closed the connection' },
+  'upstream-error': { status: 502, title: 'Upstream answered with a server error' },
   'upstream-unavailable': { status: 503, title: 'Upstream unavailable' },
   'upstream-timeout': { status: 504, title: 'Upstream timed out' },
   'internal-error': { status: 500, title: 'Internal gateway error' },

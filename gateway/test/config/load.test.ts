@@ -118,13 +118,23 @@ describe('route table loading', () => {
     );
   });
 
-  it('checks modes against targets, and refuses modes not served yet', () => {
+  it('checks modes against targets, and the canary settings', () => {
     expect(issuesOf(base([{ id: 'n', path: '/n', mode: 'new', legacy: { upstream: 'legacy' } }, catchAll]))).toEqual([
       'routes[0].new: mode "new" needs a new target',
     ]);
     const both = { legacy: { upstream: 'legacy' }, new: { upstream: 'legacy' } };
-    expect(issuesOf(base([{ id: 's', path: '/s', mode: 'shadow', ...both }, catchAll]))).toEqual([
-      'routes[0].mode: mode "shadow" is not available in this version',
+    expect(issuesOf(base([{ id: 's', path: '/s', mode: 'shadow', ...both }, catchAll]))).toEqual([]);
+    expect(issuesOf(base([{ id: 's', path: '/s', mode: 'shadow', legacy: both.legacy }, catchAll]))).toEqual(['routes[0].new: mode "shadow" needs a new target']);
+    expect(issuesOf(base([{ id: 'c', path: '/c', mode: 'canary', ...both }, catchAll]))).toEqual(['routes[0].canary.percent: mode "canary" needs canary.percent']);
+    expect(issuesOf(base([{ id: 'c', path: '/c', mode: 'canary', ...both, canary: { percent: 12.5 } }, catchAll]))).toEqual([]);
+    expect(issuesOf(base([{ id: 'c', path: '/c', mode: 'canary', ...both, canary: { percent: 12.345 } }, catchAll]))).toEqual([
+      'routes[0].canary.percent: must have at most two decimals',
+    ]);
+    expect(issuesOf(base([{ id: 'c', path: '/c', mode: 'legacy', ...both, canary: { stickyBy: 'header' } }, catchAll]))).toEqual([
+      'routes[0].canary.key: stickyBy "header" needs the header name in key',
+    ]);
+    expect(issuesOf(base([{ id: 'c', path: '/c', mode: 'canary', ...both, canary: { percent: 100 } }, catchAll]))).toEqual([
+      'routes[0].canary.percent: Too big: expected number to be <100',
     ]);
   });
 
