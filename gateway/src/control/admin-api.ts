@@ -1,0 +1,183 @@
+import http from 'node:http';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import type { Logger } from '../observability/logger';
+import { adminGate } from './admin-auth';
+import { AdminHttpError, sendProblem } from './admin-problems';
+import { parseExplainQuery, parseFlip, parseHistoryQuery, parseIfMatch, parseRollback } from './admin-requests';
+import { ControlError } from './errors';
+import type { Control } from './types';
+
+export interface AdminServerDeps {
+  readonly control: Control;
+  /** STRANGLER_ADMIN_TOKEN; undefined or empty refuses every request. */
+  readonly token: string | undefined;
+  readonly logger: Logger;
+  readonly clock?: () => Date;
+}
+
+/** Requests are a few hundred bytes; anything much larger is a mistake or an attack. */
+export const ADMIN_BODY_LIMIT_BYTES = 16 * 1024;
+
+/**
+ * The admin API on its own http.Server, so it can listen on a private address (127.0.0.1:9090)
+ * and never share a listener, a body limit or a middleware chain with proxied traffic.
+ */
+export function createAdminServer(deps: AdminServerDeps): http.Server {
+  // Short timeouts: requests are tiny, and a slow client should not hold the operators' API.
+  return http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, createAdminApp(deps));
+}
+
+/**
+ * The routes. Every change goes through the Control (the same code the CLI calls), so the API
+ * adds transport concerns only: authentication, strict parsing, preconditions and problem+json.
+ * There is no PUT, PATCH or DELETE: route state moves by flip and rollback, each one appended
+ * to the audit log, and nothing rewrites the log.
+ */
+export function createAdminApp(deps: AdminServerDeps): express.Express {
+  const { control, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const app = express();
+  app.disable('x-powered-by');
+  // ETags here are state versions, set explicitly; express's body hashes would mean nothing to If-Match.
+  app.set('etag', false);
+  app.use(securityHeaders);
+  app.use(logRequests(logger));
+  app.use(adminGate(deps.token));
+
+  // requireJson has already checked the media type; parsing whatever passed it avoids a second, possibly different, opinion.
+  const jsonBody = [requireJson, express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: () => true, inflate: false, strict: true })];
+
+  app
+    .route('/admin/routes')
+    .get(async (_req, res) => {
+      const list = await control.list();
+      res.set('ETag', `"${list.version}"`).json(list);
+    })
+    .all(notAllowed('GET, HEAD'));
+
+  app
+    .route('/admin/routes/explain')
+    .get(async (req, res) => {
+      const q = parseExplainQuery(req.query, clock());
+      res.json(await control.explain(q.method, q.path, q.since));
+    })
+    .all(notAllowed('GET, HEAD'));
+
+  app
+    .route('/admin/routes/:id/flip')
+    .post(...jsonBody, async (req, res) => {
+      const ifMatch = parseIfMatch(req.get('if-match'));
+      const result = await control.flip(routeIdOf(req), parseFlip(req.body), viaOf(req), ifMatch);
+      res.status(201).set('ETag', `"${result.version}"`).json(result);
+    })
+    .all(notAllowed('POST'));
+
+  app
+    .route('/admin/routes/:id/rollback')
+    .post(...jsonBody, async (req, res) => {
+      const ifMatch = parseIfMatch(req.get('if-match'));
+      const result = await control.rollback(routeIdOf(req), parseRollback(req.body), viaOf(req), ifMatch);
+      res.status(201).set('ETag', `"${result.version}"`).json(result);
+    })
+    .all(notAllowed('POST'));
+
+  app
+    .route('/admin/history')
+    .get(async (req, res) => {
+      const q = parseHistoryQuery(req.query);
+      res.json(await control.history(q.route, q.limit));
+    })
+    .all(notAllowed('GET, HEAD'));
+
+  app.use((req) => {
+    throw new AdminHttpError('not-found', `no admin endpoint ${req.method} ${req.path.slice(0, 200)}`);
+  });
+  app.use(onError(logger));
+  return app;
+}
+
+/** Admin answers are live state: a cache or a browser must never replay one, nor sniff it into HTML. */
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  next();
+};
+
+/** The peer address as recorded in the audit log; the API listens privately, so no forwarded headers are believed. */
+function viaOf(req: Request): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return `admin-api ${address.startsWith('::ffff:') ? address.slice(7) : address}`;
+}
+
+function routeIdOf(req: Request): string {
+  const id: unknown = req.params['id'];
+  return typeof id === 'string' ? id : '';
+}
+
+function logRequests(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = Date.now();
+    // Read now: the socket's address is gone once it closes.
+    const { method, path } = req;
+    const via = viaOf(req);
+    res.on('finish', () => {
+      const fields = { method, path, status: res.statusCode, via, ms: Date.now() - started };
+      if (res.statusCode >= 500) logger.error('admin request', fields);
+      else if (res.statusCode === 401 || res.statusCode === 403) logger.warn('admin request refused', fields);
+      else logger.info('admin request', fields);
+    });
+    next();
+  };
+}
+
+/**
+ * Only JSON bodies: an HTML form can send urlencoded, multipart or text/plain without a CORS
+ * preflight, never application/json, so this also keeps forms out. A write without a body must
+ * still say it is JSON.
+ */
+const requireJson: RequestHandler = (req, _res, next) => {
+  const type = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new AdminHttpError('unsupported-media-type', `send the body as Content-Type: application/json, not ${JSON.stringify(req.get('content-type') ?? 'none')}`);
+  }
+  next();
+};
+
+function notAllowed(allow: string): RequestHandler {
+  return (req) => {
+    throw new AdminHttpError('method-not-allowed', `${req.method} is not allowed on ${req.path}: route state changes only by flip and rollback, and the audit log is never rewritten`, { Allow: allow });
+  };
+}
+
+/** body-parser's refusals, by their `type`, as problems; anything else is not a client mistake we can name. */
+function parserProblem(e: unknown): ControlError | AdminHttpError | null {
+  if (typeof e !== 'object' || e === null) return null;
+  const { type, status } = e as { type?: unknown; status?: unknown };
+  switch (type) {
+    case 'entity.too.large':
+      return new AdminHttpError('payload-too-large', `request bodies are limited to ${ADMIN_BODY_LIMIT_BYTES} bytes`);
+    case 'entity.parse.failed':
+      return new ControlError('invalid-request', 'the request body is not valid JSON (or not a JSON object)');
+    case 'encoding.unsupported':
+      return new AdminHttpError('unsupported-media-type', 'send the body uncompressed (no Content-Encoding)');
+    case 'charset.unsupported':
+      return new AdminHttpError('unsupported-media-type', 'send the body as UTF-8');
+  }
+  // Other http-errors raised by express itself (a malformed %-escape in the path, an aborted body).
+  if (typeof status === 'number' && status >= 400 && status < 500) return new ControlError('invalid-request', 'the request could not be read');
+  return null;
+}
+
+function onError(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error instanceof ControlError || error instanceof AdminHttpError) return sendProblem(res, error);
+    const known = parserProblem(error);
+    if (known) return sendProblem(res, known);
+    // The stack goes to the log only: a client learns that it failed, not how.
+    logger.error('admin API request failed', { method: req.method, path: req.path, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    sendProblem(res, new AdminHttpError('internal-error', 'the admin API failed on this request; the gateway log has the details'));
+  };
+}

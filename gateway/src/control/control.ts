@@ -1,0 +1,151 @@
+import os from 'node:os';
+import type { CompiledRoute, RouteTable } from '../config/table';
+import { ControlError } from './errors';
+import { explainRequest } from './explain';
+import { describeState, planMove } from './modes';
+import { effectiveState, routeView } from './overlay';
+import type { StateStore } from './state-store';
+import type { AuditEntry, ChangeResult, Control, Explanation, FlipRequest, OverlayEntry, RollbackRequest, RouteList, RouteState, StateVersion } from './types';
+
+export interface ControlDeps {
+  readonly store: StateStore;
+  /** routes.json as compiled now (the gateway's hot-reloaded baseline, or the file the CLI read). */
+  readonly baseline: () => RouteTable;
+  readonly clock?: () => Date;
+}
+
+/** Attempts when another writer moves the version between our read and our write, and the caller did not pin one. */
+const ATTEMPTS = 5;
+
+/**
+ * The control operations, written once: the CLI with --store calls them directly, the admin API
+ * calls them for its clients. Every change is checked against the state machine and the
+ * baseline, then appended as a new version with its audit entry in one transaction; a refused
+ * change writes nothing.
+ */
+export class ControlService implements Control {
+  private readonly clock: () => Date;
+  constructor(private readonly deps: ControlDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  async list(): Promise<RouteList> {
+    const state = await this.deps.store.current();
+    const table = this.deps.baseline();
+    const known = new Set(table.routes.map((r) => r.id));
+    return {
+      version: state.version,
+      routes: table.routes.map((r) => routeView(r, state)),
+      orphans: Object.keys(state.overlay).filter((id) => !known.has(id)),
+    };
+  }
+
+  async explain(method: string, path: string, since: Date): Promise<Explanation> {
+    const state = await this.deps.store.current();
+    return explainRequest(this.deps.baseline(), state, method, path, since, (id) => this.deps.store.traffic(id, since));
+  }
+
+  flip(routeId: string, request: FlipRequest, via: string, ifMatch?: number): Promise<ChangeResult> {
+    return this.change(ifMatch, async (state) => {
+      const route = this.route(routeId);
+      const from = effectiveState(route, state);
+      const to = planMove(routeId, from, request.to, request.percent, request.force ?? false, { legacy: route.legacy !== null, new: route.new !== null });
+      const reason = request.reason.trim();
+      if (reason === '') throw new ControlError('invalid-request', 'a reason is required: say why (it goes into the audit log)');
+      const forced = (request.force ?? false) && !planAllowsWithoutForce(routeId, from, request, route);
+      return { entryFor: to, draft: { routeId, action: 'flip', from, to, reason, forced, undoes: null, actor: actorOf(request.actor, via), via } };
+    });
+  }
+
+  rollback(routeId: string, request: RollbackRequest, via: string, ifMatch?: number): Promise<ChangeResult> {
+    return this.change(ifMatch, async (state) => {
+      const route = this.route(routeId);
+      const undo = lastUndoable(await this.deps.store.history(routeId, 10_000));
+      if (!undo) throw new ControlError('nothing-to-roll-back', `route "${routeId}" has no change left to roll back (it follows routes.json: ${describeState(effectiveState(route, state))})`);
+      // The state before the undone change, exactly: an overlay entry, or none (the route followed routes.json).
+      const before = await this.deps.store.overlayAt(undo.version - 1);
+      const previous = before.overlay[routeId] ?? null;
+      const from = effectiveState(route, state);
+      const reason = request.reason?.trim() || `rollback of change #${undo.id} (${describeState(undo.from)} → ${describeState(undo.to)})`;
+      return {
+        entryFor: previous === null ? null : stateOf(previous),
+        draft: { routeId, action: 'rollback', from, to: previous === null ? effectiveState(route, { version: 0, overlay: {} }) : stateOf(previous), reason, forced: false, undoes: undo.id, actor: actorOf(request.actor, via), via },
+      };
+    });
+  }
+
+  history(routeId?: string, limit?: number): Promise<readonly AuditEntry[]> {
+    if (routeId !== undefined) this.route(routeId);
+    return this.deps.store.history(routeId, limit);
+  }
+
+  private route(routeId: string): CompiledRoute {
+    const route = this.deps.baseline().routes.find((r) => r.id === routeId);
+    if (!route) throw new ControlError('unknown-route', `no route "${routeId}" in ${this.deps.baseline().source}`);
+    return route;
+  }
+
+  /** Read, decide, append; when another writer won the race and no version was pinned, decide again on the new state. */
+  private async change(ifMatch: number | undefined, decideChange: (state: StateVersion) => Promise<PlannedChange>): Promise<ChangeResult> {
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.deps.store.current();
+      if (ifMatch !== undefined && ifMatch !== state.version) {
+        throw new ControlError('stale-version', `route state is at version ${state.version}, not ${ifMatch}: read it again`, { current: state.version });
+      }
+      const planned = await decideChange(state);
+      const version = state.version + 1;
+      const overlay: Record<string, OverlayEntry> = { ...state.overlay };
+      if (planned.entryFor === null) delete overlay[planned.draft.routeId];
+      else overlay[planned.draft.routeId] = { ...planned.entryFor, version };
+      try {
+        return await this.deps.store.append(state.version, overlay, planned.draft, this.clock());
+      } catch (e) {
+        if (!(e instanceof ControlError) || e.code !== 'stale-version' || ifMatch !== undefined || attempt >= ATTEMPTS) throw e;
+      }
+    }
+  }
+}
+
+interface PlannedChange {
+  /** The route's overlay entry after the change; null removes it (the route follows routes.json again). */
+  readonly entryFor: RouteState | null;
+  readonly draft: Parameters<StateStore['append']>[2];
+}
+
+function stateOf(e: RouteState): RouteState {
+  return e.percent === undefined ? { mode: e.mode } : { mode: e.mode, percent: e.percent };
+}
+
+/** True when the same move would pass without --force, so the audit only flags moves that needed it. */
+function planAllowsWithoutForce(routeId: string, from: RouteState, request: FlipRequest, route: CompiledRoute): boolean {
+  try {
+    planMove(routeId, from, request.to, request.percent, false, { legacy: route.legacy !== null, new: route.new !== null });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The newest flip not yet undone: rollbacks pop changes like a stack, so repeated rollbacks walk back in time. */
+function lastUndoable(entries: readonly AuditEntry[]): AuditEntry | null {
+  const undone = new Set<number>();
+  for (const e of entries) {
+    if (e.action === 'rollback') {
+      if (e.undoes !== null) undone.add(e.undoes);
+    } else if (!undone.has(e.id)) {
+      return e;
+    }
+  }
+  return null;
+}
+
+function actorOf(given: string | undefined, via: string): string {
+  const name = given?.trim();
+  if (name) return name;
+  if (via.startsWith('admin-api')) return 'admin-token';
+  try {
+    return `${os.userInfo().username}@${os.hostname()}`;
+  } catch {
+    return 'unknown';
+  }
+}

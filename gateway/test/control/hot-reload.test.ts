@@ -1,0 +1,273 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { RouteTableError, type TableIssue } from '../../src/config/errors';
+import { loadRouteTableFile } from '../../src/config/load';
+import type { RouteTable } from '../../src/config/table';
+import { watchRouteTable, type RouteTableWatcher, type WatchRouteTableOptions } from '../../src/control/watch-routes';
+import { captureLogs, type LogCapture } from '../edge/log-capture';
+import { startGateway, type RunningGateway } from '../kit/gateway';
+import { startUpstream, type TestUpstream } from '../kit/upstream';
+
+/** routes.json edited while the gateway serves: good files apply, bad ones are refused, no request fails. */
+describe('hot reload of routes.json', () => {
+  let a: TestUpstream;
+  let b: TestUpstream;
+  let dir: string;
+  let file: string;
+  let gw: RunningGateway;
+  let logs: LogCapture;
+  let watcher: RouteTableWatcher | null;
+
+  beforeAll(async () => {
+    a = await startUpstream((_req, res) => res.end('a'));
+    b = await startUpstream((_req, res) => res.end('b'));
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  /** One catch-all route answered by the named upstream. */
+  const tableText = (upstream: 'a' | 'b', id = 'catch-all') =>
+    JSON.stringify(
+      { upstreams: { a: { url: a.url }, b: { url: b.url } }, routes: [{ id, path: '/*', mode: 'legacy', legacy: { upstream } }] },
+      null,
+      2,
+    );
+  const load = (f: string) => loadRouteTableFile(f);
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-reload-'));
+    file = path.join(dir, 'routes.json');
+    fs.writeFileSync(file, tableText('a'));
+    gw = await startGateway(load(file));
+    logs = captureLogs();
+    watcher = null;
+  });
+  afterEach(async () => {
+    watcher?.close();
+    await gw.close();
+    logs.logger.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const watch = (extra: Partial<WatchRouteTableOptions> = {}) => {
+    watcher = watchRouteTable({ file, load, onTable: (t) => gw.gateway.swap(t), logger: logs.logger, debounceMs: 20, pollMs: 200, ...extra });
+    return watcher;
+  };
+  const entries = (message: string) => logs.entries().filter((e) => e.message === message);
+  const answer = async (agent?: http.Agent) => (await get(`${gw.url}/x`, agent)).body;
+  /** Issues the loader itself reports for the file as it is now. */
+  const issuesNow = (): readonly TableIssue[] => {
+    try {
+      load(file);
+    } catch (e) {
+      if (e instanceof RouteTableError) return e.issues;
+      throw e;
+    }
+    throw new Error('expected the file to be refused');
+  };
+
+  it('applies an edited file and logs it', async () => {
+    watch();
+    expect(await answer()).toBe('a');
+    fs.writeFileSync(file, tableText('b'));
+    await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+    await eventually(async () => entries('route table reloaded').length > 0, 'reload logged');
+    expect(entries('route table reloaded')[0]).toMatchObject({ level: 'info', file, routes: 1 });
+    expect(entries('route table refused')).toHaveLength(0);
+  });
+
+  it('does not reload when only the timestamp changed', async () => {
+    const tables: RouteTable[] = [];
+    watch({ onTable: (t) => void tables.push(t), pollMs: 30 });
+    const later = new Date(Date.now() + 5_000);
+    fs.writeFileSync(file, tableText('a'));
+    fs.utimesSync(file, later, later);
+    await sleep(300);
+    expect(tables).toHaveLength(0);
+    expect(logs.entries()).toHaveLength(0);
+  });
+
+  it('refuses bad JSON and a schema error with every issue logged; the old table keeps answering', async () => {
+    const before = gw.gateway.table();
+    watch();
+    fs.writeFileSync(file, '{ "upstreams": { "a": ');
+    await eventually(async () => entries('route table refused').length === 1, 'bad JSON refused');
+    const syntax = entries('route table refused')[0];
+    expect(syntax).toMatchObject({ level: 'error', file, issues: issuesNow() });
+    expect(String((syntax?.issues as TableIssue[])[0]?.message)).toMatch(/invalid JSON/);
+    expect(await answer()).toBe('a');
+
+    const bad = { upstreams: { a: { url: a.url } }, routes: [{ id: 'x', path: 'no-slash', mode: 'sideways', legacy: { upstream: 'nope' } }], extra: 1 };
+    fs.writeFileSync(file, JSON.stringify(bad));
+    await eventually(async () => entries('route table refused').length === 2, 'schema error refused');
+    const expected = issuesNow();
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+    expect(entries('route table refused')[1]).toMatchObject({ file, issues: expected });
+    expect(gw.gateway.table()).toBe(before);
+    expect(await answer()).toBe('a');
+    expect(entries('route table reloaded')).toHaveLength(0);
+  });
+
+  it('under load, broken and truncated files fail no request and the last good file wins', async () => {
+    watch();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
+    const failures: string[] = [];
+    let total = 0;
+    let stop = false;
+    const loop = async () => {
+      while (!stop) {
+        try {
+          const res = await get(`${gw.url}/x`, agent);
+          total++;
+          if (res.status !== 200) failures.push(`${res.status} ${res.body}`);
+        } catch (e) {
+          failures.push(e instanceof Error ? e.message : String(e));
+        }
+      }
+    };
+    const loops = Array.from({ length: 20 }, loop);
+    const refused = () => entries('route table refused').length;
+    try {
+      await sleep(100);
+      let seen = refused();
+      fs.writeFileSync(file, '{ "routes": [ { "id": ');
+      await eventually(async () => refused() > seen, 'broken file refused');
+
+      fs.writeFileSync(file, tableText('b'));
+      await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+
+      seen = refused();
+      const good = tableText('a', 'final');
+      fs.writeFileSync(file, good.slice(0, Math.floor(good.length / 2)));
+      await eventually(async () => refused() > seen, 'truncated file refused');
+      expect(await answer()).toBe('b');
+
+      fs.writeFileSync(file, good);
+      await eventually(async () => (await answer()) === 'a', 'upstream a answers again');
+      await sleep(100);
+    } finally {
+      stop = true;
+      await Promise.all(loops);
+      agent.destroy();
+    }
+    expect(failures).toEqual([]);
+    expect(total).toBeGreaterThan(100);
+    expect(gw.gateway.table().routes.map((r) => r.id)).toEqual(['final']);
+  });
+
+  it('picks up a save by rename over the file', async () => {
+    watch({ pollMs: 60_000 });
+    const tmp = path.join(dir, '.routes.json.swp');
+    fs.writeFileSync(tmp, tableText('b'));
+    fs.renameSync(tmp, file);
+    await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+  });
+
+  it('picks up a Kubernetes-style symlink swap', async () => {
+    // routes.json -> ..data/routes.json, ..data -> a versioned folder swapped by rename.
+    const mount = path.join(dir, 'mount');
+    fs.mkdirSync(path.join(mount, 'v1'), { recursive: true });
+    fs.writeFileSync(path.join(mount, 'v1', 'routes.json'), tableText('a'));
+    fs.symlinkSync('v1', path.join(mount, '..data'));
+    fs.symlinkSync(path.join('..data', 'routes.json'), path.join(mount, 'routes.json'));
+    file = path.join(mount, 'routes.json');
+    watch({ pollMs: 60_000 });
+
+    fs.mkdirSync(path.join(mount, 'v2'));
+    fs.writeFileSync(path.join(mount, 'v2', 'routes.json'), tableText('b'));
+    fs.symlinkSync('v2', path.join(mount, '..data_tmp'));
+    fs.renameSync(path.join(mount, '..data_tmp'), path.join(mount, '..data'));
+    await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+  });
+
+  it('refuses a deleted file and applies it when it comes back', async () => {
+    watch();
+    fs.unlinkSync(file);
+    await eventually(async () => entries('route table refused').length === 1, 'missing file refused');
+    expect(entries('route table refused')[0]).toMatchObject({ issues: [{ message: expect.stringMatching(/cannot read: ENOENT/) }] });
+    expect(await answer()).toBe('a');
+    fs.writeFileSync(file, tableText('b'));
+    await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+  });
+
+  it('falls back to polling when fs.watch is unavailable', async () => {
+    const spy = jest.spyOn(fs, 'watch').mockImplementation(() => {
+      throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
+    });
+    try {
+      watch({ pollMs: 50 });
+      fs.writeFileSync(file, tableText('b'));
+      await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+      expect(entries('route table watch unavailable, polling only')).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('logs a throwing onTable and keeps watching', async () => {
+    let calls = 0;
+    watch({
+      onTable: (t) => {
+        calls++;
+        if (calls === 1) throw new Error('overlay failed');
+        gw.gateway.swap(t);
+      },
+    });
+    fs.writeFileSync(file, tableText('b'));
+    await eventually(async () => entries('route table reload failed').length === 1, 'failure logged');
+    expect(entries('route table reload failed')[0]).toMatchObject({ level: 'error', error: 'overlay failed' });
+    expect(await answer()).toBe('a');
+    fs.writeFileSync(file, tableText('b', 'again'));
+    await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+  });
+
+  it('close() leaves no watch handle or timer behind and stops reloading', async () => {
+    // Counted synchronously around start and close, so timers elsewhere in the process cannot
+    // interfere. A closed handle is listed until the loop's next close phase: the previous test's
+    // watcher may still be there, so the baseline is taken after one full turn.
+    await sleep(20);
+    const count = (kind: string) => process.getActiveResourcesInfo().filter((r) => r === kind).length;
+    const watches = count('FSEventWrap');
+
+    const timers = count('Timeout');
+    const tables: RouteTable[] = [];
+    const w = watch({ onTable: (t) => void tables.push(t), pollMs: 30, debounceMs: 1_000 });
+    expect([count('FSEventWrap'), count('Timeout')]).toEqual([watches + 1, timers + 1]);
+
+    fs.writeFileSync(file, tableText('b'));
+    await sleep(50);
+    const pending = count('Timeout');
+    w.close();
+    expect(count('Timeout')).toBe(pending - 2); // the poll and the pending debounce
+    await sleep(20);
+    expect(count('FSEventWrap')).toBe(watches);
+    await sleep(1_100);
+    expect(tables).toHaveLength(0);
+  });
+});
+
+function get(url: string, agent?: http.Agent): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, agent ? { agent } : {}, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(20);
+  }
+}
