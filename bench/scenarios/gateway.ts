@@ -105,7 +105,7 @@ export async function startTargets(group: ProcessGroup, dir: string, want: { nai
   const port = await freePort();
   const gateway = await group.start({
     name: 'gateway',
-    args: [join(REPO_ROOT, 'bin', 'strangler.js'), 'gateway', '--routes', routes, '--port', String(port)],
+    args: [join(REPO_ROOT, 'bin', 'strangler.js'), 'gateway', '--routes', routes, '--port', String(port), '--no-admin', '--state', `sqlite:${join(dir, 'gateway-state.sqlite')}`],
     readiness: { kind: 'health', port, path: '/healthz' },
     readyTimeoutMs: 60_000,
   });

@@ -35,6 +35,16 @@ function expectOutput(cmd: DocCommand, actual: string): void {
   }
 }
 
+/** Polls the gateway's metrics until the route is served in the mode. */
+async function servedMode(route: string, mode: string): Promise<void> {
+  const line = `strangler_route_mode{route="${route}",mode="${mode}"} 1`;
+  for (let i = 0; i < 100; i++) {
+    if ((await (await fetch(`${stack.gatewayUrl}/metrics`)).text()).includes(line)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the gateway did not serve ${route} in mode ${mode} within 10 s`);
+}
+
 const runners: { pattern: RegExp; run: (cmd: DocCommand) => Promise<void> | void }[] = [
   {
     pattern: /^npm ci && npm start$/,
@@ -68,7 +78,7 @@ const runners: { pattern: RegExp; run: (cmd: DocCommand) => Promise<void> | void
       const child = spawn('sh', ['-c', cmd.command.replace('--port 8080', '--port 0')], {
         cwd: ROOT,
         detached: true,
-        env: { ...process.env, STRANGLER_UPSTREAM_MONOLITH: stack.legacyUrl },
+        env: { ...process.env, STRANGLER_UPSTREAM_MONOLITH: stack.legacyUrl, STRANGLER_ADMIN_PORT: '0', STRANGLER_DATA_DIR: dataDir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const url = await new Promise<string>((resolve, reject) => {
@@ -104,6 +114,21 @@ const runners: { pattern: RegExp; run: (cmd: DocCommand) => Promise<void> | void
       // backfill and sync exit 3 because the seed holds a row the ACL refuses; verify must be clean.
       expect([verb, r.status]).toEqual([verb, verb === 'verify' ? 0 : 3]);
       expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+  },
+  {
+    pattern: /^npx strangler routes (list|flip|explain|history|rollback)( |$)/,
+    run: async (cmd) => {
+      // The stack's own admin API, with the token `npm start` wrote into its data directory.
+      const r = shell(cmd.command, { STRANGLER_ADMIN_URL: stack.adminUrl, STRANGLER_DATA_DIR: dataDir });
+      expect([cmd.command, r.status, r.stderr]).toEqual([cmd.command, 0, '']);
+      const verb = cmd.command.split(' ')[3];
+      if (verb === 'list') expect(r.stdout).toMatch(/^v2\.products +\/api\/v2\/products\/\* +GET +legacy +routes\.json/m);
+      if (verb === 'explain') expect(r.stdout).toContain('→ v2.products');
+      if (verb === 'history') expect(r.stdout).toContain('demo');
+      // A flip or rollback is served by the gateway within seconds, without a restart.
+      const to = verb === 'flip' ? /--to (\w+)/.exec(cmd.command)?.[1] : verb === 'rollback' ? 'shadow' : undefined;
+      if (to) await servedMode('v2.products', to);
     },
   },
   {

@@ -5,6 +5,7 @@ export interface RunningStack {
   readonly gatewayUrl: string;
   readonly legacyUrl: string;
   readonly catalogUrl: string;
+  readonly adminUrl: string;
   readonly process: ChildProcess;
   readonly stdout: string[];
   readonly stderr: string[];
@@ -17,7 +18,7 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
   const child = spawn('npm', ['start'], {
     cwd: root,
     detached: true,
-    env: { ...process.env, GATEWAY_PORT: '0', LEGACY_PORT: '0', CATALOG_PORT: '0', ORDERS_PORT: '0', STRANGLER_DATA_DIR: dataDir },
+    env: { ...process.env, GATEWAY_PORT: '0', LEGACY_PORT: '0', CATALOG_PORT: '0', ORDERS_PORT: '0', STRANGLER_ADMIN_PORT: '0', STRANGLER_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
@@ -28,6 +29,7 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
     let gatewayUrl = '';
     let legacyUrl = '';
     let catalogUrl = '';
+    let adminUrl = '';
     const timer = setTimeout(() => reject(new Error(`npm start did not come up: ${stderr.join('')}`)), 90_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       stdout.push(line);
@@ -37,12 +39,15 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
       if (legacy) legacyUrl = legacy[1] as string;
       const catalog = /^ {2}catalog service\s+(http:\/\/\S+)/.exec(line);
       if (catalog) catalogUrl = catalog[1] as string;
+      const admin = /^ {2}admin API\s+(http:\/\/\S+)/.exec(line);
+      if (admin) adminUrl = admin[1] as string;
       if (line === 'Press Ctrl-C to stop.') {
         clearTimeout(timer);
         resolve({
           gatewayUrl,
           legacyUrl,
           catalogUrl,
+          adminUrl,
           process: child,
           stdout,
           stderr,

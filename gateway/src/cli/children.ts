@@ -9,19 +9,19 @@ const TSX = pathToFileURL(require.resolve('tsx')).href;
 export interface Child {
   readonly name: string;
   readonly process: ChildProcess;
-  /** Resolves with the `url` of the first log line whose message matches, rejects if the child exits first. */
-  readonly listening: Promise<string>;
+  /** Resolves with the `url` (and `adminUrl`, if any) of the first log line whose message matches; rejects if the child exits first. */
+  readonly listening: Promise<{ url: string; adminUrl?: string }>;
 }
 
 export function startChild(name: string, entry: string, args: readonly string[], env: NodeJS.ProcessEnv, listeningMessage: string): Child {
   const child = spawn(process.execPath, ['--import', TSX, entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const listening = new Promise<string>((resolve, reject) => {
+  const listening = new Promise<{ url: string; adminUrl?: string }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       process.stdout.write(line + '\n');
       try {
-        const entry = JSON.parse(line) as { message?: string; url?: string };
-        if (entry.message === listeningMessage && entry.url) resolve(entry.url);
+        const entry = JSON.parse(line) as { message?: string; url?: string; adminUrl?: unknown };
+        if (entry.message === listeningMessage && entry.url) resolve({ url: entry.url, ...(typeof entry.adminUrl === 'string' ? { adminUrl: entry.adminUrl } : {}) });
       } catch {
         // not a JSON line: passed through as is
       }

@@ -1,27 +1,56 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { isRouteTableError } from '../config/errors';
-import { loadRouteTableFile } from '../config/load';
+import { loadRouteTableFile, type LoadOptions } from '../config/load';
+import { startControlPlane, type ControlPlane } from '../control/plane';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import { createGateway } from '../server';
 import { aclMappings } from '../translate/acl-adapter';
 import { collect, parsePort, upstreamUrlsFrom } from './options';
 
+interface GatewayFlags {
+  routes: string;
+  port: string;
+  host: string;
+  upstream: string[];
+  state: string;
+  adminPort: string;
+  adminHost: string;
+  admin: boolean;
+  replica: string;
+}
+
+/** `sqlite:<data dir>/gateway-state.sqlite`: the embedded default state store, beside the other components' files. */
+export function defaultStateUrl(env: NodeJS.ProcessEnv): string {
+  return `sqlite:${path.join(env.STRANGLER_DATA_DIR || './data', 'gateway-state.sqlite')}`;
+}
+
 /** `strangler gateway`: the composition root of the gateway process; the only reader of the environment. */
 export function registerGateway(program: Command): void {
+  const env = process.env;
   program
     .command('gateway')
     .description('Start the gateway in front of the upstreams named in a route table')
-    .option('--routes <file>', 'route table file', process.env.STRANGLER_ROUTES ?? 'routes.json')
-    .option('--port <port>', 'port to listen on (env GATEWAY_PORT)', process.env.GATEWAY_PORT ?? '8080')
-    .option('--host <host>', 'address to listen on (env GATEWAY_HOST)', process.env.GATEWAY_HOST ?? '127.0.0.1')
+    .option('--routes <file>', 'route table file (reloaded when it changes)', env.STRANGLER_ROUTES ?? 'routes.json')
+    .option('--port <port>', 'port to listen on (env GATEWAY_PORT)', env.GATEWAY_PORT ?? '8080')
+    .option('--host <host>', 'address to listen on (env GATEWAY_HOST)', env.GATEWAY_HOST ?? '127.0.0.1')
     .option('--upstream <name=url>', 'override an upstream URL (repeatable; env STRANGLER_UPSTREAM_<NAME>)', collect, [])
-    .action(async (opts: { routes: string; port: string; host: string; upstream: string[] }) => {
+    .option('--state <url>', 'route state store: sqlite:<file> or mysql://… shared by a fleet (env STRANGLER_STATE_URL)', env.STRANGLER_STATE_URL ?? defaultStateUrl(env))
+    .option('--admin-port <port>', 'admin API port (env STRANGLER_ADMIN_PORT); token from STRANGLER_ADMIN_TOKEN', env.STRANGLER_ADMIN_PORT ?? '9090')
+    .option('--admin-host <host>', 'admin API address (env STRANGLER_ADMIN_HOST)', env.STRANGLER_ADMIN_HOST ?? '127.0.0.1')
+    .option('--no-admin', 'do not open the admin API listener')
+    .option('--replica <name>', 'this replica\'s name in traffic counts (env STRANGLER_REPLICA)', env.STRANGLER_REPLICA ?? `${os.hostname()}:${process.pid}`)
+    .action(async (opts: GatewayFlags) => {
       const listenPort = parsePort(opts.port);
-      const logger = createLogger({ level: process.env.STRANGLER_LOG_LEVEL ?? 'info' });
+      const adminPort = parsePort(opts.adminPort);
+      const logger = createLogger({ level: env.STRANGLER_LOG_LEVEL ?? 'info' });
+      const loadOptions: LoadOptions = { upstreamUrls: upstreamUrlsFrom(opts.upstream, env), mappings: aclMappings() };
+      const load = (file: string) => loadRouteTableFile(file, loadOptions);
       let table;
       try {
-        table = loadRouteTableFile(opts.routes, { upstreamUrls: upstreamUrlsFrom(opts.upstream, process.env), mappings: aclMappings() });
+        table = load(opts.routes);
       } catch (e) {
         if (!isRouteTableError(e)) throw e;
         logger.error('route table refused', { file: e.source, issues: e.issues });
@@ -30,6 +59,25 @@ export function registerGateway(program: Command): void {
         return;
       }
       const gateway = createGateway({ table, logger, metrics: createMetrics() });
+      let plane: ControlPlane;
+      try {
+        plane = await startControlPlane({
+          stateUrl: opts.state,
+          routesFile: opts.routes,
+          load,
+          baseline: table,
+          swap: (t) => gateway.swap(t),
+          logger,
+          replica: opts.replica,
+          admin: opts.admin ? { host: opts.adminHost, port: adminPort, token: env.STRANGLER_ADMIN_TOKEN || undefined } : null,
+        });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        process.stderr.write(`strangler: cannot start the control plane (state store or admin API on ${opts.adminHost}:${opts.adminPort}): ${code ?? (e instanceof Error ? e.message : String(e))}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      gateway.setTraffic(plane.traffic);
       let port: number;
       let host: string;
       try {
@@ -37,13 +85,18 @@ export function registerGateway(program: Command): void {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? String(e);
         process.stderr.write(`strangler: cannot listen on ${opts.host}:${opts.port} (${code})\n`);
+        await plane.close();
         process.exitCode = 1;
         return;
       }
-      logger.info('gateway listening', { url: `http://${host}:${port}`, routes: table.routes.length, file: opts.routes });
+      logger.info('gateway listening', { url: `http://${host}:${port}`, adminUrl: plane.adminUrl, routes: table.routes.length, file: opts.routes, stateVersion: plane.follower.version() });
+      if (plane.adminUrl && !env.STRANGLER_ADMIN_TOKEN) logger.warn('admin API refuses every request: STRANGLER_ADMIN_TOKEN is not set', { adminUrl: plane.adminUrl });
       const stop = (signal: string) => {
         logger.info('gateway stopping', { signal });
-        void gateway.close().then(() => process.exit(0));
+        void gateway
+          .close()
+          .then(() => plane.close())
+          .then(() => process.exit(0));
         setTimeout(() => process.exit(0), 5_000).unref();
       };
       process.once('SIGINT', stop);

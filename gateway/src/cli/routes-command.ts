@@ -4,10 +4,11 @@ import { isRouteTableError } from '../config/errors';
 import { routesJsonSchemaText } from '../config/json-schema';
 import { loadRouteTableFile } from '../config/load';
 import { aclMappings } from '../translate/acl-adapter';
+import { registerControlCommands } from './control-commands';
 
 /** `strangler routes …`: offline work on a route table. */
 export function registerRoutes(program: Command): void {
-  const routes = program.command('routes').description('Validate route tables and publish their JSON Schema');
+  const routes = program.command('routes').description('Route tables (validate, schema) and route state (list, explain, flip, rollback, history)');
   routes
     .command('validate')
     .argument('[file]', 'route table file', 'routes.json')
@@ -30,4 +31,5 @@ export function registerRoutes(program: Command): void {
       if (opts.out) writeFileSync(opts.out, routesJsonSchemaText());
       else process.stdout.write(routesJsonSchemaText());
     });
+  registerControlCommands(routes);
 }

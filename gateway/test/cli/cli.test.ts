@@ -34,7 +34,7 @@ describe('strangler CLI', () => {
   it('gateway: an invalid table at cold start exits non-zero with the errors, no stack trace', () => {
     const file = path.join(dir, 'cold.json');
     writeFileSync(file, '{ "upstreams": { "legacy": { "url": "http://127.0.0.1:1" } },\n  "routes": [ }');
-    const r = cli(['gateway', '--routes', file, '--port', '0']);
+    const r = cli(['gateway', '--routes', file, '--port', '0', '--admin-port', '0'], { STRANGLER_DATA_DIR: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${file}:2:15: invalid JSON`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -59,9 +59,9 @@ describe('strangler CLI', () => {
     afterAll(() => upstream.close());
 
     it('serves the shipped routes.json with the upstream overridden from the environment, logs JSON, stops on SIGTERM', async () => {
-      const child = spawn(process.execPath, [BIN, 'gateway', '--routes', 'routes.json', '--port', '0'], {
+      const child = spawn(process.execPath, [BIN, 'gateway', '--routes', 'routes.json', '--port', '0', '--admin-port', '0'], {
         cwd: ROOT,
-        env: { ...process.env, STRANGLER_UPSTREAM_MONOLITH: upstream.url },
+        env: { ...process.env, STRANGLER_UPSTREAM_MONOLITH: upstream.url, STRANGLER_DATA_DIR: dir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const lines: Record<string, unknown>[] = [];

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isRouteTableError } from '../config/errors';
+import { loadRouteTableFile } from '../config/load';
+import { AdminApiError, AdminClient } from '../control/admin-client';
+import { ControlService } from '../control/control';
+import { isControlError } from '../control/errors';
+import { openStateStore } from '../control/state-store';
+import type { Control } from '../control/types';
+import { aclMappings } from '../translate/acl-adapter';
+import { UsageError } from './options';
+
+/** Where the route control commands act: flags as commander hands them over. */
+export interface TargetFlags {
+  readonly store?: string;
+  readonly routes?: string;
+  readonly admin?: string;
+}
+
+/** An open control target: the operations, how changes are recorded (`via`), and how to let go of it. */
+export interface ControlTarget {
+  readonly control: Control;
+  readonly via: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:9090';
+
+/** A target that cannot be reached or used; its message is one printable line. */
+class TargetError extends Error {}
+
+/** What the CLI talks to, safe to print: a store URL never shows its password. */
+interface Place {
+  readonly admin: boolean;
+  readonly name: string;
+  readonly secrets: readonly string[];
+}
+
+function placeOf(flags: TargetFlags, env: NodeJS.ProcessEnv): Place {
+  if (flags.store === undefined) return { admin: true, name: `the admin API at ${adminUrlOf(flags, env)}`, secrets: [] };
+  try {
+    const u = new URL(flags.store);
+    if (u.password === '') return { admin: false, name: `the state store ${flags.store}`, secrets: [] };
+    const secrets = [u.password, decodeURIComponent(u.password)];
+    u.password = '***';
+    return { admin: false, name: `the state store ${u.toString()}`, secrets };
+  } catch {
+    return { admin: false, name: 'the state store', secrets: [] };
+  }
+}
+
+function adminUrlOf(flags: TargetFlags, env: NodeJS.ProcessEnv): string {
+  return flags.admin ?? (env.STRANGLER_ADMIN_URL || DEFAULT_ADMIN_URL);
+}
+
+/** Refuses contradictory flags before anything is opened. */
+export function checkTargetFlags(flags: TargetFlags, env: NodeJS.ProcessEnv): void {
+  if (flags.store !== undefined && flags.admin !== undefined) throw new UsageError('use either --store <url> or --admin <url>, not both');
+  if (flags.store === undefined && flags.routes !== undefined) throw new UsageError('--routes only applies with --store (a running gateway uses its own route table)');
+  if (flags.store !== undefined) return;
+  const url = adminUrlOf(flags, env);
+  if (!isHttpUrl(url)) throw new UsageError(`${flags.admin !== undefined ? '--admin' : 'STRANGLER_ADMIN_URL'} "${url}" is not an http(s) URL`);
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv, place: Place): Promise<ControlTarget> {
+  if (flags.store !== undefined) {
+    const table = loadRouteTableFile(flags.routes ?? (env.STRANGLER_ROUTES || 'routes.json'), { mappings: aclMappings() });
+    const store = openStateStore(flags.store);
+    try {
+      await store.migrate();
+    } catch (e) {
+      await store.close().catch(() => undefined);
+      throw new TargetError(unreachable(e, place) ?? `cannot use ${place.name}`);
+    }
+    return { control: new ControlService({ store, baseline: () => table }), via: 'cli --store', close: () => store.close() };
+  }
+  const admin = new AdminClient({ url: adminUrlOf(flags, env), token: adminToken(env) });
+  return { control: admin, via: 'cli', close: () => Promise.resolve() };
+}
+
+/** The admin token: STRANGLER_ADMIN_TOKEN, else the file `strangler up` writes into the data directory. */
+function adminToken(env: NodeJS.ProcessEnv): string {
+  if (env.STRANGLER_ADMIN_TOKEN) return env.STRANGLER_ADMIN_TOKEN;
+  const file = path.join(path.resolve(env.STRANGLER_DATA_DIR || './data'), 'admin-token');
+  let token = '';
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch {
+    // absent: said below
+  }
+  if (token === '') throw new TargetError(`no admin token: set STRANGLER_ADMIN_TOKEN or start the stack with \`strangler up\` (it writes ${file}); or act on the state store with --store <url>`);
+  return token;
+}
+
+/** The cause of a connection or driver failure as one line (`connect ECONNREFUSED 127.0.0.1:9090`), or null when the error is not one. */
+function unreachable(e: unknown, place: Place): string | null {
+  const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+  const code = codeOf(cause) ?? codeOf(e);
+  // No code, or Node's own ERR_* (a programming error): not a connection or driver failure.
+  if (code === undefined || code.startsWith('ERR_')) return null;
+  const detail = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0] ?? '';
+  const verb = NETWORK_CODES.has(code) ? 'reach' : 'use';
+  return `cannot ${verb} ${place.name}: ${scrub(detail || code, place.secrets)}`;
+}
+
+/** Failures to connect at all, as opposed to a store that answered with an error. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'PROTOCOL_CONNECTION_LOST']);
+
+function codeOf(e: unknown): string | undefined {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function scrub(text: string, secrets: readonly string[]): string {
+  return secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('***'), text);
+}
+
+/**
+ * Opens the target the flags name, runs the work, closes the target. Expected failures print one
+ * line `strangler: …` and set the exit status: 1 for a refused operation or an unreachable
+ * target, 2 for a malformed request (UsageError goes to main.ts, which exits 2). Anything else is
+ * a bug and keeps its stack.
+ */
+export async function withTarget(flags: TargetFlags, env: NodeJS.ProcessEnv, work: (target: ControlTarget) => Promise<void>): Promise<void> {
+  checkTargetFlags(flags, env);
+  const place = placeOf(flags, env);
+  let target: ControlTarget | undefined;
+  try {
+    target = await openTarget(flags, env, place);
+    await work(target);
+  } catch (e) {
+    const line = failureLine(e, place);
+    if (line === null) throw e;
+    process.stderr.write(`strangler: ${line.text}\n`);
+    process.exitCode = line.exit;
+  } finally {
+    await target?.close().catch(() => undefined);
+  }
+}
+
+function failureLine(e: unknown, place: Place): { text: string; exit: number } | null {
+  if (e instanceof UsageError) return null;
+  // A ControlError never repeats a store URL (store-db.ts keeps it out), so its message is printed as is.
+  if (isControlError(e)) return { text: e.message, exit: e.code === 'invalid-request' ? 2 : 1 };
+  if (e instanceof TargetError || e instanceof AdminApiError) return { text: e.message, exit: 1 };
+  if (isRouteTableError(e)) return { text: e.message.trimEnd(), exit: 1 };
+  const text = unreachable(e, place);
+  if (text !== null) return { text, exit: 1 };
+  // AdminClient is a thin transport: whatever else it throws is about the exchange (and never carries the token), so one line.
+  if (place.admin && e instanceof Error) return { text: e.message, exit: 1 };
+  return null;
+}
