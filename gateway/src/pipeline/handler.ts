@@ -55,6 +55,7 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
     const target = normalizeTarget(req.url ?? '/');
     if (!target.ok) return reject(res, ctx, d, new GatewayError('bad-request-target', target.reason), false);
     d.path = target.path;
+    if (isAdminPath(target.path)) return reject(res, ctx, d, new GatewayError('no-route', 'the admin API is served on its own listener only'), false);
     const method = req.method ?? 'GET';
     const match = table.matcher.match(method, target.segments);
     if (!match) return reject(res, ctx, d, new GatewayError('no-route', `no route matches ${method} ${target.path}`), false);
@@ -102,6 +103,15 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
       else send(side, body, null);
     });
   };
+}
+
+/**
+ * The admin API's paths are never served, nor forwarded, on the public listener: a 404, judged on
+ * the normalised path so that no spelling of it slips through to an upstream either.
+ */
+const ADMIN_PREFIXES = ['/admin/routes', '/admin/history'];
+function isAdminPath(path: string): boolean {
+  return ADMIN_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
 /** The most of an upstream answer the gateway buffers to translate. */

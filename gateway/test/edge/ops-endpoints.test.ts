@@ -53,3 +53,28 @@ describe('ops endpoints on the public listener', () => {
     expect(text).toMatch(/^strangler_requests_total\{[^}]*status="400"[^}]*\} 1$/m);
   });
 });
+
+describe('admin paths on the public listener', () => {
+  let stack: EdgeStack;
+  beforeEach(async () => {
+    stack = await startStack({ routes: [] });
+  });
+  afterEach(() => stack.close());
+
+  it.each(['/admin/routes', '/admin/history?route=x', '/admin/routes/v2.products/flip', '/admin//routes', '/%61dmin/routes', '/x/../admin/history'])(
+    '%s → 404 problem, never forwarded (the catch-all would otherwise send it to legacy)',
+    async (path) => {
+      const res = await send(stack.port, path, { method: path.endsWith('flip') ? 'POST' : 'GET', headers: { authorization: 'Bearer t' } });
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(res.json()).toMatchObject({ detail: 'the admin API is served on its own listener only' });
+      expect(stack.legacy.connections()).toBe(0);
+    },
+  );
+
+  it('other /admin paths belong to the monolith and are forwarded', async () => {
+    const res = await send(stack.port, '/admin/login');
+    expect(res.status).toBe(200);
+    expect(stack.legacy.seen.at(-1)?.url).toBe('/admin/login');
+  });
+});
