@@ -1,12 +1,15 @@
 /** A JSON value with nothing else attached. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
  * jsonata answers with arrays that carry `sequence`/`keepSingleton` flags and objects without a
  * prototype; callers and schemas must see plain JSON. Same rules as JSON.stringify (undefined and
- * functions dropped from objects, null in arrays), without the string round trip.
+ * functions dropped from objects, null in arrays), without the string round trip. `check` sees
+ * every object and array first, and may throw.
  */
-export function toPlainJson(value: unknown): JsonValue | undefined {
+export function toPlainJson(value: unknown, check?: (value: object) => void): JsonValue | undefined {
   if (value === null) return null;
   switch (typeof value) {
     case 'string':
@@ -15,14 +18,17 @@ export function toPlainJson(value: unknown): JsonValue | undefined {
     case 'number':
       return Number.isFinite(value) ? value : null;
     case 'object': {
+      if (check !== undefined) check(value);
       if (Array.isArray(value)) {
         const out: JsonValue[] = new Array<JsonValue>(value.length);
-        for (let i = 0; i < value.length; i++) out[i] = toPlainJson(value[i]) ?? null;
+        for (let i = 0; i < value.length; i++) out[i] = toPlainJson(value[i], check) ?? null;
         return out;
       }
       const out: { [key: string]: JsonValue } = {};
-      for (const key of Object.keys(value)) {
-        const v = toPlainJson((value as Record<string, unknown>)[key]);
+      // for...in over own keys visits them in Object.keys order without allocating the key list.
+      for (const key in value) {
+        if (!hasOwn.call(value, key)) continue;
+        const v = toPlainJson((value as Record<string, unknown>)[key], check);
         if (v !== undefined) out[key] = v;
       }
       return out;

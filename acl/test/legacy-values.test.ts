@@ -102,6 +102,16 @@ describe('legacyCode (case-insensitive CHAR(1) codes)', () => {
 });
 
 describe('legacyTrim (blanks at both ends only)', () => {
+  it('strips exactly the characters the regex rule /^\\s+|\\s+$/g strips, over every BMP code point', () => {
+    const differing: number[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      const text = `${ch}${ch}a${ch}b${ch}${ch}`;
+      if (legacyTrim(text) !== text.replace(/^\s+|\s+$/g, '')) differing.push(c);
+    }
+    expect(differing).toEqual([]);
+  });
+
   it.each([
     ['Steel Bolt 20mm', 'Steel Bolt 20mm'],
     ['  Brass  Hinge   ', 'Brass  Hinge'],

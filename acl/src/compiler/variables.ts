@@ -1,0 +1,93 @@
+import type { Code } from './apply';
+import { COMPILED_BUILTINS, JSONATA_ONLY_BUILTINS } from './builtins';
+import * as runModule from './run';
+import type { Frame, Run } from './run';
+import * as scopeModule from './scope';
+import type { AstNode, Scope, Slot } from './scope';
+import { Bailout } from './values';
+
+// Local copies: tsx, which runs the gateway, reaches another module's export through getters on every use.
+const { UNBOUND } = runModule;
+const { frameAt, Unsupported } = scopeModule;
+
+/** What a mapping can reach beyond its own bindings. */
+export interface Globals {
+  /** Native helpers bound into every mapping ($legacyMoney...), by name without `$`. */
+  readonly helpers: Readonly<Record<string, (...args: never[]) => unknown>>;
+  /** Names bound per call (`now`, `millis`); their values come with each evaluation, in this order. */
+  readonly bindingNames: readonly string[];
+}
+
+type Lookup = (run: Run) => unknown;
+
+/**
+ * How jsonata finds a name outside the mapping's own frames: the per-call bindings, then the
+ * helpers, then its built-ins. `undefined`: a built-in only jsonata has.
+ */
+function globalLookup(name: string, globals: Globals): Lookup | undefined {
+  if (name === '$') return (run) => run.root;
+  const index = globals.bindingNames.indexOf(name);
+  if (index >= 0) return (run) => run.bindings[index];
+  if (Object.prototype.hasOwnProperty.call(globals.helpers, name)) {
+    const helper = globals.helpers[name];
+    return () => helper;
+  }
+  const builtin = COMPILED_BUILTINS.get(name);
+  if (builtin !== undefined) return () => builtin;
+  if (JSONATA_ONLY_BUILTINS.has(name)) return undefined;
+  return () => undefined;
+}
+
+function fromSlots(slots: readonly Slot[], fallback: Lookup): Code['sync'] {
+  const [only] = slots;
+  if (slots.length === 1 && only !== undefined && only.hops === 0) {
+    const { slot } = only;
+    return (_input, frame, run) => {
+      const value = frame.slots[slot];
+      return value === UNBOUND ? fallback(run) : value;
+    };
+  }
+  if (slots.length === 1 && only !== undefined && only.hops === 1) {
+    const { slot } = only;
+    return (_input, frame, run) => {
+      const value = frameAt(frame, 1).slots[slot];
+      return value === UNBOUND ? fallback(run) : value;
+    };
+  }
+  return (_input, frame: Frame, run) => {
+    for (const { hops, slot } of slots) {
+      const value = frameAt(frame, hops).slots[slot];
+      if (value !== UNBOUND) return value;
+    }
+    return fallback(run);
+  };
+}
+
+/** `$name`, `$` (the context) or `$$` (the document); not collapsed here. */
+export function compileVariable(node: AstNode, scope: Scope, globals: Globals): Code {
+  const name = node.value;
+  if (typeof name !== 'string') throw new Unsupported('a variable without a name', node);
+  if (name === '') {
+    // jsonata: `input && input.outerWrapper ? input[0] : input`, whatever the input is.
+    return {
+      sync: (input) => (input && (input as { outerWrapper?: unknown }).outerWrapper ? (input as Record<number, unknown>)[0] : input),
+    };
+  }
+  const slots = scope.resolve(name);
+  const global = globalLookup(name, globals);
+  if (global === undefined && slots.length === 0) throw new Unsupported(`$${name} (a jsonata built-in the compiled evaluator does not run)`, node);
+  const fallback: Lookup =
+    global ??
+    (() => {
+      throw new Bailout(`$${name} reached jsonata's own built-in`);
+    });
+  return { sync: slots.length === 0 ? (_input, _frame, run) => fallback(run) : fromSlots(slots, fallback) };
+}
+
+/** The native helper `$name` always means in this scope (no binding of the mapping can shadow it), or undefined. */
+export function staticHelper(node: AstNode, scope: Scope, globals: Globals): ((...args: unknown[]) => unknown) | undefined {
+  const name = node.value;
+  if (node.type !== 'variable' || typeof name !== 'string' || scope.resolve(name).length > 0) return undefined;
+  if (globals.bindingNames.includes(name) || !Object.prototype.hasOwnProperty.call(globals.helpers, name)) return undefined;
+  return globals.helpers[name] as (...args: unknown[]) => unknown;
+}

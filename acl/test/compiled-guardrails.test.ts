@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AclTimeoutError, createAcl } from '../index';
+import { Bailout } from '../src/compiler/evaluator';
+import { GuardrailTrip, type GuardrailLimits } from '../src/guardrails';
+import { LIMITS, pair } from './compiled-kit';
+import { ACL_ROOT, NOW, rejection, tempRoot } from './kit';
+
+const LOOP = '($loop := function($n) { $loop($n + 1) }; $loop(0))';
+const DEEP = '($deep := function($n) { 1 + $deep($n + 1) }; $deep(0))';
+const BIG_MAP = '$sum($map(a, function($v) { $v * 2 }))';
+
+function compiled(source: string, input: unknown, limits: Partial<GuardrailLimits> = {}): Promise<unknown> {
+  return pair(source).compiled.evaluate(input, [NOW.toISOString(), undefined], { ...LIMITS, ...limits });
+}
+
+/** How many times a setImmediate chain ran while `work` did. */
+async function probes(work: () => Promise<unknown>): Promise<number> {
+  let count = 0;
+  let running = true;
+  const probe = (): void => {
+    count += 1;
+    if (running) setImmediate(probe);
+  };
+  setImmediate(probe);
+  try {
+    await work();
+  } finally {
+    running = false;
+  }
+  return count;
+}
+
+describe('guardrails of the compiled evaluator', () => {
+  it('stops a tail-recursive loop on the timeout, parking while it runs', async () => {
+    const started = performance.now();
+    let err: unknown;
+    const count = await probes(async () => (err = await rejection(compiled(LOOP, {}, { timeoutMs: 60, sliceMs: 1 }))));
+    expect(err).toBeInstanceOf(GuardrailTrip);
+    expect(err).toMatchObject({ guardrail: 'timeout', limit: 60 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+    expect(count).toBeGreaterThan(4);
+  });
+
+  it('stops a runaway recursion on the depth limit', async () => {
+    expect(await rejection(compiled(DEEP, {}, { maxDepth: 120 }))).toMatchObject({ guardrail: 'depth', limit: 120 });
+  });
+
+  it('parks between the items of a long loop and answers the same', async () => {
+    const a = Array.from({ length: 50_000 }, (_, i) => i);
+    let sum: unknown;
+    const count = await probes(async () => (sum = await compiled(BIG_MAP, { a }, { sliceMs: 1 })));
+    expect(sum).toBe(50_000 * 49_999);
+    expect(count).toBeGreaterThan(2);
+  });
+
+  it('parks between the rows of a large page', async () => {
+    const source = readFileSync(path.join(ACL_ROOT, 'catalog/product-read.jsonata'), 'utf8');
+    const row = { PRD_ID: 1, PRD_SKU: 'S', PRD_NM: 'N', PRD_DSC: null, PRD_PRC: '1.00', PRD_STS: 'A', PRD_UPD_TS: '20200927010726' };
+    const page = { PAGE: 1, SIZE: 20_000, TOTAL: 20_000, ROWS: Array.from({ length: 20_000 }, () => row) };
+    let answer: unknown;
+    const count = await probes(async () => (answer = await compiled(source, page, { sliceMs: 1 })));
+    expect((answer as { items: unknown[] }).items).toHaveLength(20_000);
+    expect(count).toBeGreaterThan(2);
+  });
+
+  it('does not yield with sliceMs 0', async () => {
+    const a = Array.from({ length: 20_000 }, (_, i) => i);
+    expect(await probes(() => compiled(BIG_MAP, { a }, { sliceMs: 0 }))).toBeLessThanOrEqual(1);
+  });
+
+  it('hands a runaway inside one item (a stretch that cannot park) to jsonata instead of holding the event loop', async () => {
+    const started = performance.now();
+    const err = await rejection(compiled(`[a.${LOOP}]`, { a: [1, 2] }, { timeoutMs: 60_000 }));
+    expect(err).toBeInstanceOf(Bailout);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('such a mapping still ends in AclTimeoutError, on the jsonata path', async () => {
+    const root = tempRoot({ 'catalog/product-read.jsonata': `[a.${LOOP}]` });
+    const err = await rejection(createAcl({ root, timeoutMs: 100 }).load('catalog/product-read').evaluate({ a: [1, 2] }, { now: NOW }));
+    expect(err).toBeInstanceOf(AclTimeoutError);
+    expect(err).toMatchObject({ guardrail: 'timeout', limit: 100 });
+  });
+});

@@ -1,0 +1,81 @@
+import { isDeepStrictEqual } from 'node:util';
+import jsonata from 'jsonata';
+import { Bailout, compileEvaluator, type CompiledEvaluator } from '../src/compiler/evaluator';
+import type { GuardrailLimits } from '../src/guardrails';
+import { LEGACY_BINDINGS } from '../src/legacy-values';
+import { toPlainJson } from '../src/plain-json';
+
+export const LIMITS: GuardrailLimits = { timeoutMs: 5000, maxDepth: 300, sliceMs: 2 };
+const NOW = '2026-01-01T00:00:00.000Z';
+
+/** One expression, evaluated both ways exactly as mapping.ts evaluates it (helpers, `$now`, `$millis` shadowed). */
+export interface Pair {
+  readonly jsonata: jsonata.Expression;
+  readonly compiled: CompiledEvaluator;
+}
+
+export function pair(source: string): Pair {
+  const expr = jsonata(source);
+  for (const [name, helper] of Object.entries(LEGACY_BINDINGS)) expr.assign(name, helper);
+  return { jsonata: expr, compiled: compileEvaluator(expr.ast(), { helpers: LEGACY_BINDINGS, bindingNames: ['now', 'millis'] }) };
+}
+
+export type Outcome = { readonly value: unknown } | { readonly error: unknown } | { readonly bailout: string };
+
+export async function viaJsonata(p: Pair, input: unknown): Promise<Outcome> {
+  try {
+    return { value: toPlainJson(await p.jsonata.evaluate(structuredClone(input), { now: NOW, millis: undefined })) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+export async function viaCompiled(p: Pair, input: unknown): Promise<Outcome> {
+  try {
+    return { value: await p.compiled.evaluate(structuredClone(input), [NOW, undefined], LIMITS) };
+  } catch (error) {
+    return error instanceof Bailout ? { bailout: error.reason } : { error };
+  }
+}
+
+/**
+ * Bail-outs allowed where jsonata answers: jsonata pushes `undefined` into an empty array that an
+ * object constructor runs on, the document's own arrays included; the compiled evaluator leaves
+ * such a document to it rather than mutate the input (`{"lines": [[]]}`, which the input schema
+ * refuses before create-to-legacy runs anyway).
+ */
+const KNOWN_BAILOUTS = ['an object constructor on an empty sequence'];
+
+/**
+ * Why the two evaluators disagree on `input`, or undefined when they agree: the same value, or a
+ * compiled bail-out where jsonata raises an error. With `mustCompile`, a bail-out where jsonata
+ * answers is a disagreement too (the fast path must cover it), except for KNOWN_BAILOUTS.
+ */
+export async function disagreement(p: Pair, input: unknown, mustCompile: boolean): Promise<string | undefined> {
+  const [expected, actual] = [await viaJsonata(p, input), await viaCompiled(p, input)];
+  const show = (o: Outcome): string => ('value' in o ? `value ${JSON.stringify(o.value)}` : 'bailout' in o ? `bail-out (${o.bailout})` : `error ${String((o.error as { code?: string }).code ?? o.error)}`);
+  if ('value' in expected && 'value' in actual && isDeepStrictEqual(expected.value, actual.value)) return undefined;
+  if ('error' in expected && 'bailout' in actual) return undefined;
+  if ('value' in expected && 'bailout' in actual && (!mustCompile || KNOWN_BAILOUTS.includes(actual.bailout))) return undefined;
+  return `input ${JSON.stringify(input)}: jsonata ${show(expected)}, compiled ${show(actual)}`;
+}
+
+/** Inputs around `input`: each field missing, null, wrapped in one- and two-item arrays, empty array, wrong types. */
+export function edgeVariants(input: unknown): unknown[] {
+  const out: unknown[] = [null, [], [input], 'text', 0, true, {}];
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return out;
+  const record = input as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    const without = { ...record };
+    delete without[key];
+    out.push(without);
+    for (const variant of [null, [value], [value, value], [], 42, 'x', {}, { [key]: value }]) out.push({ ...record, [key]: variant });
+    if (Array.isArray(value) && value.length > 0) {
+      const [first] = value;
+      out.push({ ...record, [key]: first }, { ...record, [key]: [[first]] }, { ...record, [key]: [first, null] });
+      for (const inner of edgeVariants(first).slice(7)) out.push({ ...record, [key]: [inner] });
+    }
+  }
+  return out;
+}
