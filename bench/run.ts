@@ -9,6 +9,7 @@ import { stderrProgress } from './progress';
 import { aclScenario } from './scenarios/acl';
 import { allScenario } from './scenarios/all';
 import { backfillScenario } from './scenarios/backfill';
+import { faultsScenario } from './scenarios/faults';
 import { gatewayScenario } from './scenarios/gateway';
 import type { Scenario } from './scenarios/scenario';
 
@@ -18,6 +19,7 @@ const SCENARIOS: Record<string, Scenario> = {
   gateway: gatewayScenario,
   acl: aclScenario,
   backfill: backfillScenario,
+  faults: faultsScenario,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -132,6 +132,31 @@ const runners: { pattern: RegExp; run: (cmd: DocCommand) => Promise<void> | void
     },
   },
   {
+    pattern: /^for i in \$\(seq 1 60\); do curl -s -o \/dev\/null http:\/\/127\.0\.0\.1:8080\/api\/v2\/products\/\$\(\(i % 12 \+ 1\)\); done$/,
+    run: (cmd) => {
+      const r = shell(cmd.command.replaceAll('http://127.0.0.1:8080', stack.gatewayUrl));
+      expect(r.status).toBe(0);
+    },
+  },
+  {
+    pattern: /^npx strangler shadow report v2\.products$/,
+    run: async (cmd) => {
+      // The gateway adds its comparisons to the store every 2 s: ask until the burst above is in.
+      let out = '';
+      for (let i = 0; i < 50; i++) {
+        const r = shell(cmd.command, { STRANGLER_ADMIN_URL: stack.adminUrl, STRANGLER_DATA_DIR: dataDir });
+        expect([r.status, r.stderr]).toEqual([0, '']);
+        out = r.stdout;
+        if (/compared: +(\d+)/.exec(out) && Number(/compared: +(\d+)/.exec(out)?.[1]) >= 60) break;
+        await new Promise((res) => setTimeout(res, 300));
+      }
+      // The catalog holds the backfilled products, so new answers like legacy: every comparison matches.
+      expect(out).toMatch(/compared: +60 /);
+      expect(out).toContain('match rate:      100.0% (60 of 60 without a real difference)');
+      expect(out).toContain('new error rate:  0.0%');
+    },
+  },
+  {
     pattern: /^npm run bench -- backfill --json$/,
     run: (cmd) => {
       const r = shell(cmd.command);

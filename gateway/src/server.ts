@@ -6,12 +6,22 @@ import type { GatewayMetrics } from './observability/metrics';
 import { createOpsApp, OPS_PATHS } from './observability/ops-app';
 import { answerClientError } from './pipeline/client-errors';
 import { createProxyHandler, type PipelineDeps } from './pipeline/handler';
+import { ShadowMirror } from './shadow/mirror';
+import type { ShadowOutcome } from './shadow/types';
+import type { CircuitView } from './resilience/breaker';
+import { mathRandom, monotonicClock, type Clock, type Random } from './resilience/clock';
+import { registerResilienceMetrics } from './resilience/metrics';
+import { ResilienceRegistry } from './resilience/registry';
+import { shedGate } from './resilience/shed-gate';
+import { eventLoopDelaySampler, LoadShedder } from './resilience/shedder';
 
 export interface GatewayOptions {
   readonly table: RouteTable;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly traffic?: PipelineDeps['traffic'];
+  /** Injected in tests: the policies' clock and random source, and the event-loop delay the shedder reads. */
+  readonly resilience?: { readonly clock?: Clock; readonly random?: Random; readonly eventLoopDelayMs?: () => number };
 }
 
 export interface Gateway {
@@ -20,8 +30,12 @@ export interface Gateway {
   table(): RouteTable;
   /** Puts a new, already validated table in service; requests in flight finish on the old one. */
   swap(next: RouteTable): void;
+  /** Each upstream's circuit state, for `routes explain` through the admin API. */
+  circuits(): CircuitView[];
   /** Where per-route upstream counts go (the control plane's recorder, started after the gateway). */
   setTraffic(traffic: NonNullable<PipelineDeps['traffic']>): void;
+  /** Where shadow comparison outcomes go (the control plane's shadow recorder). */
+  setShadowSink(sink: (outcome: ShadowOutcome) => void): void;
   listen(port: number, host: string): Promise<{ port: number; host: string }>;
   close(): Promise<void>;
 }
@@ -35,7 +49,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   const agents = new AgentPool();
   const table = () => current;
   let traffic = options.traffic;
-  const proxy = createProxyHandler({ table, agents, logger: options.logger, metrics: options.metrics, traffic: { count: (r, u) => traffic?.count(r, u) } });
+  // Shadow outcomes go to the control plane's recorder once it is attached; until then they are not kept.
+  let shadowSink: ((outcome: ShadowOutcome) => void) | null = null;
+  const mirror = new ShadowMirror((outcome) => shadowSink?.(outcome), current.shadowing);
+  const r = options.resilience ?? {};
+  const clock = r.clock ?? monotonicClock;
+  const delay = r.eventLoopDelayMs ? null : eventLoopDelaySampler(clock);
+  const shedder = new LoadShedder(r.eventLoopDelayMs ?? (() => delay?.read() ?? 0));
+  const registry = new ResilienceRegistry(clock);
+  const resilienceMetrics = registerResilienceMetrics(options.metrics.registry, () => registry.circuits());
+  const resilience = { agents, registry, clock, random: r.random ?? mathRandom, event: resilienceMetrics.event };
+  const proxyHandler = createProxyHandler({ table, agents, resilience, logger: options.logger, metrics: options.metrics, traffic: { count: (r, u) => traffic?.count(r, u) }, shadow: mirror });
+  const proxy = shedGate(shedder, () => current.shedding, (why) => resilienceMetrics.event('shed', why), proxyHandler);
   options.metrics.describe(current);
   const ops = createOpsApp({ table, metrics: options.metrics, ready: () => listening });
   const limits = current.limits;
@@ -63,10 +88,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     swap(next) {
       current = next;
       agents.retain(next.upstreams.values());
+      registry.retain(next);
       options.metrics.describe(next);
     },
+    circuits: () => registry.circuits(),
     setTraffic(next) {
       traffic = next;
+    },
+    setShadowSink(sink) {
+      shadowSink = sink;
     },
     listen(port, host) {
       return new Promise((resolve, reject) => {
@@ -84,6 +114,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       return new Promise((resolve) => {
         server.close(() => {
           agents.destroy();
+          mirror.close();
+          delay?.stop();
           resolve();
         });
         server.closeIdleConnections();

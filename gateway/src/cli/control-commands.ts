@@ -6,7 +6,7 @@ import { parseLimit, parseMethod, parseMode, parsePercent, parseSince } from './
 import { DEFAULT_ADMIN_URL, withTarget, type TargetFlags } from './control-target';
 import { UsageError } from './options';
 
-interface OutputFlags extends TargetFlags {
+export interface OutputFlags extends TargetFlags {
   readonly json?: boolean;
 }
 
@@ -23,7 +23,7 @@ function usageExit(err: CommanderError): never {
   process.exit(err.exitCode === 0 ? 0 : 2);
 }
 
-function withTargetFlags(cmd: Command): Command {
+export function withTargetFlags(cmd: Command): Command {
   return cmd
     .option('--store <url>', 'act on the state store directly (sqlite:<path> or mysql://user:pass@host/db) instead of a running gateway')
     .option('--routes <file>', 'with --store: the route table the flips apply to (env STRANGLER_ROUTES, default routes.json)')
@@ -33,7 +33,7 @@ function withTargetFlags(cmd: Command): Command {
 }
 
 /** Runs one operation against the target the flags name and prints its result as text or JSON. */
-function act<T>(flags: OutputFlags, call: (control: Control, via: string) => Promise<T>, text: (result: T) => string): Promise<void> {
+export function act<T>(flags: OutputFlags, call: (control: Control, via: string) => Promise<T>, text: (result: T) => string): Promise<void> {
   return withTarget(flags, process.env, async (target) => {
     const result = await call(target.control, target.via);
     process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : text(result));

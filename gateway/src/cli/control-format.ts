@@ -43,6 +43,10 @@ export function formatExplanation(x: Explanation): string {
   const lines = [`${x.method} ${cell(x.path)} → ${x.route ? cell(x.route.id) : 'no route'} (state version ${x.version})`];
   if (x.route) lines.push(`mode:    ${describeState(x.route.state)} (from ${sourceOf(x.route)})`);
   lines.push('why:', ...x.why.map((w) => `  ${cell(w)}`), `answer:  ${cell(x.answer)}`);
+  if (x.circuits) {
+    const shown = x.circuits.map((c) => `${cell(c.upstream)} ${c.state}${c.retryAfterMs !== undefined ? ` (probes in ${Math.ceil(c.retryAfterMs / 1000)} s)` : ''}`);
+    lines.push(`circuits: ${shown.length ? shown.join(', ') : 'no request yet'}`);
+  }
   if (!x.route) return lines.join('\n') + '\n';
   lines.push(`traffic since ${time(x.since)}:`);
   const rows = trafficRows(x.route, x.traffic);

@@ -5,8 +5,10 @@ import { loadRouteTableFile } from '../config/load';
 import { AdminApiError, AdminClient } from '../control/admin-client';
 import { ControlService } from '../control/control';
 import { isControlError } from '../control/errors';
-import { openStateStore } from '../control/state-store';
+import { KnexStateStore } from '../control/state-store';
+import { openStateDb } from '../control/store-db';
 import type { Control } from '../control/types';
+import { ShadowStore, noiseFromTable } from '../shadow/results-store';
 import { aclMappings } from '../translate/acl-adapter';
 import { UsageError } from './options';
 
@@ -74,14 +76,18 @@ function isHttpUrl(value: string): boolean {
 async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv, place: Place): Promise<ControlTarget> {
   if (flags.store !== undefined) {
     const table = loadRouteTableFile(flags.routes ?? (env.STRANGLER_ROUTES || 'routes.json'), { mappings: aclMappings() });
-    const store = openStateStore(flags.store);
+    // One database for the route state and the shadow results, as in the gateway; closing the state store closes it.
+    const db = openStateDb(flags.store);
+    const store = new KnexStateStore(db);
+    const shadow = new ShadowStore(db, { noise: noiseFromTable(() => table) });
     try {
       await store.migrate();
+      await shadow.migrate();
     } catch (e) {
       await store.close().catch(() => undefined);
       throw new TargetError(unreachable(e, place) ?? `cannot use ${place.name}`);
     }
-    return { control: new ControlService({ store, baseline: () => table }), via: 'cli --store', close: () => store.close() };
+    return { control: new ControlService({ store, baseline: () => table, shadow }), via: 'cli --store', close: () => store.close() };
   }
   const admin = new AdminClient({ url: adminUrlOf(flags, env), token: adminToken(env) });
   return { control: admin, via: 'cli', close: () => Promise.resolve() };

@@ -58,7 +58,8 @@ export function registerGateway(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const gateway = createGateway({ table, logger, metrics: createMetrics() });
+      const metrics = createMetrics();
+      const gateway = createGateway({ table, logger, metrics });
       let plane: ControlPlane;
       try {
         plane = await startControlPlane({
@@ -69,6 +70,8 @@ export function registerGateway(program: Command): void {
           swap: (t) => gateway.swap(t),
           logger,
           replica: opts.replica,
+          metrics,
+          circuits: () => gateway.circuits(),
           admin: opts.admin ? { host: opts.adminHost, port: adminPort, token: env.STRANGLER_ADMIN_TOKEN || undefined } : null,
         });
       } catch (e) {
@@ -78,6 +81,7 @@ export function registerGateway(program: Command): void {
         return;
       }
       gateway.setTraffic(plane.traffic);
+      gateway.setShadowSink((outcome) => plane.shadow.record(outcome));
       let port: number;
       let host: string;
       try {

@@ -3,6 +3,7 @@ import { registerDataCommands } from './data-commands';
 import { registerGateway } from './gateway-command';
 import { UsageError } from './options';
 import { registerRoutes } from './routes-command';
+import { registerShadow } from './shadow-command';
 import { registerUp } from './up-command';
 
 /** The `strangler` command. Expected failures print one line; only bugs print a stack. */
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
   const program = new Command('strangler').description('A strangler-fig migration gateway').showHelpAfterError();
   registerGateway(program);
   registerRoutes(program);
+  registerShadow(program);
   registerUp(program);
   registerDataCommands(program);
   return program;

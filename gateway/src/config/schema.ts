@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RouteResilienceSchema, SheddingSchema, upstreamResilience } from '../resilience/schema';
 
 /**
  * The route table schema: the single source of the TypeScript types (z.infer) and of the JSON
@@ -25,6 +26,7 @@ export const UpstreamSchema = z
       .default(15_000)
       .describe('Time allowed for the upstream to start answering once the request is sent.'),
     maxSockets: z.number().int().min(1).max(65_536).default(256).describe('Keep-alive pool size.'),
+    ...upstreamResilience,
   })
   .strict();
 
@@ -71,11 +73,39 @@ export const CanarySchema = z
   })
   .strict();
 
+const fieldGlobs = z.array(z.string().min(1)).default([]);
+
+export const ShadowGateSchema = z
+  .object({
+    minCompared: z.number().int().min(0).default(100).describe('Compared requests needed before the route may move to canary or new.'),
+    minMatchRate: z.number().min(0).max(1).default(0.99).describe('Share of compared requests without a real difference.'),
+    maxNewErrorRate: z.number().min(0).max(1).default(0.01).describe('Share of shadowed requests the new side failed or timed out.'),
+  })
+  .strict();
+
 export const ShadowSchema = z
   .object({
-    sample: z.number().min(0).max(1).default(1).describe('Share of requests mirrored to the new side in mode shadow.'),
-    timeoutMs: z.number().int().min(1).max(60_000).default(2_000).describe('Time the mirrored copy may take.'),
-    mirrorWrites: z.boolean().default(false).describe('Mirror writes too (they carry x-strangler-shadow: 1); GET and HEAD only otherwise.'),
+    sample: z.number().min(0).max(1).default(1).describe('Share of requests mirrored to the other side.'),
+    timeoutMs: z.number().int().min(1).max(60_000).default(2_000).describe('Time the mirrored copy may take, connect to last byte.'),
+    mirrorWrites: z
+      .boolean()
+      .default(false)
+      .describe('Mirror writes to the new side too (they carry x-strangler-shadow: 1 and the new services suppress side effects); GET and HEAD only otherwise. Never to legacy.'),
+    reverse: z.boolean().default(false).describe('In mode new, mirror GET and HEAD to legacy and compare (a reverse shadow).'),
+    maxBodyBytes: z.number().int().min(0).default(65_536).describe('Request bodies larger than this are not mirrored (counted).'),
+    maxResponseBytes: z.number().int().min(1).default(1_048_576).describe('The most read of each answer for the comparison; beyond it the answer is recorded as truncated.'),
+    noiseSample: z.number().min(0).max(1).default(0.1).describe('Share of mirrored GET/HEAD requests sent to legacy a second time to learn which fields differ by themselves.'),
+    compareHeaders: z.array(z.string().regex(/^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$/)).default(['content-type']).describe('Response headers compared besides status and body.'),
+    ignore: fieldGlobs.describe('Field paths never compared, e.g. items[*].updatedAt (array indexes fold to [*], map keys to {*}).'),
+    unordered: fieldGlobs.describe('Arrays whose order does not matter.'),
+    noise: z
+      .object({
+        relative: z.number().min(0).max(1).default(0.2).describe('A real difference differs this much more often legacy→new than legacy→legacy (relative).'),
+        absolute: z.number().min(0).max(1).default(0.0003).describe('… and by at least this share of compared requests.'),
+      })
+      .strict()
+      .default({ relative: 0.2, absolute: 0.0003 }),
+    gate: ShadowGateSchema.default(ShadowGateSchema.parse({})).describe('What the shadow record must show before a flip to canary or new (else --force with a reason).'),
   })
   .strict();
 
@@ -97,6 +127,7 @@ export const RouteSchema = z
       .boolean()
       .default(false)
       .describe('In modes canary and new: a GET, HEAD or OPTIONS that new fails (connect failure or 5xx) is answered by legacy.'),
+    resilience: RouteResilienceSchema.optional().describe("Overrides of the answering upstream's timeouts and retries, a route bulkhead, and a fallback."),
   })
   .strict();
 
@@ -122,6 +153,14 @@ export const RouteTableSchema = z
       .default([])
       .describe('Addresses or CIDR ranges allowed to pin a request to a side with the x-strangler-target: legacy|new header (debugging). Nobody by default.'),
     limits: LimitsSchema.default(LimitsSchema.parse({})),
+    shedding: SheddingSchema.default(SheddingSchema.parse({})).describe('Load shedding: the gateway refuses new work with 503 when it is itself overloaded.'),
+    shadowing: z
+      .object({
+        maxPending: z.number().int().min(1).default(256).describe('Shadowed requests in progress at once; beyond it copies are dropped and counted.'),
+        concurrency: z.number().int().min(1).default(64).describe('Shadow calls in flight at once.'),
+      })
+      .strict()
+      .default({ maxPending: 256, concurrency: 64 }),
     routes: z.array(RouteSchema).min(1),
   })
   .strict();
@@ -133,5 +172,6 @@ export type TargetConfig = z.infer<typeof TargetSchema>;
 export type TranslateConfig = z.infer<typeof TranslateSchema>;
 export type RouteConfig = z.infer<typeof RouteSchema>;
 export type CanaryConfig = z.infer<typeof CanarySchema>;
+export type ShadowConfig = z.infer<typeof ShadowSchema>;
 export type Limits = z.infer<typeof LimitsSchema>;
 export type RouteTableConfig = z.infer<typeof RouteTableSchema>;

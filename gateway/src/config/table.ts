@@ -4,8 +4,11 @@ import type { StickyKey } from '../routing/canary';
 import type { CompiledPattern } from '../routing/pattern';
 import type { PathBuilder } from '../routing/rewrite';
 import type { TranslationMapping } from '../translate/mapping';
-import type { Limits, RouteConfig, RouteMode, UpstreamConfig } from './schema';
+import type { DiffOptions } from '../shadow/diff';
+import type { Limits, RouteConfig, RouteMode, ShadowConfig, UpstreamConfig } from './schema';
 import type { UpstreamOrigin } from './upstream-url';
+import type { CompiledFallback, TargetPolicy } from '../resilience/policy';
+import type { SheddingConfig } from '../resilience/schema';
 
 /** Runtime model of the route table: built once at load, frozen, swapped whole, never mutated. */
 
@@ -21,6 +24,8 @@ export interface CompiledTarget {
   readonly buildPath: PathBuilder;
   /** ACL mappings for this side, compiled at load; null when the side speaks the new contract already. */
   readonly translate: { readonly request: TranslationMapping | null; readonly response: TranslationMapping | null } | null;
+  /** Timeouts, retries and bulkhead for this side of this route: the upstream's, with the route's overrides. */
+  readonly policy: TargetPolicy;
 }
 
 export interface CompiledRoute {
@@ -34,6 +39,10 @@ export interface CompiledRoute {
   readonly methods: ReadonlySet<string> | null;
   readonly legacy: CompiledTarget | null;
   readonly new: CompiledTarget | null;
+  /** What answers safe requests when the side that should cannot (circuit open, down, 5xx). */
+  readonly fallback: CompiledFallback | null;
+  /** How this route is shadowed and compared (defaults when routes.json says nothing); null without both sides. */
+  readonly shadow: { readonly config: ShadowConfig; readonly diff: DiffOptions } | null;
 }
 
 export interface RouteTable {
@@ -45,6 +54,9 @@ export interface RouteTable {
   /** Callers whose x-strangler-target header pins a request to a side. */
   readonly forceTargetFrom: BlockList;
   readonly limits: Limits;
+  /** When the gateway itself refuses new work (load shedding). */
+  readonly shedding: SheddingConfig;
+  readonly shadowing: { readonly maxPending: number; readonly concurrency: number };
   /** The state store version applied over the file (0: the file as written). */
   readonly version: number;
 }

@@ -4,9 +4,11 @@ import { compileRewrite } from '../routing/rewrite';
 import type { TableIssue } from './errors';
 import { checkPercent, MODE_NEEDS } from '../control/modes';
 import { compileStickyKey } from '../routing/canary';
-import type { RouteConfig, TargetConfig } from './schema';
+import { compileDiffOptions, DiffOptionsError } from '../shadow/diff';
+import { ShadowSchema, type RouteConfig, type TargetConfig } from './schema';
 import type { CompiledRoute, CompiledTarget, CompiledUpstream } from './table';
 import type { MappingResolver, TranslationMapping } from '../translate/mapping';
+import { compileFallback, compileTargetPolicy } from '../resilience/policy';
 
 
 /**
@@ -70,13 +72,13 @@ export function checkRoutes(
       };
       const translate = t.translate ? { request: mapping('request'), response: mapping('response') } : null;
       try {
-        return { side, upstream, buildPath: compileRewrite(t.rewrite, config.path), translate };
+        return { side, upstream, buildPath: compileRewrite(t.rewrite, config.path), translate, policy: compileTargetPolicy(upstream.config, config.resilience) };
       } catch (e) {
         issues.push({ path: `${at}.${side}.rewrite`, message: e instanceof Error ? e.message : String(e) });
         return null;
       }
     };
-    const route: CompiledRoute = {
+    const route: Mutable<CompiledRoute> = {
       id: config.id,
       mode: config.mode,
       percent: config.mode === 'canary' ? (config.canary?.percent ?? 0) : 0,
@@ -86,11 +88,28 @@ export function checkRoutes(
       methods: methodSet(config.methods),
       legacy: target('legacy', config.legacy),
       new: target('new', config.new),
+      fallback: compileFallback(config.resilience?.fallback, upstreams, `${at}.resilience.fallback`, issues),
+      shadow: null,
     };
+    if (route.legacy && route.new) route.shadow = compileShadow(config, at, issues);
     if (issues.length === before) compiled.push(route);
   });
   checkReachability(compiled, configs, issues);
   return compiled;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The route's shadow settings (defaults when it names none) with its comparison rules compiled once. */
+function compileShadow(config: RouteConfig, at: string, issues: TableIssue[]): CompiledRoute['shadow'] {
+  const shadow = config.shadow ?? ShadowSchema.parse({});
+  try {
+    return { config: shadow, diff: compileDiffOptions({ ignore: shadow.ignore, unordered: shadow.unordered, headers: shadow.compareHeaders }) };
+  } catch (e) {
+    if (!(e instanceof DiffOptionsError)) throw e;
+    for (const i of e.issues) issues.push({ path: `${at}.shadow.${i.path}`, message: i.message });
+    return null;
+  }
 }
 
 /** A route that an earlier route always wins over can never answer: that is a table bug. */

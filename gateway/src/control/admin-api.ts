@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler } 
 import type { Logger } from '../observability/logger';
 import { adminGate } from './admin-auth';
 import { AdminHttpError, sendProblem } from './admin-problems';
-import { parseExplainQuery, parseFlip, parseHistoryQuery, parseIfMatch, parseRollback } from './admin-requests';
+import { parseExplainQuery, parseFlip, parseHistoryQuery, parseIfMatch, parseRollback, parseShadowReportQuery } from './admin-requests';
 import { ControlError } from './errors';
 import type { Control } from './types';
 
@@ -86,6 +86,14 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .get(async (req, res) => {
       const q = parseHistoryQuery(req.query);
       res.json(await control.history(q.route, q.limit));
+    })
+    .all(notAllowed('GET, HEAD'));
+
+  app
+    .route('/admin/shadow/report')
+    .get(async (req, res) => {
+      const q = parseShadowReportQuery(req.query, clock());
+      res.json(await control.shadowReport(q.route, q.since));
     })
     .all(notAllowed('GET, HEAD'));
 

@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import type { RouteShadowReport } from '../shadow/types';
 import { PROBLEM_TYPE_PREFIX } from './admin-problems';
 import { CONTROL_ERRORS, ControlError, type ControlErrorCode } from './errors';
 import type { AuditEntry, ChangeResult, Control, Explanation, FlipRequest, RollbackRequest, RouteList } from './types';
@@ -27,7 +28,7 @@ export class AdminApiError extends Error {
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE']);
 
 /**
- * The Control over HTTP: the same five operations the CLI runs against the store directly, sent
+ * The Control over HTTP: the same operations the CLI runs against the store directly, sent
  * to a gateway's admin API. Refusals come back as the same ControlError codes, so callers handle
  * both transports alike.
  */
@@ -78,6 +79,10 @@ export class AdminClient implements Control {
 
   history(routeId?: string, limit?: number): Promise<readonly AuditEntry[]> {
     return this.call<AuditEntry[]>({ method: 'GET', url: '/admin/history', params: { route: routeId, limit } }, 200);
+  }
+
+  shadowReport(routeId: string | undefined, since: Date): Promise<RouteShadowReport[]> {
+    return this.call<RouteShadowReport[]>({ method: 'GET', url: '/admin/shadow/report', params: { route: routeId, since: since.toISOString() } }, 200);
   }
 
   private async call<T>(config: AxiosRequestConfig, expected: number): Promise<T> {

@@ -39,7 +39,9 @@ const HistoryQuerySchema = z
   })
   .strict();
 
-/** How far back `explain` counts traffic when the caller does not say. */
+const ShadowReportQuerySchema = z.object({ route: z.string().min(1).max(128).optional(), since: isoTime.optional() }).strict();
+
+/** How far back `explain` counts traffic (and the shadow report looks) when the caller does not say. */
 export const DEFAULT_SINCE_MS = 24 * 60 * 60 * 1000;
 
 export interface Issue {
@@ -76,6 +78,11 @@ export function parseRollback(body: unknown): RollbackRequest {
 export function parseExplainQuery(query: unknown, now: Date): { method: string; path: string; since: Date } {
   const q = parse(ExplainQuerySchema, query, 'explain query refused');
   return { method: q.method, path: q.path, since: q.since === undefined ? new Date(now.getTime() - DEFAULT_SINCE_MS) : new Date(q.since) };
+}
+
+export function parseShadowReportQuery(query: unknown, now: Date): { route: string | undefined; since: Date } {
+  const q = parse(ShadowReportQuerySchema, query, 'shadow report query refused');
+  return { route: q.route, since: q.since === undefined ? new Date(now.getTime() - DEFAULT_SINCE_MS) : new Date(q.since) };
 }
 
 export function parseHistoryQuery(query: unknown): { route?: string; limit?: number } {

@@ -1,7 +1,12 @@
 import os from 'node:os';
 import type { CompiledRoute, RouteTable } from '../config/table';
+import type { CircuitView } from '../resilience/breaker';
+import type { ShadowStore } from '../shadow/results-store';
+import type { RouteShadowReport } from '../shadow/types';
 import { ControlError } from './errors';
 import { explainRequest } from './explain';
+import { gateVerdict } from '../shadow/report';
+import { ROUTE_MODES, type RouteMode } from '../config/schema';
 import { describeState, planMove } from './modes';
 import { effectiveState, routeView } from './overlay';
 import type { StateStore } from './state-store';
@@ -12,6 +17,10 @@ export interface ControlDeps {
   /** routes.json as compiled now (the gateway's hot-reloaded baseline, or the file the CLI read). */
   readonly baseline: () => RouteTable;
   readonly clock?: () => Date;
+  /** The live breakers of the gateway this control runs in (the admin API), for explain. */
+  readonly circuits?: () => readonly CircuitView[];
+  /** Shadow comparison results; without it, shadowReport is refused as store-unavailable. */
+  readonly shadow?: Pick<ShadowStore, 'report'>;
 }
 
 /** Attempts when another writer moves the version between our read and our write, and the caller did not pin one. */
@@ -42,7 +51,11 @@ export class ControlService implements Control {
 
   async explain(method: string, path: string, since: Date): Promise<Explanation> {
     const state = await this.deps.store.current();
-    return explainRequest(this.deps.baseline(), state, method, path, since, (id) => this.deps.store.traffic(id, since));
+    const explained = await explainRequest(this.deps.baseline(), state, method, path, since, (id) => this.deps.store.traffic(id, since));
+    const circuits = this.deps.circuits;
+    if (!circuits || !explained.route) return explained;
+    const names = new Set([explained.route.legacy, explained.route.new]);
+    return { ...explained, circuits: circuits().filter((c) => names.has(c.upstream)) };
   }
 
   flip(routeId: string, request: FlipRequest, via: string, ifMatch?: number): Promise<ChangeResult> {
@@ -52,7 +65,15 @@ export class ControlService implements Control {
       const to = planMove(routeId, from, request.to, request.percent, request.force ?? false, { legacy: route.legacy !== null, new: route.new !== null });
       const reason = request.reason.trim();
       if (reason === '') throw new ControlError('invalid-request', 'a reason is required: say why (it goes into the audit log)');
-      const forced = (request.force ?? false) && !planAllowsWithoutForce(routeId, from, request, route);
+      const gate = await this.gateReasons(route, from, to);
+      if (gate.length > 0 && !request.force) {
+        throw new ControlError(
+          'gate-refused',
+          `route "${routeId}" may not move to ${to.mode} yet, its shadow record falls short: ${gate.join('; ')} (or --force with a reason)`,
+          { reasons: gate },
+        );
+      }
+      const forced = (request.force ?? false) && (gate.length > 0 || !planAllowsWithoutForce(routeId, from, request, route));
       return { entryFor: to, draft: { routeId, action: 'flip', from, to, reason, forced, undoes: null, actor: actorOf(request.actor, via), via } };
     });
   }
@@ -77,6 +98,26 @@ export class ControlService implements Control {
   history(routeId?: string, limit?: number): Promise<readonly AuditEntry[]> {
     if (routeId !== undefined) this.route(routeId);
     return this.deps.store.history(routeId, limit);
+  }
+
+  async shadowReport(routeId: string | undefined, since: Date): Promise<RouteShadowReport[]> {
+    if (routeId !== undefined) this.route(routeId);
+    if (!this.deps.shadow) throw new ControlError('store-unavailable', 'shadow results are not available here: no shadow results store is configured');
+    return this.deps.shadow.report(routeId, since);
+  }
+
+  /**
+   * The flip gate: moving ahead into canary or new needs the route's shadow record, since it last
+   * entered shadow, to meet its thresholds (routes.json `shadow.gate`). Without a results store
+   * (a bare CLI on a state store that keeps none) there is no record to judge, and no gate.
+   */
+  private async gateReasons(route: CompiledRoute, from: RouteState, to: RouteState): Promise<string[]> {
+    const shadow = this.deps.shadow;
+    if (!shadow || !route.shadow || (to.mode !== 'canary' && to.mode !== 'new') || rankOf(from.mode) >= rankOf(to.mode)) return [];
+    const entered = (await this.deps.store.history(route.id, 10_000)).find((e) => e.to.mode === 'shadow' && e.from.mode !== 'shadow');
+    const since = entered ? new Date(entered.at) : new Date(this.clock().getTime() - 7 * 24 * 3_600_000);
+    const [report] = await shadow.report(route.id, since);
+    return gateVerdict(report ?? null, route.shadow.config.gate).reasons;
   }
 
   private route(routeId: string): CompiledRoute {
@@ -111,6 +152,8 @@ interface PlannedChange {
   readonly entryFor: RouteState | null;
   readonly draft: Parameters<StateStore['append']>[2];
 }
+
+const rankOf = (m: RouteMode): number => ROUTE_MODES.indexOf(m);
 
 function stateOf(e: RouteState): RouteState {
   return e.percent === undefined ? { mode: e.mode } : { mode: e.mode, percent: e.percent };

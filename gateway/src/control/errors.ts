@@ -6,6 +6,7 @@ export const CONTROL_ERRORS = {
   'unknown-route': { status: 404, title: 'Unknown route' },
   'invalid-request': { status: 400, title: 'Invalid request' },
   'illegal-move': { status: 422, title: 'Move not allowed' },
+  'gate-refused': { status: 422, title: 'Shadow record below the gate' },
   'nothing-to-roll-back': { status: 409, title: 'Nothing to roll back' },
   'stale-version': { status: 409, title: 'Route state changed since it was read' },
   'store-unavailable': { status: 503, title: 'State store unavailable' },

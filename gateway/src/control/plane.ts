@@ -5,7 +5,11 @@ import type { Logger } from '../observability/logger';
 import { createAdminServer } from './admin-api';
 import { ControlService } from './control';
 import { StateFollower } from './follower';
-import { openStateStore, type StateStore } from './state-store';
+import type { CircuitView } from '../resilience/breaker';
+import { ShadowRecorder, type ShadowMetrics } from '../shadow/recorder';
+import { noiseFromTable, ShadowStore } from '../shadow/results-store';
+import { KnexStateStore, type StateStore } from './state-store';
+import { openStateDb } from './store-db';
 import { TrafficRecorder } from './traffic';
 import { watchRouteTable } from './watch-routes';
 
@@ -22,11 +26,17 @@ export interface PlaneOptions {
   readonly admin: { readonly host: string; readonly port: number; readonly token: string | undefined } | null;
   readonly pollMs?: number;
   readonly watch?: boolean;
+  /** The gateway's live circuit breakers, shown by explain over the admin API. */
+  readonly circuits?: () => readonly CircuitView[];
+  /** Prometheus counters for shadow matches and mismatches. */
+  readonly metrics?: ShadowMetrics;
 }
 
 export interface ControlPlane {
   readonly store: StateStore;
   readonly traffic: TrafficRecorder;
+  /** Receives every shadow comparison outcome (the gateway's shadow sink). */
+  readonly shadow: ShadowRecorder;
   readonly follower: StateFollower;
   /** The admin API's URL, when it listens. */
   readonly adminUrl: string | null;
@@ -40,7 +50,15 @@ export interface ControlPlane {
  * against is the one the follower serves, so both always agree.
  */
 export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> {
-  const store = openStateStore(o.stateUrl);
+  // One connection pool for the route state and the shadow results: two pools on one SQLite file in one process would block each other.
+  const db = openStateDb(o.stateUrl);
+  const store = new KnexStateStore(db);
+  const shadowStore = new ShadowStore(db, { noise: noiseFromTable(() => baseline) });
+  const shadow = new ShadowRecorder({
+    store: shadowStore,
+    ...(o.metrics ? { metrics: o.metrics } : {}),
+    onError: (what, e) => o.logger.warn(`shadow results ${what} failed; counts kept for the next try`, { error: e instanceof Error ? e.message : String(e) }),
+  });
   const follower = new StateFollower({ store, swap: o.swap, logger: o.logger, ...(o.pollMs ? { pollMs: o.pollMs } : {}) }, o.baseline);
   let baseline = o.baseline;
   // Watching starts before anything is awaited, so that an edit made during start-up is not missed.
@@ -58,6 +76,7 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
         });
   try {
     await store.migrate();
+    await shadowStore.migrate();
     await follower.start();
   } catch (e) {
     watcher?.close();
@@ -66,10 +85,11 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
   }
   const traffic = new TrafficRecorder(store, o.replica, o.logger);
   traffic.start();
+  shadow.start();
   let admin: http.Server | null = null;
   let adminUrl: string | null = null;
   if (o.admin) {
-    const control = new ControlService({ store, baseline: () => baseline });
+    const control = new ControlService({ store, baseline: () => baseline, shadow: shadowStore, ...(o.circuits ? { circuits: o.circuits } : {}) });
     admin = createAdminServer({ control, token: o.admin.token, logger: o.logger });
     const server = admin;
     const { host, port } = o.admin;
@@ -85,6 +105,7 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
   return {
     store,
     traffic,
+    shadow,
     follower,
     adminUrl,
     async close() {
@@ -98,6 +119,7 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
         });
       }
       await traffic.stop();
+      await shadow.stop();
       await store.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { RouteMode } from '../config/schema';
+import type { RouteShadowReport } from '../shadow/types';
 
 /**
  * The control plane's vocabulary, shared by the state store, the control service, the admin API
@@ -108,6 +109,11 @@ export interface Explanation {
   readonly answer: string;
   readonly since: string;
   readonly traffic: readonly TrafficCount[];
+  /**
+   * The circuit breaker of each upstream the route names, as the gateway answering the admin API
+   * sees it; absent when explain runs on the store alone (no live gateway, no breaker).
+   */
+  readonly circuits?: readonly { readonly upstream: string; readonly state: string; readonly retryAfterMs?: number }[];
 }
 
 /** The operations both the CLI and the admin API offer, implemented once (ControlService) and over HTTP (AdminClient). */
@@ -118,4 +124,6 @@ export interface Control {
   flip(routeId: string, request: FlipRequest, via: string, ifMatch?: number): Promise<ChangeResult>;
   rollback(routeId: string, request: RollbackRequest, via: string, ifMatch?: number): Promise<ChangeResult>;
   history(routeId?: string, limit?: number): Promise<readonly AuditEntry[]>;
+  /** Shadow comparison results since a time: one route's (empty when it has none yet), or every route's that has any. */
+  shadowReport(routeId: string | undefined, since: Date): Promise<RouteShadowReport[]>;
 }

@@ -28,10 +28,37 @@ export interface Forwarding {
    * without a body, which can be sent twice.
    */
   readonly fallback?: (reason: GatewayError) => void;
+  /** The client's own body, read whole so that a retry can send it again (small idempotent writes). */
+  readonly replayBody?: Buffer;
+  /** This try's timeouts (narrowed to the deadline by the resilience layer); the upstream's when absent. */
+  readonly timeouts?: AttemptTimeouts;
+  /**
+   * Asked before anything reaches the client when this try fails (cannot connect, resets, times
+   * out, answers 5xx): true means the caller takes over (a retry, a fallback, its own answer) and
+   * this try answers nothing; false lets the failure be answered here (a 5xx streamed through).
+   */
+  readonly takeOver?: (failure: AttemptFailure) => boolean;
 }
 
-/** What went wrong, for the request log; the client has already been answered. */
-export type ForwardOutcome = { readonly error?: GatewayError };
+export interface AttemptTimeouts {
+  readonly connectMs: number;
+  /** Read when the request has been sent: what is left of the deadline may be less than a try's timeout. */
+  readonly responseMs: () => number;
+}
+
+/** How one try failed, for the retry and breaker decisions. */
+export type AttemptFailure =
+  | { readonly kind: 'connect' | 'reset' | 'timeout'; readonly error: GatewayError }
+  | { readonly kind: 'status'; readonly error: GatewayError; readonly response: http.IncomingMessage };
+
+/** What happened, for the request log and the breaker; the client has been answered unless `tookOver`. */
+export type ForwardOutcome = {
+  readonly error?: GatewayError;
+  /** The upstream's status, once it answered. */
+  readonly status?: number;
+  /** The caller's takeOver accepted the failure: nothing was answered. */
+  readonly tookOver?: boolean;
+};
 
 /** True when the request announces a body (a length above zero, or chunked). */
 export function hasBody(req: http.IncomingMessage): boolean {
@@ -65,6 +92,9 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
     delete headers['transfer-encoding'];
     headers['content-length'] = f.body.length;
     headers['content-type'] = 'application/json';
+  } else if (f.replayBody) {
+    delete headers['transfer-encoding'];
+    headers['content-length'] = f.replayBody.length;
   }
   const proxyReq = (protocol === 'https:' ? https : http).request({ host: hostname, port, method: req.method, path: f.path, headers, agent: agents.get(upstream) });
   let settled = false;
@@ -72,9 +102,12 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
   // Until a connected socket is assigned (waiting in the pool's queue, then connecting) the connect
   // timeout runs; once the whole request is sent, the response timeout runs. A slow upload is the
   // client's time, not the upstream's.
-  const connectTimer = setTimeout(() => fail(upstreamFailure(upstream.name, timeoutError('E_CONNECT_TIMEOUT'))), upstream.config.connectTimeoutMs);
+  const connectMs = f.timeouts?.connectMs ?? upstream.config.connectTimeoutMs;
+  const connectTimer = setTimeout(() => fail(upstreamFailure(upstream.name, timeoutError('E_CONNECT_TIMEOUT')), false, 'connect'), connectMs);
   proxyReq.once('finish', () => {
-    if (!settled) responseTimer = setTimeout(() => fail(upstreamFailure(upstream.name, timeoutError('E_RESPONSE_TIMEOUT'))), upstream.config.timeoutMs);
+    if (settled) return;
+    const responseMs = f.timeouts ? f.timeouts.responseMs() : upstream.config.timeoutMs;
+    responseTimer = setTimeout(() => fail(upstreamFailure(upstream.name, timeoutError('E_RESPONSE_TIMEOUT')), false, 'timeout'), responseMs);
   });
 
   function settle(outcome: ForwardOutcome): void {
@@ -82,11 +115,17 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
     settled = true;
     clearTimeout(responseTimer);
     clearTimeout(connectTimer);
+    // A later try on the same response adds its own listener; this one has nothing left to do.
+    res.off('close', onClientClose);
     done(outcome);
   }
-  function fail(error: GatewayError, closeClient = false): void {
+  function fail(error: GatewayError, closeClient = false, kind?: 'connect' | 'reset' | 'timeout'): void {
     if (settled) return;
     proxyReq.destroy();
+    if (kind && f.takeOver && !res.headersSent && f.takeOver({ kind, error })) {
+      settle({ error, tookOver: true });
+      return;
+    }
     if (f.fallback && error.status >= 502 && !res.headersSent) {
       settle({ error });
       f.fallback(error);
@@ -100,7 +139,10 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
     if (socket.connecting) socket.once('connect', () => clearTimeout(connectTimer));
     else clearTimeout(connectTimer);
   });
-  proxyReq.on('error', (err) => fail(upstreamFailure(upstream.name, err)));
+  proxyReq.on('error', (err) => {
+    const error = upstreamFailure(upstream.name, err);
+    fail(error, false, error.code === 'upstream-unreachable' ? 'connect' : 'reset');
+  });
   proxyReq.on('response', (upstreamRes) => {
     clearTimeout(responseTimer);
     clearTimeout(connectTimer);
@@ -109,6 +151,14 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
       return;
     }
     const status = upstreamRes.statusCode ?? 502;
+    if (f.takeOver && status >= 500) {
+      const error = new GatewayError('upstream-error', `upstream "${upstream.name}" answered ${status}`, { upstream: upstream.name });
+      if (f.takeOver({ kind: 'status', error, response: upstreamRes })) {
+        upstreamRes.resume();
+        settle({ error, status, tookOver: true });
+        return;
+      }
+    }
     if (f.fallback && status >= 500) {
       upstreamRes.resume();
       const error = new GatewayError('upstream-error', `upstream "${upstream.name}" answered ${status}`);
@@ -116,18 +166,19 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
       f.fallback(error);
       return;
     }
-    void (f.respond ?? streamResponse)(upstreamRes, res, ctx, upstream.name).then((error) => settle(error ? { error } : {}));
+    void (f.respond ?? streamResponse)(upstreamRes, res, ctx, upstream.name).then((error) => settle(error ? { error, status } : { status }));
   });
   // A client that goes away cancels the upstream call instead of leaving it running.
-  res.on('close', () => {
+  const onClientClose = () => {
     if (!settled && !res.writableFinished) {
       proxyReq.destroy();
       settle({});
     }
-  });
+  };
+  res.on('close', onClientClose);
 
-  if (f.body) {
-    proxyReq.end(f.body);
+  if (f.body ?? f.replayBody) {
+    proxyReq.end(f.body ?? f.replayBody);
     return;
   }
   if (!hasBody(req)) {

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ROUTE_MODES } from '../config/schema';
 import type { RouteTable } from '../config/table';
+import type { ShadowResult } from '../shadow/recorder';
 
 /** The gateway's Prometheus metrics on a registry of its own (no global state). */
 export interface GatewayMetrics {
@@ -11,6 +12,8 @@ export interface GatewayMetrics {
   sent(route: string, upstream: string): void;
   /** Publishes the table in service: each route's mode, canary share and the state version. */
   describe(table: RouteTable): void;
+  /** Counts one shadowed request by what came of it (match and mismatch judged on the learned noise). */
+  shadow(route: string, result: ShadowResult): void;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
@@ -49,6 +52,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
   });
   const percentGauge = new Gauge({ name: 'strangler_route_canary_percent', help: 'Share of keys answered by new, per route.', labelNames: ['route'] as const, registers: [registry] });
   const versionGauge = new Gauge({ name: 'strangler_route_state_version', help: 'The route state version in service.', registers: [registry] });
+  const shadowRequests = new Counter({
+    name: 'strangler_shadow_requests_total',
+    help: 'Shadowed requests by route and result: match, mismatch (a real difference), new_error, new_timeout, dropped, body_too_large, compare_error.',
+    labelNames: ['route', 'result'] as const,
+    registers: [registry],
+  });
+  const shadowChildren = new Map<string, ReturnType<typeof shadowRequests.labels>>();
   const sentChildren = new Map<string, { count: ReturnType<typeof upstreamRequests.labels>; last: ReturnType<typeof lastSent.labels> }>();
   const counters = new Map<string, ReturnType<typeof requests.labels>>();
   const histograms = new Map<string, ReturnType<typeof duration.labels>>();
@@ -70,6 +80,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
       if (!c) sentChildren.set(key, (c = { count: upstreamRequests.labels(route, upstream), last: lastSent.labels(route, upstream) }));
       c.count.inc();
       c.last.set(Date.now() / 1000);
+    },
+    shadow(route, result) {
+      const key = `${route}\u0000${result}`;
+      let c = shadowChildren.get(key);
+      if (!c) shadowChildren.set(key, (c = shadowRequests.labels(route, result)));
+      c.inc();
     },
     describe(table) {
       modeGauge.reset();

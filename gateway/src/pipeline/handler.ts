@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CompiledTarget, RouteTable } from '../config/table';
+import type { CompiledRoute, CompiledTarget, RouteTable } from '../config/table';
 import type { AgentPool } from '../forwarding/agents';
-import { forward, type ForwardOutcome, type Forwarding, type Responder } from '../forwarding/forward';
+import { forwardResilient, type ResilientDeps } from '../forwarding/resilient';
+import { streamResponse, type ForwardOutcome, type Forwarding, type Responder } from '../forwarding/forward';
+import type { ShadowMirror, ShadowTicket } from '../shadow/mirror';
 import type { TranslationMapping } from '../translate/mapping';
 import type { Logger } from '../observability/logger';
 import type { GatewayMetrics } from '../observability/metrics';
@@ -9,7 +11,7 @@ import { normalizeTarget } from '../routing/normalize';
 import { translateRequestBody, WRITE_METHODS } from '../translate/request';
 import { translatingResponder } from '../translate/response';
 import { createContext, type RequestContext } from './context';
-import { decide } from './decide';
+import { decide, type Decision } from './decide';
 import { checkRequestHead } from './guards';
 import { closingSockets, GatewayError, sendProblem } from './problems';
 
@@ -17,10 +19,14 @@ export interface PipelineDeps {
   /** The table in service; read once per request so that a swap never splits a request. */
   readonly table: () => RouteTable;
   readonly agents: AgentPool;
+  /** Breakers, budgets and bulkheads (kept across table swaps), the clock and the random source. */
+  readonly resilience: ResilientDeps;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   /** Counts what each upstream receives per route, for the proof of retirement across a fleet. */
   readonly traffic?: { count(routeId: string, upstream: string): void };
+  /** Mirrors and compares shadowed requests, off the response path. */
+  readonly shadow?: ShadowMirror;
 }
 
 interface Disposition {
@@ -69,7 +75,9 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
     const done = (o: ForwardOutcome) => {
       if (o.error) d.error = o.error;
     };
-    const send = (side: CompiledTarget, body: Buffer | undefined, fallback: CompiledTarget | null) => {
+    const ticket = shadowed(route, decision) ? (deps.shadow?.begin(route, decision.target, req, ctx, target.path, params, query) ?? null) : null;
+    if (ticket) res.once('close', ticket.closed);
+    const send = (side: CompiledTarget, body: Buffer | undefined, fallback: CompiledTarget | null, copy: ShadowTicket | null = null) => {
       d.upstream = side.upstream.name;
       deps.metrics.sent(route.id, side.upstream.name);
       deps.traffic?.count(route.id, side.upstream.name);
@@ -82,7 +90,7 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
         path: side.buildPath(target.path, params) + query,
         maxBodyBytes: table.limits.maxBodyBytes,
         ...(body ? { body } : {}),
-        ...(responseMapping ? { respond: responderFor(responseMapping) } : {}),
+        ...(copy ? { respond: copy.wrap(responseMapping ? responderFor(responseMapping) : streamResponse) } : responseMapping ? { respond: responderFor(responseMapping) } : {}),
         ...(fallback
           ? {
               fallback: (why: GatewayError) => {
@@ -93,16 +101,22 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
             }
           : {}),
       };
-      forward(f, deps.agents, done);
+      forwardResilient(f, { routeId: route.id, policy: side.policy, fallback: route.fallback }, deps.resilience, done);
     };
     const side = decision.target;
     const requestMapping = side.translate?.request;
-    if (!requestMapping || !WRITE_METHODS.has(method)) return send(side, undefined, decision.fallback);
+    if (!requestMapping || !WRITE_METHODS.has(method)) return send(side, undefined, decision.fallback, ticket);
     void translateRequestBody(req, requestMapping, table.limits.maxBodyBytes, new Date(ctx.receivedAt)).then((body) => {
       if (body instanceof GatewayError) reject(res, ctx, d, body, body.status === 413);
-      else send(side, body, null);
+      else send(side, body, null, ticket);
     });
   };
+}
+
+/** Shadow mode (legacy answers, new gets a copy) or a reverse shadow in mode new; a forced request is a debugging call, not traffic to compare. */
+function shadowed(route: CompiledRoute, decision: Decision): boolean {
+  if (!route.shadow || decision.why === 'forced') return false;
+  return route.mode === 'shadow' ? decision.target.side === 'legacy' : route.mode === 'new' && route.shadow.config.reverse;
 }
 
 /**

@@ -22,6 +22,9 @@ export const PROBLEMS = {
   'upstream-error': { status: 502, title: 'Upstream answered with a server error' },
   'upstream-unavailable': { status: 503, title: 'Upstream unavailable' },
   'upstream-timeout': { status: 504, title: 'Upstream timed out' },
+  'circuit-open': { status: 503, title: 'Upstream failing: circuit open' },
+  'bulkhead-full': { status: 503, title: 'Too many requests in progress for this upstream or route' },
+  overloaded: { status: 503, title: 'Gateway overloaded' },
   'internal-error': { status: 500, title: 'Internal gateway error' },
 } as const;
 
@@ -34,6 +37,8 @@ export class GatewayError extends Error {
     readonly code: ProblemCode,
     detail: string,
     readonly extra: Readonly<Record<string, unknown>> = {},
+    /** Sent as Retry-After: when a refusal is temporary, clients are told when to come back. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail);
     this.status = PROBLEMS[code].status;
@@ -70,6 +75,7 @@ export function sendProblem(res: ServerResponse, error: GatewayError, requestId:
     'content-type': 'application/problem+json',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
+    ...(error.retryAfterSeconds !== undefined ? { 'retry-after': String(error.retryAfterSeconds) } : {}),
     ...(close ? { connection: 'close' } : {}),
   });
   res.end(body);

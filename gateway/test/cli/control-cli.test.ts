@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStateStore } from '../../src/control/state-store';
@@ -9,7 +9,15 @@ const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'bin/strangler.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'strangler-control-cli-'));
 const ROUTES = path.join(dir, 'routes.json');
-copyFileSync(path.join(ROOT, 'routes.json'), ROUTES);
+/**
+ * The shipped table, with the shadow gate opened on v2.products so that these tests can walk the
+ * modes without a shadow record; the gate itself is tested below with the shipped thresholds.
+ */
+const shipped = JSON.parse(readFileSync(path.join(ROOT, 'routes.json'), 'utf8')) as { routes: { id: string; shadow?: unknown }[] };
+for (const r of shipped.routes) if (r.id === 'v2.products') r.shadow = { gate: { minCompared: 0, minMatchRate: 0, maxNewErrorRate: 1 } };
+writeFileSync(ROUTES, JSON.stringify(shipped));
+const GATED = path.join(dir, 'gated-routes.json');
+writeFileSync(GATED, readFileSync(path.join(ROOT, 'routes.json')));
 
 /** The environment without anything that would point the CLI somewhere else. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -276,5 +284,21 @@ describe('state store problems', () => {
   it('--store and --admin together, or --routes without --store: usage errors', () => {
     expect(cli(['routes', 'list', '--store', 'sqlite::memory:', '--admin', 'http://127.0.0.1:1']).status).toBe(2);
     expect(cli(['routes', 'list', '--routes', ROUTES]).status).toBe(2);
+  });
+});
+
+describe('the shadow gate', () => {
+  it('refuses shadow → canary without a shadow record, naming the numbers, and takes --force with the reason into the audit', () => {
+    const url = `sqlite:${path.join(dir, 'gated.sqlite')}`;
+    const run = (...args: string[]) => cli(['routes', ...args, '--store', url, '--routes', GATED]);
+    expect(run('flip', 'v2.products', '--to', 'shadow', '--reason', 'compare').status).toBe(0);
+    const refused = run('flip', 'v2.products', '--to', 'canary', '--percent', '10', '--reason', 'go');
+    expect(refused.status).toBe(1);
+    expectOneLine(refused.stderr);
+    expect(refused.stderr).toContain('compared 0 requests, the gate needs at least 100');
+    const forced = run('flip', 'v2.products', '--to', 'canary', '--percent', '10', '--reason', 'shadow skipped for the demo', '--force');
+    expect([forced.status, forced.stdout]).toEqual([0, 'v2.products: shadow → canary 10% (version 2, forced)\n']);
+    const history = JSON.parse(run('history', 'v2.products', '--json').stdout) as AuditEntry[];
+    expect(history[0]).toMatchObject({ forced: true, reason: 'shadow skipped for the demo', to: { mode: 'canary', percent: 10 } });
   });
 });

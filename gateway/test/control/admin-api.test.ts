@@ -284,6 +284,7 @@ describe('admin API: security', () => {
       flip: (...a) => control.flip(...a),
       rollback: (...a) => control.rollback(...a),
       history: (...a) => control.history(...a),
+      shadowReport: (...a) => control.shadowReport(...a),
     };
     const error = jest.spyOn(logger, 'error');
     const res = await request(createAdminServer({ control: broken, token: TOKEN, logger })).get('/admin/routes').set('Authorization', AUTH);

@@ -73,7 +73,10 @@ async function startUpstreams(freshHandler: UpstreamHandler = named('new')): Pro
 
 /** The catch-all (added by tableFor) goes to `monolith`, so `legacy.seen` counts only the routes under test. */
 function table(u: { monolith: TestUpstream; legacy: TestUpstream; fresh: TestUpstream | string }, routes: unknown[], extra: Record<string, unknown> = {}): RouteTable {
-  return tableFor({ monolith: u.monolith.url, legacy: u.legacy.url, fresh: typeof u.fresh === 'string' ? u.fresh : u.fresh.url }, routes, extra);
+  const fresh = typeof u.fresh === 'string' ? u.fresh : u.fresh.url;
+  // Tests here count every request new receives while it fails: its circuit must not open (the breaker has tests of its own).
+  const upstreams = { monolith: { url: u.monolith.url }, legacy: { url: u.legacy.url }, fresh: { url: fresh, breaker: { enabled: false } } };
+  return tableFor({ monolith: u.monolith.url, legacy: u.legacy.url, fresh }, routes, { upstreams, ...extra });
 }
 
 const stranglerHeaders = (seen: TestUpstream) => seen.seen.flatMap((r) => Object.keys(r.headers).filter((h) => h.startsWith('x-strangler-')));

@@ -122,7 +122,10 @@ describe('two gateway replicas on one MariaDB state store', () => {
   it('a canary at 25% is sticky on both replicas: each key gets the same side from either', async () => {
     const [a, b] = replicas as [Replica, Replica];
     expect((await admin(b, 'POST', '/admin/routes/items/flip', { to: 'shadow', reason: 'look first' })).status).toBe(201);
-    expect((await admin(a, 'POST', '/admin/routes/items/flip', { to: 'canary', percent: 25, reason: 'a quarter' })).status).toBe(201);
+    // The gate: shadow has compared nothing yet, so the canary needs --force.
+    const refused = await admin(a, 'POST', '/admin/routes/items/flip', { to: 'canary', percent: 25, reason: 'a quarter' });
+    expect([refused.status, refused.json.detail]).toEqual([422, expect.stringContaining('the gate needs at least 100')]);
+    expect((await admin(a, 'POST', '/admin/routes/items/flip', { to: 'canary', percent: 25, reason: 'a quarter', force: true })).status).toBe(201);
     const version = (await admin(a, 'GET', '/admin/routes')).json.version as number;
     for (const r of replicas) {
       for (;;) {

@@ -1,0 +1,55 @@
+import { BulkheadPolicy, isBulkheadRejectedError } from 'cockatiel';
+import type { BulkheadConfig } from './schema';
+
+/** Gives the slot back; calling it more than once is harmless. */
+export type Release = () => void;
+
+/** Refused: every slot and every queue place is taken, or the wait was given up (deadline, client gone). */
+export class BulkheadFullError extends Error {
+  readonly code = 'E_BULKHEAD_FULL';
+}
+export const isBulkheadFull = (e: unknown): e is BulkheadFullError => e instanceof BulkheadFullError;
+
+/**
+ * A bulkhead: at most `maxConcurrent` requests at once, `queue` more waiting, the rest refused at
+ * once. cockatiel's BulkheadPolicy counts the slots; a slot is held from `acquire` until the
+ * returned release is called (when the answer has been sent), not merely while a promise runs.
+ */
+export class Bulkhead {
+  private readonly policy: BulkheadPolicy;
+
+  constructor(readonly config: BulkheadConfig) {
+    this.policy = new BulkheadPolicy(config.maxConcurrent, config.queue);
+  }
+
+  /** Requests holding a slot now. */
+  get active(): number {
+    return this.config.maxConcurrent - this.policy.executionSlots;
+  }
+
+  acquire(signal: AbortSignal): Promise<Release> {
+    return new Promise((resolve, reject) => {
+      const giveUp = () => reject(new BulkheadFullError('gave up waiting for a bulkhead slot'));
+      signal.addEventListener('abort', giveUp, { once: true });
+      this.policy
+        .execute(
+          () =>
+            new Promise<void>((release) => {
+              signal.removeEventListener('abort', giveUp);
+              let released = false;
+              resolve(() => {
+                if (released) return;
+                released = true;
+                release();
+              });
+            }),
+          signal,
+        )
+        .catch((e: unknown) => {
+          signal.removeEventListener('abort', giveUp);
+          // A queued wait abandoned through the signal is rejected again by cockatiel later; settled already, ignored.
+          reject(isBulkheadRejectedError(e) || signal.aborted ? new BulkheadFullError('bulkhead full') : e);
+        });
+    });
+  }
+}

@@ -1,0 +1,175 @@
+import { fieldKey as fieldKeyOf } from './classify';
+import { addHistogram, emptyHistogram, observe, type Histogram } from './latency';
+import type { DiffKind, Difference, ShadowOutcome, ShadowSample } from './types';
+
+/**
+ * The in-memory aggregate of one route during one hour, as the recorder builds it between
+ * flushes and the results store adds it to the database. Plain counts, so batches from every
+ * replica and every flush add up.
+ */
+
+export const HOUR_MS = 3_600_000;
+
+export interface ShadowTotals {
+  compared: number;
+  noiseSampled: number;
+  /** Compared requests with no difference at all (they always match). */
+  identical: number;
+  dropped: number;
+  bodyTooLarge: number;
+  /** Compared requests with an answer cut at the read cap; never matches. */
+  truncated: number;
+  newErrors: number;
+  newTimeouts: number;
+  compareErrors: number;
+  /** Differing requests whose fingerprint was not kept (too many distinct, or too wide): never counted as matches. */
+  fingerprintOverflow: number;
+}
+
+export const TOTAL_KEYS = ['compared', 'noiseSampled', 'identical', 'dropped', 'bodyTooLarge', 'truncated', 'newErrors', 'newTimeouts', 'compareErrors', 'fingerprintOverflow'] as const satisfies readonly (keyof ShadowTotals)[];
+
+export interface FieldCount {
+  readonly path: string;
+  readonly kind: DiffKind;
+  raw: number;
+  noise: number;
+}
+
+/** One field of a fingerprint: [path, kind]. */
+export type FieldRef = readonly [string, DiffKind];
+
+export interface RouteHourBatch {
+  readonly routeId: string;
+  /** Hours since the epoch. */
+  readonly hour: number;
+  readonly totals: ShadowTotals;
+  /** By fieldId. */
+  readonly fields: Map<string, FieldCount>;
+  /** Fingerprint text (fingerprintText of its sorted fields) → requests. */
+  readonly fingerprints: Map<string, number>;
+  readonly latency: { readonly legacy: Histogram; readonly fresh: Histogram };
+  /** By fieldId: the newest samples, oldest first. One sample object may serve several fields. */
+  readonly samples: Map<string, ShadowSample[]>;
+}
+
+export interface BatchLimits {
+  readonly samplesPerField: number;
+  readonly maxFingerprints: number;
+  /** A request differing on more fields than this gets no fingerprint (counted as overflow). */
+  readonly maxFingerprintFields: number;
+}
+
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { samplesPerField: 5, maxFingerprints: 200, maxFingerprintFields: 100 };
+
+/** A field's identity, the same as classify.ts's (kind, space, path). */
+export const fieldId = (path: string, kind: DiffKind): string => fieldKeyOf({ path, kind });
+
+export const fingerprintText = (fields: readonly FieldRef[]): string => JSON.stringify(fields);
+
+export function parseFingerprint(text: string): FieldRef[] {
+  return JSON.parse(text) as FieldRef[];
+}
+
+export function emptyTotals(): ShadowTotals {
+  return { compared: 0, noiseSampled: 0, identical: 0, dropped: 0, bodyTooLarge: 0, truncated: 0, newErrors: 0, newTimeouts: 0, compareErrors: 0, fingerprintOverflow: 0 };
+}
+
+export function emptyBatch(routeId: string, hour: number): RouteHourBatch {
+  return { routeId, hour, totals: emptyTotals(), fields: new Map(), fingerprints: new Map(), latency: { legacy: emptyHistogram(), fresh: emptyHistogram() }, samples: new Map() };
+}
+
+/** Each field once per request, in a stable order, whatever the comparator listed. */
+function distinct(differences: readonly Difference[]): FieldRef[] {
+  const seen = new Map<string, FieldRef>();
+  for (const d of differences) seen.set(fieldId(d.path, d.kind), [d.path, d.kind]);
+  return [...seen.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+}
+
+function field(b: RouteHourBatch, path: string, kind: DiffKind): FieldCount {
+  const id = fieldId(path, kind);
+  let f = b.fields.get(id);
+  if (!f) b.fields.set(id, (f = { path, kind, raw: 0, noise: 0 }));
+  return f;
+}
+
+function keepSample(b: RouteHourBatch, id: string, sample: ShadowSample, limit: number): void {
+  if (limit <= 0) return;
+  let ring = b.samples.get(id);
+  if (!ring) b.samples.set(id, (ring = []));
+  ring.push(sample);
+  if (ring.length > limit) ring.splice(0, ring.length - limit);
+}
+
+/** Adds one outcome; returns the fields it differed on (for the caller's match/mismatch counter). */
+export function addOutcome(b: RouteHourBatch, outcome: ShadowOutcome, at: Date, limits: BatchLimits): readonly FieldRef[] {
+  const t = b.totals;
+  switch (outcome.kind) {
+    case 'dropped':
+      t.dropped++;
+      return [];
+    case 'body-too-large':
+      t.bodyTooLarge++;
+      return [];
+    case 'compare-error':
+      t.compareErrors++;
+      return [];
+    case 'new-error':
+    case 'new-timeout':
+      if (outcome.kind === 'new-error') t.newErrors++;
+      else t.newTimeouts++;
+      observe(b.latency.fresh, outcome.ms);
+      return [];
+    case 'compared':
+      break;
+  }
+  t.compared++;
+  const truncated = outcome.legacy.truncated || outcome.fresh.truncated;
+  if (truncated) t.truncated++;
+  observe(b.latency.legacy, outcome.legacy.ms);
+  observe(b.latency.fresh, outcome.fresh.ms);
+  if (outcome.noise !== null) {
+    t.noiseSampled++;
+    for (const [path, kind] of distinct(outcome.noise)) field(b, path, kind).noise++;
+  }
+  const fields = distinct(outcome.differences);
+  if (fields.length === 0) {
+    // What was cut off may differ: a truncated answer proves no match, so it gets no fingerprint either.
+    if (!truncated) t.identical++;
+    return fields;
+  }
+  // The outcome's own objects, not copies: the store redacts and caps when it writes.
+  const sample: ShadowSample = { at: at.toISOString(), request: outcome.request, legacy: outcome.legacy, fresh: outcome.fresh, differences: outcome.differences };
+  for (const [path, kind] of fields) {
+    field(b, path, kind).raw++;
+    keepSample(b, fieldId(path, kind), sample, limits.samplesPerField);
+  }
+  if (truncated) return fields;
+  const fp = fingerprintText(fields);
+  if (fields.length > limits.maxFingerprintFields || (!b.fingerprints.has(fp) && b.fingerprints.size >= limits.maxFingerprints)) t.fingerprintOverflow++;
+  else b.fingerprints.set(fp, (b.fingerprints.get(fp) ?? 0) + 1);
+  return fields;
+}
+
+/** Adds `from` into `into` (same route and hour): a failed flush's counts go back into the next one. */
+export function mergeBatch(into: RouteHourBatch, from: RouteHourBatch, limits: BatchLimits): void {
+  for (const k of TOTAL_KEYS) into.totals[k] += from.totals[k];
+  for (const [id, f] of from.fields) {
+    const g = into.fields.get(id);
+    if (g) {
+      g.raw += f.raw;
+      g.noise += f.noise;
+    } else into.fields.set(id, { ...f });
+  }
+  for (const [fp, n] of from.fingerprints) {
+    if (into.fingerprints.has(fp) || into.fingerprints.size < limits.maxFingerprints) into.fingerprints.set(fp, (into.fingerprints.get(fp) ?? 0) + n);
+    else into.totals.fingerprintOverflow += n;
+  }
+  addHistogram(into.latency.legacy, from.latency.legacy);
+  addHistogram(into.latency.fresh, from.latency.fresh);
+  // The failed batch is older: its samples go first so that the newest stay when the ring is full.
+  for (const [id, older] of from.samples) {
+    const newer = into.samples.get(id) ?? [];
+    const ring = [...older, ...newer];
+    into.samples.set(id, ring.slice(Math.max(0, ring.length - limits.samplesPerField)));
+  }
+}

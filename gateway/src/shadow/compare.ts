@@ -1,0 +1,67 @@
+import type { CompiledRoute } from '../config/table';
+import { isJson } from '../translate/body';
+import type { TranslationMapping } from '../translate/mapping';
+import { diffAnswers } from './diff';
+import type { CallResult, CalledAnswer } from './shadow-call';
+import type { ComparedAnswer, SampledRequest, ShadowOutcome } from './types';
+
+export interface ShadowAnswers {
+  readonly legacy: CallResult;
+  readonly fresh: CallResult;
+  /** A second legacy answer, when this request was sampled for noise. */
+  readonly noise: CallResult | null;
+}
+
+/** Thrown when an answer cannot be brought to the new model; the outcome is a compare error naming the mapping. */
+class ModelError extends Error {}
+
+/**
+ * Brings both answers to one model (legacy's through the route's ACL mapping, new's through its
+ * own if it has one) and diffs them; with a second legacy answer, diffs legacy against itself to
+ * learn the noise. Every failure is an outcome, never an exception into the caller.
+ */
+export async function compareAnswers(route: CompiledRoute, request: SampledRequest, answers: ShadowAnswers, now: Date): Promise<ShadowOutcome> {
+  const routeId = route.id;
+  const shadow = route.shadow;
+  if (!shadow) return { kind: 'compare-error', routeId, detail: 'route has no shadow configuration' };
+  for (const side of [answers.legacy, answers.fresh]) {
+    if (!side.ok) return { kind: side.timeout ? 'new-timeout' : 'new-error', routeId, ms: side.ms, detail: side.detail };
+  }
+  if (!answers.legacy.ok || !answers.fresh.ok) return { kind: 'compare-error', routeId };
+  try {
+    const legacyMapping = route.legacy?.translate?.response ?? null;
+    const legacy = await toModel(answers.legacy.answer, legacyMapping, now);
+    const fresh = await toModel(answers.fresh.answer, route.new?.translate?.response ?? null, now);
+    const differences = diffAnswers(legacy, fresh, shadow.diff).differences;
+    let noise = null;
+    if (answers.noise?.ok) noise = diffAnswers(legacy, await toModel(answers.noise.answer, legacyMapping, now), shadow.diff).differences;
+    return { kind: 'compared', routeId, request, legacy, fresh, differences, noise };
+  } catch (e) {
+    return { kind: 'compare-error', routeId, detail: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/**
+ * An answer in the model the client sees: a 2xx JSON answer through the mapping (as the client
+ * got it), anything else parsed as it is. A truncated body is not compared (it would differ by
+ * construction); the truncation is recorded instead.
+ */
+async function toModel(a: CalledAnswer, mapping: TranslationMapping | null, now: Date): Promise<ComparedAnswer> {
+  const base = { status: a.status, headers: a.headers, truncated: a.truncated, ms: a.ms };
+  if (a.truncated) return { ...base, body: undefined };
+  if (a.body.length === 0) return { ...base, body: null };
+  const text = a.body.toString('utf8');
+  if (!isJson(a.headers['content-type'])) return { ...base, body: text };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ...base, body: text };
+  }
+  if (!mapping || a.status < 200 || a.status >= 300) return { ...base, body: parsed };
+  try {
+    return { ...base, body: await mapping.evaluate(parsed, now) };
+  } catch (e) {
+    throw new ModelError(`mapping ${mapping.name} refused the answer: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

@@ -1,0 +1,104 @@
+import type { RunningGateway } from '../kit/gateway';
+import { startUpstream, type TestUpstream } from '../kit/upstream';
+import { json, pool, send, shadowTable, startShadowGateway, Stall, until, watchMirror, type MirrorWatch, type OutcomeLog } from './kit';
+
+/**
+ * Issue 6: the copy goes "through a bounded queue that drops and counts when full"; "the queue
+ * drops rather than grows when the new side stalls (memory stays bounded)". A new side that never
+ * answers, a small `shadowing.maxPending`: the extra copies are dropped and counted (outcome
+ * `dropped`), the mirror's size() never exceeds maxPending, the client's requests all succeed
+ * while the new side is still stalled, and when the stall ends (or the shadow timeout frees the
+ * slots) copies are admitted and compared again.
+ */
+
+const upstreams: TestUpstream[] = [];
+const gateways: RunningGateway[] = [];
+let watch: MirrorWatch;
+
+beforeEach(() => {
+  watch = watchMirror();
+});
+afterEach(async () => {
+  watch.stop();
+  for (const g of gateways.splice(0)) await g.close();
+  for (const u of upstreams.splice(0)) await u.close();
+});
+
+async function stack(stall: Stall, shadowing: { maxPending: number; concurrency: number }, timeoutMs = 60_000): Promise<{ gw: RunningGateway; outcomes: OutcomeLog; fresh: TestUpstream }> {
+  const legacy = await startUpstream((_req, res) => json(res, { id: 1 }));
+  const fresh = await startUpstream((_req, res) => stall.hold(() => json(res, { id: 1 })));
+  upstreams.push(legacy, fresh);
+  const { gw, outcomes } = await startShadowGateway(shadowTable(legacy.url, fresh.url, { shadowing, shadow: { timeoutMs, noiseSample: 0 } }));
+  gateways.push(gw);
+  return { gw, outcomes, fresh };
+}
+
+it('drops and counts the copies beyond maxPending while the new side stalls; the clients are all answered; it recovers when the stall ends', async () => {
+  const MAX = 3;
+  const N = 40;
+  const stall = new Stall();
+  const { gw, outcomes, fresh } = await stack(stall, { maxPending: MAX, concurrency: 64 });
+
+  const answers = await pool(N, 8, () => send(gw.url, '/products/1'));
+  expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+  // Every client was answered while the new side had answered nothing at all.
+  await until(() => stall.held() === MAX, 'the admitted copies reach the stalled side');
+  expect(fresh.seen).toHaveLength(MAX);
+
+  expect(watch.begins()).toBe(N);
+  expect(watch.tickets()).toBe(MAX);
+  expect(watch.maxSize()).toBeLessThanOrEqual(MAX);
+  expect(watch.size()).toBe(MAX);
+  expect(outcomes.of('dropped')).toHaveLength(N - MAX);
+  expect(outcomes.all.map((o) => o.kind)).toEqual(outcomes.all.map(() => 'dropped'));
+  // Nothing piles up at the stalled side either.
+  expect(fresh.connections()).toBeLessThanOrEqual(MAX);
+
+  stall.release();
+  await outcomes.until(() => outcomes.compared().length === MAX, 'the held copies compared');
+  await until(() => watch.size() === 0, 'the mirror empties');
+
+  await pool(10, 5, () => send(gw.url, '/products/1'));
+  await outcomes.until(() => outcomes.compared().length === MAX + 10, 'the copies after the stall compared');
+  expect(outcomes.of('dropped')).toHaveLength(N - MAX);
+  expect(watch.maxSize()).toBeLessThanOrEqual(MAX);
+});
+
+it('with fewer shadow calls allowed than pending, the waiting copies count against maxPending and run when a slot frees', async () => {
+  const stall = new Stall();
+  const { gw, outcomes, fresh } = await stack(stall, { maxPending: 5, concurrency: 2 });
+
+  const answers = await pool(20, 4, () => send(gw.url, '/products/1'));
+  expect(answers.every((a) => a.status === 200)).toBe(true);
+  await until(() => stall.held() === 2, 'two copies in flight');
+  expect(watch.size()).toBe(5);
+  expect(watch.maxSize()).toBeLessThanOrEqual(5);
+  expect(outcomes.of('dropped')).toHaveLength(15);
+  // Only `concurrency` calls ever reached the stalled side.
+  expect(fresh.seen).toHaveLength(2);
+
+  stall.release();
+  await outcomes.until(() => outcomes.compared().length === 5, 'all five admitted copies compared');
+  expect(fresh.seen).toHaveLength(5);
+  await until(() => watch.size() === 0, 'the mirror empties');
+});
+
+it('a new side that never answers frees its slots at shadow.timeoutMs: new copies are admitted again', async () => {
+  const stall = new Stall(); // never released
+  const { gw, outcomes } = await stack(stall, { maxPending: 2, concurrency: 64 }, 1_000);
+
+  await pool(10, 5, () => send(gw.url, '/products/1'));
+  // Two admitted, the rest dropped (unless the burst outlasted the shadow timeout and a slot freed).
+  expect(outcomes.of('dropped').length + watch.tickets()).toBe(10);
+  expect(outcomes.of('dropped').length).toBeGreaterThanOrEqual(6);
+  await outcomes.until(() => outcomes.of('new-timeout').length >= 2, 'the stalled copies time out');
+  await until(() => watch.size() === 0, 'the mirror empties');
+
+  const droppedBefore = outcomes.of('dropped').length;
+  const timeoutsBefore = outcomes.of('new-timeout').length;
+  await send(gw.url, '/products/1');
+  await send(gw.url, '/products/1');
+  await outcomes.until(() => outcomes.of('new-timeout').length === timeoutsBefore + 2, 'the two later copies were admitted (and timed out)');
+  expect(outcomes.of('dropped')).toHaveLength(droppedBefore);
+  expect(watch.maxSize()).toBeLessThanOrEqual(2);
+});
