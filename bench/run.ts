@@ -11,6 +11,7 @@ import { allScenario } from './scenarios/all';
 import { backfillScenario } from './scenarios/backfill';
 import { faultsScenario } from './scenarios/faults';
 import { gatewayScenario } from './scenarios/gateway';
+import { shadowScenario } from './scenarios/shadow';
 import type { Scenario } from './scenarios/scenario';
 
 /** New benchmarks (backfill, shadow cost) register here as sub-commands; `all` is the default. */
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, Scenario> = {
   acl: aclScenario,
   backfill: backfillScenario,
   faults: faultsScenario,
+  shadow: shadowScenario,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

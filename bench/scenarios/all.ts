@@ -1,10 +1,12 @@
 /**
  * The default run: gateway overhead, then the ACL cost, against one upstream and one gateway
- * (same process group, started once), printed as both tables or as one JSON object.
+ * (same process group, started once), then the shadow cost against its own gateway and two
+ * upstreams; printed as the tables one after another or as one JSON object.
  */
 import { runAclPhase } from './acl';
 import { runGatewayPhase, startTargets, withTempDir } from './gateway';
 import type { Scenario, ScenarioOutcome } from './scenario';
+import { runShadowPhase, startShadowTargets } from './shadow';
 
 export const allScenario: Scenario = (ctx) =>
   withTempDir(async (dir) => {
@@ -12,7 +14,9 @@ export const allScenario: Scenario = (ctx) =>
     const children = await startTargets(ctx.group, dir, { naive: true });
     const gateway = await runGatewayPhase(ctx, children);
     const acl = await runAclPhase(ctx, children.upstream, children.gateway);
-    return combine([gateway, acl]);
+    ctx.progress.phase('starting the legacy and new upstreams and the shadow gateway');
+    const shadow = await runShadowPhase(ctx, await startShadowTargets(ctx.group, dir));
+    return combine([gateway, acl, shadow]);
   });
 
 /** Tables one after another, JSON keys merged (each phase owns distinct keys), every failure kept. */

@@ -8,9 +8,10 @@ import { ProcessGroup, tsChild } from '../processes';
 import { buildReport, failures, formatHuman, summarise, toJson, type GatewayMeasurements } from '../report';
 import { combine } from '../scenarios/all';
 import { routesFor } from '../scenarios/gateway';
+import { buildShadowReport, formatShadowHuman, shadowCounters, shadowFailures, shadowRoutes, shadowToJson, type ShadowMeasurements } from '../scenarios/shadow';
 import { median, percentile, round } from '../stats';
 
-const SCENARIOS = ['all', 'gateway', 'acl', 'backfill'];
+const SCENARIOS = ['all', 'gateway', 'acl', 'backfill', 'shadow'];
 
 describe('parseArgs', () => {
   it('defaults to every phase (gateway and ACL), 10 s, 3 rounds, human output', () => {
@@ -19,6 +20,11 @@ describe('parseArgs', () => {
 
   it('takes acl alone', () => {
     expect(parseArgs(['acl', '--json'], SCENARIOS)).toMatchObject({ scenario: 'acl', json: true });
+  });
+
+  it('takes shadow alone, with its flags', () => {
+    expect(parseArgs(['shadow', '--json', '--duration', '5', '--rounds', '2'], SCENARIOS))
+      .toEqual({ scenario: 'shadow', durationSec: 5, rounds: 2, json: true, help: false });
   });
 
   it('takes the first non-flag argument as the scenario, flags in any order and both value forms', () => {
@@ -35,6 +41,7 @@ describe('parseArgs', () => {
     [['--rounds', '1.5'], /positive integer/],
     [['--rounds', '1'], /at least 2/],
     [['gateway', 'acl'], /unexpected argument acl/],
+    [['shadow', 'gateway'], /unexpected argument gateway/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv, SCENARIOS)).toThrow(UsageError);
     expect(() => parseArgs(argv, SCENARIOS)).toThrow(message);
@@ -208,15 +215,91 @@ describe('ACL report', () => {
   });
 });
 
+const shadowMeasurements = (): ShadowMeasurements => ({
+  connections: 50,
+  durationSec: 10,
+  warmupSec: 2,
+  saturated: {
+    legacy: [run(3000, 14, 40), run(2800, 15, 44), run(2900, 14.5, 42)],
+    'shadow@1.0': [run(2100, 20, 60), run(1900, 22, 70), run(2000, 21, 66)],
+    'shadow@0.1': [run(2950, 14, 41), run(2850, 15, 46), run(2900, 14.5, 42)],
+  },
+  tallies: { legacy: { non2xx: 0, errors: 0 }, 'shadow@1.0': { non2xx: 0, errors: 0 }, 'shadow@0.1': { non2xx: 0, errors: 0 } },
+  answered: { legacy: 100000, 'shadow@1.0': 70000, 'shadow@0.1': 99000 },
+  mirrored: { 'bench.shadow-1': { match: 69990, dropped: 10 }, 'bench.shadow-0.1': { match: 9900 } },
+});
+
+describe('shadow scenario', () => {
+  it('routes legacy, shadow at 1.0 and shadow at 0.1 to the same upstream path on both sides, plus the catch-all', () => {
+    const table = shadowRoutes('http://127.0.0.1:1', 'http://127.0.0.1:2') as { upstreams: object; routes: object[] };
+    expect(table.upstreams).toEqual({ legacy: { url: 'http://127.0.0.1:1' }, new: { url: 'http://127.0.0.1:2' } });
+    const both = { legacy: { upstream: 'legacy', rewrite: '/api/items/*' }, new: { upstream: 'new', rewrite: '/api/items/*' } };
+    expect(table.routes).toEqual([
+      { id: 'bench.legacy', path: '/legacy/*', methods: ['GET'], mode: 'legacy', ...both },
+      { id: 'bench.shadow-1', path: '/shadow1/*', methods: ['GET'], mode: 'shadow', ...both, shadow: { sample: 1 } },
+      { id: 'bench.shadow-0.1', path: '/shadow01/*', methods: ['GET'], mode: 'shadow', ...both, shadow: { sample: 0.1 } },
+      { id: 'catch-all', path: '/*', mode: 'legacy', legacy: { upstream: 'legacy' } },
+    ]);
+  });
+
+  it('reads strangler_shadow_requests_total by route and result out of Prometheus text', () => {
+    const text = [
+      '# HELP strangler_shadow_requests_total Shadowed requests by route and result',
+      '# TYPE strangler_shadow_requests_total counter',
+      'strangler_shadow_requests_total{route="bench.shadow-1",result="match"} 120',
+      'strangler_shadow_requests_total{route="bench.shadow-1",result="dropped"} 3',
+      'strangler_shadow_requests_total{result="match",route="bench.shadow-0.1"} 12',
+      'strangler_requests_total{route="bench.legacy",upstream="legacy",mode="legacy",status="200"} 999',
+    ].join('\n');
+    expect(shadowCounters(text)).toEqual({ 'bench.shadow-1': { match: 120, dropped: 3 }, 'bench.shadow-0.1': { match: 12 } });
+    expect(shadowCounters('')).toEqual({});
+  });
+
+  it('computes shadow@1.0 req/s over legacy req/s and shadow@0.1 p99 over legacy p99, from the medians', () => {
+    const report = buildShadowReport(shadowMeasurements());
+    expect(report.rounds).toBe(3);
+    expect(report.shadowVsLegacy).toBeCloseTo(2000 / 2900);
+    expect(report.p99RatioAt01).toBeCloseTo(42 / 42);
+  });
+
+  it('prints exactly the agreed shadow JSON keys, all of them numbers', () => {
+    const json = shadowToJson(buildShadowReport(shadowMeasurements()));
+    expect(Object.keys(json).sort()).toEqual([
+      'shadow_0_1_p99_ms', 'shadow_legacy_p99_ms', 'shadow_legacy_rps', 'shadow_p99_ms', 'shadow_p99_ratio_at_0_1', 'shadow_rps', 'shadow_vs_legacy',
+    ]);
+    for (const value of Object.values(json)) expect(typeof value === 'number' && Number.isFinite(value)).toBe(true);
+    expect(json).toMatchObject({ shadow_vs_legacy: 0.69, shadow_p99_ratio_at_0_1: 1, shadow_legacy_rps: 2900, shadow_rps: 2000, shadow_p99_ms: 66 });
+  });
+
+  it('shows the three routes side by side, both verdicts and the mirrored counts', () => {
+    const text = formatShadowHuman(buildShadowReport(shadowMeasurements()));
+    expect(text).toMatch(/^legacy .*1\.000/m);
+    expect(text).toMatch(/^shadow@1\.0 /m);
+    expect(text).toMatch(/^shadow@0\.1 /m);
+    expect(text).toMatch(/shadow_vs_legacy: 0\.690 .*target >= 0\.7: MISSED/);
+    expect(text).toMatch(/shadow_p99_ratio_at_0_1: 1\.000 .*ok/);
+    expect(text).toMatch(/shadow@1\.0: 70000 outcomes for ~70000 answers under load \(dropped 10, match 69990\)/);
+  });
+
+  it('fails a route that saw non-2xx responses or errors, and only that one', () => {
+    const m = shadowMeasurements();
+    expect(shadowFailures(m)).toEqual([]);
+    m.tallies['shadow@1.0'] = { non2xx: 2, errors: 0 };
+    expect(shadowFailures(m)).toEqual(['shadow@1.0: 2 non-2xx responses, 0 errors']);
+  });
+});
+
 describe('default run', () => {
-  it('prints one JSON object with the gateway keys and the ACL keys, both tables, and every failure', () => {
+  it('prints one JSON object with the gateway, ACL and shadow keys, every table, and every failure', () => {
     const gateway = { human: 'G', json: toJson(buildReport(measurements())), failures: ['gateway: 1 non-2xx responses, 0 errors'] };
     const acl = { human: 'A', json: aclToJson(buildAclReport(aclMeasurements())), failures: [] };
-    const both = combine([gateway, acl]);
-    expect(Object.keys(both.json).sort()).toEqual([...Object.keys(gateway.json), ...Object.keys(acl.json)].sort());
-    expect(Object.keys(both.json)).toHaveLength(18);
-    expect(both.human).toBe('G\n\nA');
-    expect(both.failures).toEqual(['gateway: 1 non-2xx responses, 0 errors']);
+    const shadow = { human: 'S', json: shadowToJson(buildShadowReport(shadowMeasurements())), failures: [] };
+    const all = combine([gateway, acl, shadow]);
+    expect(Object.keys(all.json).sort()).toEqual([...Object.keys(gateway.json), ...Object.keys(acl.json), ...Object.keys(shadow.json)].sort());
+    expect(Object.keys(all.json)).toHaveLength(25);
+    expect(all.json).toMatchObject({ shadow_vs_legacy: 0.69, shadow_p99_ratio_at_0_1: 1 });
+    expect(all.human).toBe('G\n\nA\n\nS');
+    expect(all.failures).toEqual(['gateway: 1 non-2xx responses, 0 errors']);
   });
 });
 
