@@ -30,15 +30,29 @@ export async function compareAnswers(route: CompiledRoute, request: SampledReque
   if (!answers.legacy.ok || !answers.fresh.ok) return { kind: 'compare-error', routeId };
   try {
     const legacyMapping = route.legacy?.translate?.response ?? null;
+    const freshMapping = route.new?.translate?.response ?? null;
     const legacy = await toModel(answers.legacy.answer, legacyMapping, now);
-    const fresh = await toModel(answers.fresh.answer, route.new?.translate?.response ?? null, now);
+    const fresh = sameBytes(answers.legacy.answer, answers.fresh.answer, legacyMapping, freshMapping) ? { ...legacy, headers: answers.fresh.answer.headers, ms: answers.fresh.answer.ms } : await toModel(answers.fresh.answer, freshMapping, now);
     const differences = diffAnswers(legacy, fresh, shadow.diff).differences;
     let noise = null;
-    if (answers.noise?.ok) noise = diffAnswers(legacy, await toModel(answers.noise.answer, legacyMapping, now), shadow.diff).differences;
+    if (answers.noise?.ok) {
+      const second = answers.noise.answer;
+      const same = sameBytes(answers.legacy.answer, second, legacyMapping, legacyMapping);
+      noise = diffAnswers(legacy, same ? { ...legacy, headers: second.headers } : await toModel(second, legacyMapping, now), shadow.diff).differences;
+    }
     return { kind: 'compared', routeId, request, legacy, fresh, differences, noise };
   } catch (e) {
     return { kind: 'compare-error', routeId, detail: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * Two answers with the same status and the same body bytes, read through the same mapping (or
+ * none), have the same model: the second is not parsed or translated again. Headers are still
+ * compared as they came.
+ */
+function sameBytes(a: CalledAnswer, b: CalledAnswer, mappingA: TranslationMapping | null, mappingB: TranslationMapping | null): boolean {
+  return mappingA === mappingB && a.status === b.status && !a.truncated && !b.truncated && a.headers['content-type'] === b.headers['content-type'] && a.body.equals(b.body);
 }
 
 /**
