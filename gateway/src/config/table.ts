@@ -8,6 +8,7 @@ import type { DiffOptions } from '../shadow/diff';
 import type { Limits, RouteConfig, RouteMode, ShadowConfig, UpstreamConfig } from './schema';
 import type { UpstreamOrigin } from './upstream-url';
 import type { CompiledFallback, TargetPolicy } from '../resilience/policy';
+import type { CompiledPart } from '../forwarding/optional-parts';
 import type { SheddingConfig } from '../resilience/schema';
 
 /** Runtime model of the route table: built once at load, frozen, swapped whole, never mutated. */
@@ -41,6 +42,8 @@ export interface CompiledRoute {
   readonly new: CompiledTarget | null;
   /** What answers safe requests when the side that should cannot (circuit open, down, 5xx). */
   readonly fallback: CompiledFallback | null;
+  /** Parts fetched beside a GET and merged into its JSON answer, left out when their upstream is down or late. */
+  readonly optionalParts: readonly CompiledPart[];
   /** How this route is shadowed and compared (defaults when routes.json says nothing); null without both sides. */
   readonly shadow: { readonly config: ShadowConfig; readonly diff: DiffOptions } | null;
 }

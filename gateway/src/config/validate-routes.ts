@@ -9,6 +9,7 @@ import { ShadowSchema, type RouteConfig, type TargetConfig } from './schema';
 import type { CompiledRoute, CompiledTarget, CompiledUpstream } from './table';
 import type { MappingResolver, TranslationMapping } from '../translate/mapping';
 import { compileFallback, compileTargetPolicy } from '../resilience/policy';
+import { compileOptionalParts } from '../forwarding/optional-parts';
 
 
 /**
@@ -89,6 +90,7 @@ export function checkRoutes(
       legacy: target('legacy', config.legacy),
       new: target('new', config.new),
       fallback: compileFallback(config.resilience?.fallback, upstreams, `${at}.resilience.fallback`, issues),
+      optionalParts: compileOptionalParts(config.resilience?.optionalParts, config.path, upstreams, `${at}.resilience.optionalParts`, issues),
       shadow: null,
     };
     if (route.legacy && route.new) route.shadow = compileShadow(config, at, issues);

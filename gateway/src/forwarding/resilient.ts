@@ -14,7 +14,7 @@ import { forward, hasBody, type AttemptFailure, type ForwardOutcome, type Forwar
 import { readReplayableBody } from './replay-body';
 
 /** Counted on /metrics: what the resilience layer did, and to whom (an upstream or a route). */
-export type ResilienceEvent = 'retry' | 'budget-exhausted' | 'circuit-open' | 'bulkhead-full' | 'fallback' | 'deadline';
+export type ResilienceEvent = 'retry' | 'budget-exhausted' | 'circuit-open' | 'bulkhead-full' | 'fallback' | 'deadline' | 'part-dropped';
 
 export interface ResilientDeps {
   readonly agents: AgentPool;

@@ -3,6 +3,8 @@ import type { CompiledRoute, CompiledTarget, RouteTable } from '../config/table'
 import type { AgentPool } from '../forwarding/agents';
 import { forwardResilient, type ResilientDeps } from '../forwarding/resilient';
 import { streamResponse, type ForwardOutcome, type Forwarding, type Responder } from '../forwarding/forward';
+import { composingResponder } from '../forwarding/compose';
+import { startParts, type PartDeps, type PendingParts } from '../forwarding/optional-parts';
 import type { ShadowMirror, ShadowTicket } from '../shadow/mirror';
 import type { TranslationMapping } from '../translate/mapping';
 import type { Logger } from '../observability/logger';
@@ -38,6 +40,8 @@ interface Disposition {
   /** The upstream that failed before legacy answered instead. */
   fellBackFrom?: string;
   error?: GatewayError;
+  /** Optional parts left out of the answer, with why. */
+  degraded?: string;
 }
 
 /**
@@ -46,6 +50,7 @@ interface Disposition {
  * metrics observation per request when the response closes.
  */
 export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const partDeps: PartDeps = { agents: deps.agents, circuitOpen: (u) => deps.resilience.registry.circuit(u)?.state === 'open' };
   return (req, res) => {
     if (closingSockets.has(req.socket)) {
       req.socket.destroy();
@@ -77,11 +82,27 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
     };
     const ticket = shadowed(route, decision) ? (deps.shadow?.begin(route, decision.target, req, ctx, target.path, params, query) ?? null) : null;
     if (ticket) res.once('close', ticket.closed);
+    // Started with the first try and shared by a fallback's; dropped if the client leaves first.
+    let parts: PendingParts | null = null;
+    res.once('close', () => parts?.cancel());
     const send = (side: CompiledTarget, body: Buffer | undefined, fallback: CompiledTarget | null, copy: ShadowTicket | null = null) => {
       d.upstream = side.upstream.name;
       deps.metrics.sent(route.id, side.upstream.name);
       deps.traffic?.count(route.id, side.upstream.name);
       const responseMapping = side.translate?.response;
+      if (!parts && method === 'GET' && route.optionalParts.length > 0) parts = startParts(route.optionalParts, params, req, ctx, partDeps);
+      const respond = parts
+        ? composingResponder({
+            parts,
+            inner: responseMapping ? responderFor(responseMapping) : streamResponse,
+            mapping: responseMapping ?? null,
+            capBytes: TRANSLATE_CAP_BYTES,
+            onDegraded: (dropped) => {
+              d.degraded = dropped.map((p) => `${p.field} (${p.why})`).join(', ');
+              for (const p of dropped) deps.resilience.event?.('part-dropped', `${route.id}.${p.field}`);
+            },
+          })
+        : responseMapping && responderFor(responseMapping);
       const f: Forwarding = {
         req,
         res,
@@ -90,7 +111,7 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
         path: side.buildPath(target.path, params) + query,
         maxBodyBytes: table.limits.maxBodyBytes,
         ...(body ? { body } : {}),
-        ...(copy ? { respond: copy.wrap(responseMapping ? responderFor(responseMapping) : streamResponse) } : responseMapping ? { respond: responderFor(responseMapping) } : {}),
+        ...(copy ? { respond: copy.wrap(respond || streamResponse) } : respond ? { respond } : {}),
         ...(fallback
           ? {
               fallback: (why: GatewayError) => {
@@ -161,6 +182,7 @@ function finish(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse, c
     client: ctx.clientIp,
     ...(d.why && d.why !== 'mode' ? { decidedBy: d.why } : {}),
     ...(d.fellBackFrom ? { fallbackFrom: d.fellBackFrom } : {}),
+    ...(d.degraded ? { degraded: d.degraded } : {}),
     ...(d.error ? { error: d.error.code, detail: d.error.message } : {}),
   };
   if (status >= 500) deps.logger.warn('request', entry);

@@ -6,7 +6,7 @@ const CIRCUIT = 'strangler_upstream_circuit_state';
 const EVENTS = 'strangler_resilience_events_total';
 
 export interface ResilienceMetrics {
-  /** Counts what the resilience layer did (retry, budget-exhausted, circuit-open, bulkhead-full, fallback, deadline, shed) to an upstream, route or reason. */
+  /** Counts what the resilience layer did (retry, budget-exhausted, circuit-open, bulkhead-full, fallback, deadline, shed, part-dropped) to an upstream, route or reason. */
   event(event: string, subject: string): void;
 }
 

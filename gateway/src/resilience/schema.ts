@@ -73,6 +73,18 @@ export const FallbackSchema = z.union([
     .strict(),
 ]);
 
+/** A plain name that cannot reach an object's prototype when assigned. */
+const PLAIN_FIELD = /^(?!(?:__proto__|constructor|prototype)$)[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const OptionalPartSchema = z
+  .object({
+    field: z.string().regex(PLAIN_FIELD, 'must be a plain name (letters, digits, _), not __proto__, constructor or prototype').describe('Where the part goes in the answer body.'),
+    upstream: z.string().describe('The declared upstream that serves the part.'),
+    path: z.string().describe("The part's path, a template using the route path's parameters (e.g. /recommendations/:id)."),
+    timeoutMs: z.number().int().min(1).max(10_000).default(300).describe('Time for the whole part (connect, answer, body); late, it is left out.'),
+  })
+  .strict();
+
 export const RouteResilienceSchema = z
   .object({
     connectTimeoutMs: z.number().int().min(1).max(60_000).optional().describe("Overrides the upstream's."),
@@ -90,6 +102,13 @@ export const RouteResilienceSchema = z
     fallback: FallbackSchema.optional().describe(
       'Answers GET, HEAD and OPTIONS when the primary cannot: circuit open, bulkhead full, cannot connect, reset, timeout or 5xx. Marked x-strangler-fallback.',
     ),
+    optionalParts: z
+      .array(OptionalPartSchema)
+      .max(4)
+      .optional()
+      .describe(
+        'Parts fetched beside a GET and merged into its 2xx JSON object answer; a part that fails or is late is left out and named in x-strangler-degraded.',
+      ),
   })
   .strict();
 
@@ -111,5 +130,6 @@ export type RetryConfig = z.infer<typeof RetrySchema>;
 export type BreakerConfig = z.infer<typeof BreakerSchema>;
 export type BulkheadConfig = z.infer<typeof BulkheadSchema>;
 export type FallbackConfig = z.infer<typeof FallbackSchema>;
+export type OptionalPartConfig = z.infer<typeof OptionalPartSchema>;
 export type RouteResilienceConfig = z.infer<typeof RouteResilienceSchema>;
 export type SheddingConfig = z.infer<typeof SheddingSchema>;
