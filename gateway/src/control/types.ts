@@ -124,6 +124,6 @@ export interface Control {
   flip(routeId: string, request: FlipRequest, via: string, ifMatch?: number): Promise<ChangeResult>;
   rollback(routeId: string, request: RollbackRequest, via: string, ifMatch?: number): Promise<ChangeResult>;
   history(routeId?: string, limit?: number): Promise<readonly AuditEntry[]>;
-  /** Shadow comparison results since a time: one route's (empty when it has none yet), or every route's that has any. */
+  /** Shadow comparison results since a time: one route's (empty when it has none yet), or those of every route that has results. */
   shadowReport(routeId: string | undefined, since: Date): Promise<RouteShadowReport[]>;
 }
