@@ -52,7 +52,9 @@ export function forwardResilient(f: Forwarding, plan: ResiliencePlan, deps: Resi
   const method = req.method ?? 'GET';
   const deadlineAt = deps.clock() + policy.deadlineMs;
   const policies = deps.registry.upstream(upstream);
-  const stop = new AbortController();
+  // Made only when a wait needs one: an AbortController per request showed in the gateway's profile.
+  let stop: AbortController | null = null;
+  const signal = (): AbortSignal => (stop ??= new AbortController()).signal;
   const releases: Release[] = [];
   let finished = false;
   let trying = false;
@@ -62,7 +64,7 @@ export function forwardResilient(f: Forwarding, plan: ResiliencePlan, deps: Resi
   // The body must wait for the try that sends it: the policies decide asynchronously, and a body
   // already flowing (to a shadow copy, say) would lose its first chunks before the pipe is attached.
   if (!f.body && hasBody(req)) req.pause();
-  const deadline = setTimeout(() => stop.abort(ENDED), policy.deadlineMs);
+  const deadline = setTimeout(() => stop?.abort(ENDED), policy.deadlineMs);
   const onClose = () => {
     if (!res.writableFinished && !trying) finish({});
   };
@@ -71,7 +73,7 @@ export function forwardResilient(f: Forwarding, plan: ResiliencePlan, deps: Resi
   function finish(outcome: ForwardOutcome, notify = true): void {
     if (finished) return;
     finished = true;
-    stop.abort(ENDED);
+    stop?.abort(ENDED);
     clearTimeout(deadline);
     clearTimeout(backoff);
     res.off('close', onClose);
@@ -82,8 +84,11 @@ export function forwardResilient(f: Forwarding, plan: ResiliencePlan, deps: Resi
 
   async function start(): Promise<void> {
     try {
-      if (policy.routeBulkhead) hold(await deps.registry.route(plan.routeId, policy.routeBulkhead).acquire(stop.signal));
-      if (!finished) hold(await policies.bulkhead.acquire(stop.signal));
+      if (policy.routeBulkhead) {
+        const routeBulkhead = deps.registry.route(plan.routeId, policy.routeBulkhead);
+        hold(routeBulkhead.tryAcquire() ?? (await routeBulkhead.acquire(signal())));
+      }
+      if (!finished) hold(policies.bulkhead.tryAcquire() ?? (await policies.bulkhead.acquire(signal())));
     } catch (e) {
       if (finished) return;
       if (!isBulkheadFull(e)) throw e;

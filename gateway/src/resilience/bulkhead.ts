@@ -27,6 +27,31 @@ export class Bulkhead {
     return this.config.maxConcurrent - this.policy.executionSlots;
   }
 
+  /**
+   * A slot at once when one is free and nobody is queued (so a waiter is never overtaken), else
+   * null and the caller waits with `acquire`. cockatiel runs the function of an execution that finds
+   * a free slot synchronously, so the release exists before this returns: the common case costs no
+   * promise, no abort listener and no queue.
+   */
+  tryAcquire(): Release | null {
+    if (this.policy.executionSlots <= 0 || this.policy.queueSlots < this.config.queue) return null;
+    let release: Release | null = null;
+    this.policy
+      .execute(
+        () =>
+          new Promise<void>((done) => {
+            let released = false;
+            release = () => {
+              if (released) return;
+              released = true;
+              done();
+            };
+          }),
+      )
+      .catch(() => undefined);
+    return release;
+  }
+
   acquire(signal: AbortSignal): Promise<Release> {
     return new Promise((resolve, reject) => {
       const giveUp = () => reject(new BulkheadFullError('gave up waiting for a bulkhead slot'));
