@@ -84,13 +84,16 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
     if (ticket) res.once('close', ticket.closed);
     // Started with the first try and shared by a fallback's; dropped if the client leaves first.
     let parts: PendingParts | null = null;
-    res.once('close', () => parts?.cancel());
     const send = (side: CompiledTarget, body: Buffer | undefined, fallback: CompiledTarget | null, copy: ShadowTicket | null = null) => {
       d.upstream = side.upstream.name;
       deps.metrics.sent(route.id, side.upstream.name);
       deps.traffic?.count(route.id, side.upstream.name);
       const responseMapping = side.translate?.response;
-      if (!parts && method === 'GET' && route.optionalParts.length > 0) parts = startParts(route.optionalParts, params, req, ctx, partDeps);
+      if (!parts && method === 'GET' && route.optionalParts.length > 0) {
+        const started = (parts = startParts(route.optionalParts, params, req, ctx, partDeps));
+        // Only requests that fetch parts pay for the listener that cancels them.
+        res.once('close', () => started.cancel());
+      }
       const respond = parts
         ? composingResponder({
             parts,
