@@ -14,17 +14,22 @@ export function parsePort(value: string): number {
   return n;
 }
 
-/** `--upstream name=url` flags win over `STRANGLER_UPSTREAM_<NAME>` variables. */
+/**
+ * `--upstream name=url` flags win over `STRANGLER_UPSTREAM_<NAME>` variables (`_` in the variable
+ * stands for `-` in the name). Only the shape is checked here; the route table loader checks that
+ * the name exists and that the URL is one an upstream may have.
+ */
 export function upstreamUrlsFrom(flags: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
+  // A Map, so that a name such as "__proto__" stays a name and reaches the loader to be refused.
+  const out = new Map<string, string>();
   for (const [key, value] of Object.entries(env)) {
     const m = /^STRANGLER_UPSTREAM_([A-Z0-9_]+)$/.exec(key);
-    if (m && value) out[(m[1] as string).toLowerCase().replace(/_/g, '-')] = value;
+    if (m && value) out.set((m[1] as string).toLowerCase().replace(/_/g, '-'), value);
   }
   for (const flag of flags) {
     const eq = flag.indexOf('=');
     if (eq <= 0) throw new UsageError(`--upstream "${flag}" must look like name=http://host:port`);
-    out[flag.slice(0, eq)] = flag.slice(eq + 1);
+    out.set(flag.slice(0, eq), flag.slice(eq + 1));
   }
-  return out;
+  return Object.fromEntries(out);
 }

@@ -41,13 +41,20 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
   const issues: TableIssue[] = [];
 
   const origins = new Map<string, UpstreamOrigin>();
+  // An override goes through the same URL checks as the file; its issues name the override, not the file.
+  const overridden = new Set<string>();
   for (const [name, override] of Object.entries(options.upstreamUrls ?? {})) {
-    if (!config.upstreams[name]) issues.push({ path: `override ${name}`, message: `no upstream named "${name}" in the table` });
-    else config.upstreams[name] = { ...config.upstreams[name], url: override };
+    // Own keys only: "constructor" or "__proto__" must be refused like any other unknown name.
+    const declared = Object.hasOwn(config.upstreams, name) ? config.upstreams[name] : undefined;
+    if (!declared) issues.push({ path: `override ${name}`, message: `no upstream named "${name}" in the table` });
+    else {
+      config.upstreams[name] = { ...declared, url: override };
+      overridden.add(name);
+    }
   }
   for (const [name, upstream] of Object.entries(config.upstreams)) {
     const checked = checkUpstreamUrl(upstream.url);
-    if (typeof checked === 'string') issues.push({ path: `upstreams.${name}.url`, message: checked });
+    if (typeof checked === 'string') issues.push({ path: overridden.has(name) ? `override ${name}` : `upstreams.${name}.url`, message: checked });
     else origins.set(name, checked);
   }
   const trusted = compileTrustedProxies(config.trustedProxies);
