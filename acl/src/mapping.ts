@@ -23,7 +23,7 @@ export interface MappingSpec {
 
 /** Per-call values; the request time is passed in, never read by a mapping. */
 export interface EvaluateOptions {
-  /** Bound as `$now` (an ISO-8601 string) inside the expression. */
+  /** Bound as `$now` inside the expression, as `toISOString()` (UTC, milliseconds): the time of the request being translated. */
   readonly now: Date;
 }
 

@@ -34,6 +34,7 @@ export function capturingResponder(inner: Responder, capBytes: number, startedAt
         body: Buffer.concat(chunks, size),
         truncated,
         ms: Number(process.hrtime.bigint() - startedAt) / 1e6,
+        requestedAt: ctx.receivedAt,
       }),
     );
     upstreamRes.once('close', () => {

@@ -28,10 +28,11 @@ const SAFE = new Set(['GET', 'HEAD']);
 
 /**
  * Shadow traffic, off the response path: the same request goes to the other side (and, for a
- * sampled fraction, a second time to legacy to learn the noise), through a pool of its own, with
- * its own timeout, in a bounded queue that drops rather than grows; when every answer is in, the
- * comparison runs and its outcome is recorded. Nothing here can touch the client's answer: the
- * primary is only listened to, and every failure becomes an outcome.
+ * sampled fraction, a second time to legacy once its first answer is in, to learn the noise),
+ * through a pool of its own, with its own timeout, in a bounded queue that drops rather than
+ * grows; when every answer is in, the comparison runs and its outcome is recorded. Nothing here
+ * can touch the client's answer: the primary is only listened to, and every failure becomes an
+ * outcome.
  */
 export class ShadowMirror {
   private readonly agents = new AgentPool();
@@ -91,10 +92,15 @@ export class ShadowMirror {
       .then(async (b) => {
         if (b === 'aborted') return; // the client gave up mid-upload: a half-sent write is never mirrored
         if (b === 'too-large') return this.record({ kind: 'body-too-large', routeId: route.id });
-        const [first, mirrored, second] = await Promise.all([primaryDone, call(other, b), noise ? call(legacy, null) : Promise.resolve(null)]);
+        const copy = call(other, b);
+        // The second legacy read follows the first one's answer, as a later client's would: what
+        // differs between the two (a stamp of the request time among them) is the noise.
+        const firstLegacy = primary.side === 'legacy' ? primaryDone.then((a) => a !== null) : copy.then((r) => r.ok);
+        const again = noise ? firstLegacy.then((answered) => (answered ? call(legacy, null) : null)) : Promise.resolve(null);
+        const [first, mirrored, second] = await Promise.all([primaryDone, copy, again]);
         if (first === null) return; // the primary failed: the client saw the gateway's error, nothing to compare
         const answers = primary.side === 'legacy' ? { legacy: ok(first), fresh: mirrored, noise: second } : { legacy: mirrored, fresh: ok(first), noise: second };
-        this.record(await compareAnswers(route, request, answers, new Date(ctx.receivedAt)));
+        this.record(await compareAnswers(route, request, answers));
       })
       .catch((e: unknown) => this.record({ kind: 'compare-error', routeId: route.id, detail: e instanceof Error ? e.message : String(e) }))
       .finally(() => {

@@ -11,6 +11,12 @@ export interface CalledAnswer {
   readonly body: Buffer;
   readonly truncated: boolean;
   readonly ms: number;
+  /**
+   * When the request this answers was made (ms since the epoch): the client's arrival at the
+   * gateway for the primary, the call's start for a shadow call. A mapping translates the answer
+   * with it as the request time (`$now`), as the client's own answer was translated.
+   */
+  readonly requestedAt: number;
 }
 
 export type CallResult = { readonly ok: true; readonly answer: CalledAnswer } | { readonly ok: false; readonly timeout: boolean; readonly detail: string; readonly ms: number };
@@ -38,6 +44,7 @@ export function headerMap(res: http.IncomingMessage): Record<string, string> {
  */
 export function callShadow(r: ShadowRequest, agents: AgentPool): Promise<CallResult> {
   const started = process.hrtime.bigint();
+  const requestedAt = Date.now();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
   return new Promise((resolve) => {
     let done = false;
@@ -65,13 +72,13 @@ export function callShadow(r: ShadowRequest, agents: AgentPool): Promise<CallRes
           truncated = true;
           // What is beyond the cap is not wanted: stop reading and free the socket.
           res.destroy();
-          finish({ ok: true, answer: { status: res.statusCode ?? 0, headers: headerMap(res), body: Buffer.concat(chunks, size), truncated, ms: elapsed() } });
+          finish({ ok: true, answer: { status: res.statusCode ?? 0, headers: headerMap(res), body: Buffer.concat(chunks, size), truncated, ms: elapsed(), requestedAt } });
           return;
         }
         size += chunk.length;
         chunks.push(chunk);
       });
-      res.on('end', () => finish({ ok: true, answer: { status: res.statusCode ?? 0, headers: headerMap(res), body: Buffer.concat(chunks, size), truncated, ms: elapsed() } }));
+      res.on('end', () => finish({ ok: true, answer: { status: res.statusCode ?? 0, headers: headerMap(res), body: Buffer.concat(chunks, size), truncated, ms: elapsed(), requestedAt } }));
       res.on('error', () => finish({ ok: false, timeout: false, detail: 'answer cut short', ms: elapsed() }));
       res.on('close', () => {
         if (!res.complete) finish({ ok: false, timeout: false, detail: 'answer cut short', ms: elapsed() });

@@ -27,8 +27,8 @@ export interface TableOptions {
   readonly shadowing?: { readonly maxPending?: number; readonly concurrency?: number };
   /** Response mapping names on the legacy side (resolved through `mappings`). */
   readonly legacyResponseMapping?: string;
-  /** Mappings by name, as plain functions. */
-  readonly mappings?: Readonly<Record<string, (input: unknown) => unknown>>;
+  /** Mappings by name, as plain functions of the input and the request time. */
+  readonly mappings?: Readonly<Record<string, (input: unknown, now: Date) => unknown>>;
   /** Upstream settings besides the URL (e.g. timeoutMs), for both upstreams. */
   readonly upstreamSettings?: Record<string, unknown>;
   /** More routes, before the catch-all. */
@@ -57,7 +57,7 @@ export function shadowTable(legacyUrl: string, freshUrl: string, o: TableOptions
       mappings: (name: string): TranslationMapping => {
         const fn = mappings[name];
         if (!fn) throw new Error(`no mapping ${name} in the test`);
-        return { name, evaluate: async (input: unknown) => fn(input) };
+        return { name, evaluate: async (input: unknown, now: Date) => fn(input, now) };
       },
     },
   );

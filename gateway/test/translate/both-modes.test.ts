@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { createAcl } from '../../../acl';
 import { createLegacyApp, migrateLegacy, openLegacyDb, seedLegacy } from '../../../legacy-monolith/src/index';
-import { createCatalogApp, migrateCatalog, openCatalogDb, silentLogger, type Product } from '../../../new-services/catalog/src/index';
+import { createCatalogApp, migrateCatalog, openCatalogDb, ProductPageSchema, silentLogger, type Product, type ProductPage } from '../../../new-services/catalog/src/index';
 import { createHttpCatalogClient, createOrdersApp, migrateOrders, openOrdersDb, type Order } from '../../../new-services/orders/src/index';
 import { compileRouteTable, loadRouteTableFile } from '../../src/config/load';
 import { aclMappings } from '../../src/translate/acl-adapter';
@@ -21,7 +21,9 @@ import { startGateway, type RunningGateway } from '../kit/gateway';
  *
  * Documented differences: rows the ACL refuses (odd status codes, orders without lines) are 502
  * through legacy and 404 from the services, which never received them; list totals count them on
- * the legacy side only.
+ * the legacy side only; a product page's `generatedAt` is when that page was produced (through
+ * legacy the gateway's request time, the ACL's `$now`; from the catalog the time it answered), so
+ * it is never equal across the two, nor across two reads of one side.
  */
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -130,10 +132,18 @@ describe('the same request in mode legacy and in mode new', () => {
     }
   }, 60_000);
 
-  it('answers a product page of clean rows identically, apart from the documented total', async () => {
+  it('answers a product page of clean rows identically, apart from the documented total and generatedAt', async () => {
     const page = `/api/v2/products?page=4&size=50`;
-    const [viaLegacy, viaNew] = await Promise.all([json<{ items: Product[]; total: number }>(legacyMode.url + page), json<{ items: Product[]; total: number }>(newMode.url + page)]);
+    const before = Date.now();
+    const [viaLegacy, viaNew] = await Promise.all([json<ProductPage>(legacyMode.url + page), json<ProductPage>(newMode.url + page)]);
+    const after = Date.now();
     expect(viaLegacy.status).toBe(200);
+    // Both are pages of the contract, each stamped to the millisecond with when it was produced, during this request.
+    for (const side of [viaLegacy, viaNew]) {
+      expect(ProductPageSchema.parse(side.body).generatedAt).toMatch(/\.\d{3}Z$/);
+      expect(Date.parse(side.body.generatedAt)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(side.body.generatedAt)).toBeLessThanOrEqual(after);
+    }
     expect(viaLegacy.body.items.map((p) => p.id)).toEqual(range(50).map((i) => 150 + i));
     // The services never received the refused rows, so their page 4 is the 151st to 200th row they hold.
     const held = range(500).filter((id) => !refused.products.includes(id));

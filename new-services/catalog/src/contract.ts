@@ -20,6 +20,15 @@ export const MoneySchema = z
 /** UTC timestamp in ISO-8601 with a Z suffix, e.g. 2014-09-28T05:01:12Z (milliseconds optional). */
 export const IsoInstantSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/, 'must be an ISO-8601 UTC instant').refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real date');
 
+/**
+ * A UTC instant with milliseconds, always three digits, e.g. 2026-03-01T09:15:02.417Z
+ * (`Date.prototype.toISOString`): for stamps that two answers a millisecond apart must tell apart.
+ */
+export const IsoInstantMillisSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be an ISO-8601 UTC instant with milliseconds')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real date');
+
 export const ProductStatusSchema = z.enum(['active', 'discontinued']);
 
 export const ProductSchema = z
@@ -34,13 +43,18 @@ export const ProductSchema = z
   })
   .strict();
 
-/** A page of products, in id order: `GET /products?page=1&size=50`. */
+/**
+ * A page of products, in id order: `GET /products?page=1&size=50`. `generatedAt` is when this page
+ * was produced (the catalog: when it answered; through the ACL: the gateway's request time), so two
+ * reads of the same page differ there and nowhere else. A single Product has no such stamp.
+ */
 export const ProductPageSchema = z
   .object({
     items: z.array(ProductSchema),
     page: z.number().int().min(1),
     size: z.number().int().min(1),
     total: z.number().int().min(0),
+    generatedAt: IsoInstantMillisSchema,
   })
   .strict();
 

@@ -55,7 +55,7 @@ describe('main.ts', () => {
       expect(typeof listening.timestamp).toBe('string');
       const url = String(listening.url);
       expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
-      expect(await (await fetch(`${url}/products`)).json()).toEqual({ items: [], page: 1, size: 50, total: 0 });
+      expect(await (await fetch(`${url}/products`)).json()).toEqual({ items: [], page: 1, size: 50, total: 0, generatedAt: expect.stringMatching(/\.\d{3}Z$/) });
       expect(fs.existsSync(path.join(dataDir, 'catalog.sqlite'))).toBe(true);
     } finally {
       child.kill(signal);

@@ -1,6 +1,8 @@
 import request from 'supertest';
-import { createCatalogApp, createKnexProductRepository, ProductPageSchema, ProductSchema, silentLogger } from '../src/index';
+import { createCatalogApp, createKnexProductRepository, ProductPageSchema, ProductSchema, silentLogger, type ProductPage } from '../src/index';
 import { memoryCatalog, product, PROBLEM_JSON, type MemoryCatalog } from './kit';
+
+const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 let cat: MemoryCatalog;
 
@@ -28,13 +30,37 @@ describe('GET /products', () => {
       seen.push(...(res.body as { items: Array<{ id: number }> }).items.map((p) => p.id));
     }
     expect(seen).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
-    const again = await request(cat.app).get('/products?page=2&size=50');
-    expect(again.body).toEqual((await request(cat.app).get('/products?page=2&size=50')).body);
+    // Read twice, the same page differs only in when it was produced.
+    const withoutStamp = ({ generatedAt: _g, ...rest }: ProductPage) => rest;
+    const again = ProductPageSchema.parse((await request(cat.app).get('/products?page=2&size=50')).body);
+    expect(withoutStamp(again)).toEqual(withoutStamp(ProductPageSchema.parse((await request(cat.app).get('/products?page=2&size=50')).body)));
   });
 
   it('a page past the end is empty but keeps the total', async () => {
     const res = await request(cat.app).get('/products?page=9&size=500').expect(200);
-    expect(res.body).toEqual({ items: [], page: 9, size: 500, total: 120 });
+    expect(res.body).toEqual({ items: [], page: 9, size: 500, total: 120, generatedAt: expect.stringMatching(ISO_MILLIS) });
+  });
+
+  it('stamps every page with the time it was produced, to the millisecond, from the clock it is given', async () => {
+    const stamps = ['2026-03-01T09:15:02.417Z', '2026-03-01T09:15:02.418Z'];
+    let reads = 0;
+    const app = createCatalogApp({ db: cat.db, logger: silentLogger, clock: () => new Date(stamps[reads++] ?? 0) });
+    const first = await request(app).get('/products?page=1&size=2').expect(200);
+    const second = await request(app).get('/products?page=1&size=2').expect(200);
+    expect([first.body.generatedAt, second.body.generatedAt]).toEqual(stamps);
+    // The system clock by default, always with three digits of milliseconds.
+    const before = Date.now();
+    const page = ProductPageSchema.parse((await request(cat.app).get('/products?size=1').expect(200)).body);
+    expect(page.generatedAt).toMatch(ISO_MILLIS);
+    expect(Date.parse(page.generatedAt)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(page.generatedAt)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('the page schema refuses a page without its stamp, or stamped to the second only', () => {
+    const page = { items: [], page: 1, size: 1, total: 0 };
+    expect(ProductPageSchema.safeParse(page).success).toBe(false);
+    expect(ProductPageSchema.safeParse({ ...page, generatedAt: '2026-03-01T09:15:02Z' }).success).toBe(false);
+    expect(ProductPageSchema.safeParse({ ...page, generatedAt: '2026-03-01T09:15:02.417Z' }).success).toBe(true);
   });
 
   it.each(['page=0', 'page=abc', 'size=0', 'size=501', 'size=1.5', 'page=-1', 'size='])('refuses %s with a 400 problem', async (query) => {
@@ -49,6 +75,7 @@ describe('GET /products/:id', () => {
   it('answers the product with its version as a strong ETag', async () => {
     const res = await request(cat.app).get('/products/42').expect(200);
     expect(ProductSchema.parse(res.body)).toEqual(product(42));
+    expect(res.body).not.toHaveProperty('generatedAt');
     expect(res.headers.etag).toBe('"1"');
   });
 

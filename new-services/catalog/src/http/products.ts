@@ -32,7 +32,7 @@ function duplicateIdIssues(items: readonly Product[]): FieldIssue[] {
 }
 
 /** `/products`: paging, read by id with its ETag, idempotent conditional PUT, and the backfill's batch upsert and batch delete. */
-export function productsRouter(repo: ProductRepository): Router {
+export function productsRouter(repo: ProductRepository, clock: () => Date): Router {
   const router = Router();
 
   router
@@ -40,7 +40,8 @@ export function productsRouter(repo: ProductRepository): Router {
     .get(async (req, res) => {
       const paging = parsePaging(req.query);
       const { items, total } = await repo.page(paging);
-      const body: ProductPage = { items, page: paging.page, size: paging.size, total };
+      // Stamped once the rows are read: when this page was produced.
+      const body: ProductPage = { items, page: paging.page, size: paging.size, total, generatedAt: clock().toISOString() };
       res.json(body);
     })
     .all(methodNotAllowed(['GET', 'HEAD']));
