@@ -93,7 +93,7 @@ export function registerGateway(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      logger.info('gateway listening', { url: `http://${host}:${port}`, adminUrl: plane.adminUrl, routes: table.routes.length, file: opts.routes, stateVersion: plane.follower.version() });
+      logger.info('gateway listening', { url: `http://${host}:${port}`, runtime: __filename.endsWith('.js') ? 'compiled' : 'sources', adminUrl: plane.adminUrl, routes: table.routes.length, file: opts.routes, stateVersion: plane.follower.version() });
       if (plane.adminUrl && !env.STRANGLER_ADMIN_TOKEN) logger.warn('admin API refuses every request: STRANGLER_ADMIN_TOKEN is not set', { adminUrl: plane.adminUrl });
       const stop = (signal: string) => {
         logger.info('gateway stopping', { signal });

@@ -5,7 +5,18 @@ import type { Command } from 'commander';
 import { startChild, stopChild, waitHealthy, type Child } from './children';
 import { parsePort } from './options';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+/**
+ * The repository: the folder above this file that holds package.json. Counted from here it would
+ * be wrong once compiled (dist/gateway/src/cli), and the children's sources live in the repository.
+ */
+const ROOT = repositoryRoot(__dirname);
+
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 interface UpOptions {
   port: string;
