@@ -148,10 +148,17 @@ export function forwardResilient(f: Forwarding, plan: ResiliencePlan, deps: Resi
       fallBack = canFallBack();
       return fallBack || failure.kind !== 'status';
     };
-    const { fallback: _handledHere, ...rest } = f;
+    // Written out rather than spread: this object is made per request. The fallback is handled here, not by the try.
     const tryF: Forwarding = {
-      ...rest,
-      ...(replayBody ? { replayBody } : {}),
+      req,
+      res,
+      ctx,
+      upstream,
+      path: f.path,
+      maxBodyBytes: f.maxBodyBytes,
+      body: f.body,
+      respond: f.respond,
+      replayBody,
       timeouts: { connectMs: Math.min(policy.connectTimeoutMs, remaining()), responseMs: () => Math.min(policy.timeoutMs, remaining()) },
       takeOver,
     };

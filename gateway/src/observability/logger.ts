@@ -1,3 +1,4 @@
+import { configure } from 'safe-stable-stringify';
 import winston from 'winston';
 import { BatchedTransport } from './batched-transport';
 
@@ -9,10 +10,31 @@ export function createLogger(options: { level?: string; service?: string; stream
   return winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: { service: options.service ?? 'gateway' },
-    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    format: winston.format.combine(winston.format.timestamp(), jsonLine()),
     transports: [new BatchedTransport({ stream: options.stream ?? process.stdout })],
   });
 }
+
+/** winston's (triple-beam's) key for the finished line. */
+const MESSAGE = Symbol.for('message');
+const fallbackStringify = configure({ bigint: true, circularValue: '[Circular]' });
+
+/**
+ * One JSON object per line, like winston's json format, but through the native JSON.stringify:
+ * the json format hands safe-stable-stringify a replacer, which sends every key through a
+ * function call (3% of the gateway's time per request). Values the native call cannot write
+ * (a BigInt, a cycle) still get a line, through safe-stable-stringify.
+ */
+const jsonLine = winston.format((info) => {
+  let line: string;
+  try {
+    line = JSON.stringify(info);
+  } catch {
+    line = fallbackStringify(info) ?? '{}';
+  }
+  (info as unknown as Record<symbol, string>)[MESSAGE] = line;
+  return info;
+});
 
 /** A logger that drops everything, for tests that do not look at logs. */
 export function silentLogger(): winston.Logger {

@@ -28,8 +28,27 @@ function family(ip: string): 'ipv4' | 'ipv6' {
   return isIP(ip) === 4 ? 'ipv4' : 'ipv6';
 }
 
+/**
+ * Answers per list and address, remembered: `BlockList.check` builds a SocketAddress on every call,
+ * which showed in the gateway's profile, and a gateway sees few distinct peers. Bounded, since
+ * X-Forwarded-For hops are written by clients.
+ */
+const verdicts = new WeakMap<BlockList, Map<string, boolean>>();
+const MAX_REMEMBERED = 4096;
+
 /** True when the address (IPv4-mapped IPv6 included) is in the list. */
 export function isTrustedAddress(list: BlockList, ip: string): boolean {
+  let known = verdicts.get(list);
+  if (!known) verdicts.set(list, (known = new Map()));
+  const remembered = known.get(ip);
+  if (remembered !== undefined) return remembered;
+  const verdict = checkAddress(list, ip);
+  if (known.size >= MAX_REMEMBERED) known.clear();
+  known.set(ip, verdict);
+  return verdict;
+}
+
+function checkAddress(list: BlockList, ip: string): boolean {
   if (isIP(ip) === 0) return false;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   return list.check(ip, family(ip)) || (mapped !== null && list.check(mapped[1] as string, 'ipv4'));
