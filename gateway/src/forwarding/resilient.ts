@@ -1,7 +1,7 @@
 import type { CompiledUpstream } from '../config/table';
 import { GatewayError, sendProblem } from '../pipeline/problems';
 import type { Release } from '../resilience/bulkhead';
-import { isBulkheadFull } from '../resilience/bulkhead';
+import { BulkheadFullError, isBulkheadFull } from '../resilience/bulkhead';
 import type { Permit } from '../resilience/breaker';
 import type { Clock, Random } from '../resilience/clock';
 import type { CompiledFallback, TargetPolicy } from '../resilience/policy';
@@ -86,8 +86,10 @@ export function forwardResilient(f: Forwarding, plan: ResiliencePlan, deps: Resi
     try {
       if (policy.routeBulkhead) {
         const routeBulkhead = deps.registry.route(plan.routeId, policy.routeBulkhead);
+        if (routeBulkhead.full) throw new BulkheadFullError('bulkhead full');
         hold(routeBulkhead.tryAcquire() ?? (await routeBulkhead.acquire(signal())));
       }
+      if (policies.bulkhead.full && !finished) throw new BulkheadFullError('bulkhead full');
       if (!finished) hold(policies.bulkhead.tryAcquire() ?? (await policies.bulkhead.acquire(signal())));
     } catch (e) {
       if (finished) return;

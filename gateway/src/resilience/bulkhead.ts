@@ -52,6 +52,15 @@ export class Bulkhead {
     return release;
   }
 
+  /**
+   * True when every slot and every queue place is taken: `acquire` would be refused, so the caller
+   * refuses at once, without the promise, the abort listener and the rejected execution (a
+   * saturated endpoint's excess is the bulk of its traffic).
+   */
+  get full(): boolean {
+    return this.policy.executionSlots <= 0 && this.policy.queueSlots <= 0;
+  }
+
   acquire(signal: AbortSignal): Promise<Release> {
     return new Promise((resolve, reject) => {
       const giveUp = () => reject(new BulkheadFullError('gave up waiting for a bulkhead slot'));
