@@ -31,7 +31,8 @@ function family(ip: string): 'ipv4' | 'ipv6' {
 /**
  * Answers per list and address, remembered: `BlockList.check` builds a SocketAddress on every call,
  * which showed in the gateway's profile, and a gateway sees few distinct peers. Bounded, since
- * X-Forwarded-For hops are written by clients.
+ * X-Forwarded-For hops are written by clients. Safe to remember: a list is built once with its
+ * route table and never changed (a new table brings new lists).
  */
 const verdicts = new WeakMap<BlockList, Map<string, boolean>>();
 const MAX_REMEMBERED = 4096;
