@@ -13,7 +13,7 @@ interface CatalogConfig {
 }
 
 function readConfig(env: NodeJS.ProcessEnv): CatalogConfig {
-  const dataDir = env.STRANGLER_DATA_DIR || './db';
+  const dataDir = env.STRANGLER_DATA_DIR || './data';
   return {
     databaseUrl: env.CATALOG_DATABASE_URL || `sqlite:${path.join(dataDir, 'catalog.sqlite')}`,
     host: env.CATALOG_HOST || '127.0.0.1',

@@ -17,7 +17,7 @@ interface OrdersConfig {
 }
 
 function readConfig(env: NodeJS.ProcessEnv): OrdersConfig {
-  const dataDir = env.STRANGLER_DATA_DIR || './db';
+  const dataDir = env.STRANGLER_DATA_DIR || './data';
   return {
     databaseUrl: env.ORDERS_DATABASE_URL || `sqlite:${path.join(dataDir, 'orders.sqlite')}`,
     host: env.ORDERS_HOST || '127.0.0.1',
