@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { upstreamUrlsFrom } from '../../gateway/src/cli/options';
+import { trustedProxiesFrom, upstreamUrlsFrom } from '../../gateway/src/cli/options';
+import { clientAddress } from '../../gateway/src/pipeline/context';
 import { loadRouteTableFile } from '../../gateway/src/config/load';
 import { aclMappings } from '../../gateway/src/translate/acl-adapter';
 import { commandsOf } from './commands';
@@ -90,6 +91,21 @@ describe('docker-compose.yml', () => {
     expect(Object.fromEntries([...table.upstreams].map(([name, u]) => [name, u.origin.hostname]))).toEqual({ monolith: 'legacy', catalog: 'catalog', orders: 'orders' });
     for (const [name, url] of Object.entries(overrides)) expect(checkServiceUrl(doc, `gateway ${name}`, url, PARTS)).toEqual([]);
     expect(checkServiceUrl(doc, 'orders ORDERS_CATALOG_URL', envOf(services(doc).orders).ORDERS_CATALOG_URL ?? '', PARTS)).toEqual([]);
+  });
+
+  it('makes both replicas trust the balancer\'s fixed address, so clients keep their own address behind it', () => {
+    const address = asObject(asObject(asObject(services(doc).lb).networks).default).ipv4_address;
+    const ipam = asObject(asObject(asObject(asObject(doc).networks).default).ipam);
+    const subnet = String(asObject((ipam.config as unknown[] | undefined)?.[0]).subnet ?? '');
+    expect(typeof address).toBe('string');
+    expect(String(address).split('.').slice(0, 3).join('.')).toBe(subnet.split('.').slice(0, 3).join('.'));
+    for (const name of GATEWAY.services) {
+      const trusted = trustedProxiesFrom([], envOf(services(doc)[name]));
+      expect(trusted).toEqual([address]);
+      // Through the gateway's own loader and client-address walk: the balancer's X-Forwarded-For is believed.
+      const t = loadRouteTableFile(path.join(ROOT, 'routes.json'), { upstreamUrls: upstreamUrlsFrom([], envOf(services(doc)[name])), trustedProxies: trusted, mappings: aclMappings() });
+      expect(clientAddress(String(address), '203.0.113.7', t.trustedProxies).clientIp).toBe('203.0.113.7');
+    }
   });
 
   it('gives both replicas the same state store, so a flip through one is served by the other', () => {

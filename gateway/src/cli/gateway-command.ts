@@ -8,13 +8,14 @@ import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import { createGateway } from '../server';
 import { aclMappings } from '../translate/acl-adapter';
-import { collect, parsePort, upstreamUrlsFrom } from './options';
+import { collect, parsePort, trustedProxiesFrom, upstreamUrlsFrom } from './options';
 
 interface GatewayFlags {
   routes: string;
   port: string;
   host: string;
   upstream: string[];
+  trustedProxy: string[];
   state: string;
   adminPort: string;
   adminHost: string;
@@ -37,6 +38,7 @@ export function registerGateway(program: Command): void {
     .option('--port <port>', 'port to listen on (env GATEWAY_PORT)', env.GATEWAY_PORT ?? '8080')
     .option('--host <host>', 'address to listen on (env GATEWAY_HOST)', env.GATEWAY_HOST ?? '127.0.0.1')
     .option('--upstream <name=url>', 'override an upstream URL (repeatable; env STRANGLER_UPSTREAM_<NAME>)', collect, [])
+    .option('--trusted-proxy <cidr>', 'also trust X-Forwarded-* from this address or block, e.g. the load balancer (repeatable; env STRANGLER_TRUSTED_PROXIES, comma-separated)', collect, [])
     .option('--state <url>', 'route state store: sqlite:<file> or mysql://… shared by a fleet (env STRANGLER_STATE_URL)', env.STRANGLER_STATE_URL ?? defaultStateUrl(env))
     .option('--admin-port <port>', 'admin API port (env STRANGLER_ADMIN_PORT); token from STRANGLER_ADMIN_TOKEN', env.STRANGLER_ADMIN_PORT ?? '9090')
     .option('--admin-host <host>', 'admin API address (env STRANGLER_ADMIN_HOST)', env.STRANGLER_ADMIN_HOST ?? '127.0.0.1')
@@ -46,7 +48,7 @@ export function registerGateway(program: Command): void {
       const listenPort = parsePort(opts.port);
       const adminPort = parsePort(opts.adminPort);
       const logger = createLogger({ level: env.STRANGLER_LOG_LEVEL ?? 'info' });
-      const loadOptions: LoadOptions = { upstreamUrls: upstreamUrlsFrom(opts.upstream, env), mappings: aclMappings() };
+      const loadOptions: LoadOptions = { upstreamUrls: upstreamUrlsFrom(opts.upstream, env), trustedProxies: trustedProxiesFrom(opts.trustedProxy, env), mappings: aclMappings() };
       const load = (file: string) => loadRouteTableFile(file, loadOptions);
       let table;
       try {

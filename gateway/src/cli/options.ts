@@ -15,6 +15,15 @@ export function parsePort(value: string): number {
 }
 
 /**
+ * `--trusted-proxy` flags and the comma-separated `STRANGLER_TRUSTED_PROXIES` together: addresses or
+ * CIDR blocks added to the table's trustedProxies (checked by the route table loader).
+ */
+export function trustedProxiesFrom(flags: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const fromEnv = (env.STRANGLER_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return [...fromEnv, ...flags];
+}
+
+/**
  * `--upstream name=url` flags win over `STRANGLER_UPSTREAM_<NAME>` variables (`_` in the variable
  * stands for `-` in the name). Only the shape is checked here; the route table loader checks that
  * the name exists and that the URL is one an upstream may have.

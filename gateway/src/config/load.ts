@@ -11,6 +11,11 @@ import type { MappingResolver } from '../translate/mapping';
 export interface LoadOptions {
   /** Upstream URL overrides by name (from flags or environment), applied before validation. */
   readonly upstreamUrls?: Readonly<Record<string, string>>;
+  /**
+   * Addresses or CIDR blocks trusted as proxies in addition to the table's `trustedProxies` (from
+   * flags or environment): the deployment's load balancer, whose address the table cannot know.
+   */
+  readonly trustedProxies?: readonly string[];
   /** Resolves ACL mapping names used by `translate`; without it a table that translates is refused. */
   readonly mappings?: MappingResolver;
 }
@@ -57,8 +62,11 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
     if (typeof checked === 'string') issues.push({ path: overridden.has(name) ? `override ${name}` : `upstreams.${name}.url`, message: checked });
     else origins.set(name, checked);
   }
-  const trusted = compileTrustedProxies(config.trustedProxies);
-  for (const e of trusted.errors) issues.push({ path: `trustedProxies[${e.index}]`, message: e.message });
+  const ownProxies = config.trustedProxies.length;
+  const trusted = compileTrustedProxies([...config.trustedProxies, ...(options.trustedProxies ?? [])]);
+  for (const e of trusted.errors) {
+    issues.push({ path: e.index < ownProxies ? `trustedProxies[${e.index}]` : `override trusted proxy "${options.trustedProxies?.[e.index - ownProxies]}"`, message: e.message });
+  }
   const forcers = compileTrustedProxies(config.forceTargetFrom);
   for (const e of forcers.errors) issues.push({ path: `forceTargetFrom[${e.index}]`, message: e.message });
 
