@@ -299,3 +299,34 @@ export function json(res: http.ServerResponse, body: unknown, status = 200, head
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
+
+/**
+ * The mirror tests' shared fixture: upstreams and gateways a test starts (closed after it, gateways
+ * first) and a fresh watch on the mirror per test. Call once at the top of a test file.
+ */
+export interface MirrorFixture {
+  readonly upstreams: { close(): Promise<void> }[];
+  readonly gateways: RunningGateway[];
+  /** This test's watch; replaced before each test. */
+  readonly watch: MirrorWatch;
+}
+
+export function mirrorFixture(): MirrorFixture {
+  const fixture = { upstreams: [] as { close(): Promise<void> }[], gateways: [] as RunningGateway[], watch: undefined as MirrorWatch | undefined };
+  beforeEach(() => {
+    fixture.watch = watchMirror();
+  });
+  afterEach(async () => {
+    fixture.watch?.stop();
+    for (const g of fixture.gateways.splice(0)) await g.close();
+    for (const u of fixture.upstreams.splice(0)) await u.close();
+  });
+  return {
+    upstreams: fixture.upstreams,
+    gateways: fixture.gateways,
+    get watch(): MirrorWatch {
+      if (!fixture.watch) throw new Error('mirrorFixture().watch is only there inside a test');
+      return fixture.watch;
+    },
+  };
+}

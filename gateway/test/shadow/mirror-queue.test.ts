@@ -1,6 +1,6 @@
 import type { RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { json, pool, send, shadowTable, startShadowGateway, Stall, until, watchMirror, type MirrorWatch, type OutcomeLog } from './kit';
+import { json, pool, send, shadowTable, startShadowGateway, Stall, until, mirrorFixture, type OutcomeLog } from './kit';
 
 /**
  * Issue 6: the copy goes "through a bounded queue that drops and counts when full"; "the queue
@@ -11,18 +11,8 @@ import { json, pool, send, shadowTable, startShadowGateway, Stall, until, watchM
  * slots) copies are admitted and compared again.
  */
 
-const upstreams: TestUpstream[] = [];
-const gateways: RunningGateway[] = [];
-let watch: MirrorWatch;
-
-beforeEach(() => {
-  watch = watchMirror();
-});
-afterEach(async () => {
-  watch.stop();
-  for (const g of gateways.splice(0)) await g.close();
-  for (const u of upstreams.splice(0)) await u.close();
-});
+const fixture = mirrorFixture();
+const { upstreams, gateways } = fixture;
 
 async function stack(stall: Stall, shadowing: { maxPending: number; concurrency: number }, timeoutMs = 60_000): Promise<{ gw: RunningGateway; outcomes: OutcomeLog; fresh: TestUpstream }> {
   const legacy = await startUpstream((_req, res) => json(res, { id: 1 }));
@@ -45,10 +35,10 @@ it('drops and counts the copies beyond maxPending while the new side stalls; the
   await until(() => stall.held() === MAX, 'the admitted copies reach the stalled side');
   expect(fresh.seen).toHaveLength(MAX);
 
-  expect(watch.begins()).toBe(N);
-  expect(watch.tickets()).toBe(MAX);
-  expect(watch.maxSize()).toBeLessThanOrEqual(MAX);
-  expect(watch.size()).toBe(MAX);
+  expect(fixture.watch.begins()).toBe(N);
+  expect(fixture.watch.tickets()).toBe(MAX);
+  expect(fixture.watch.maxSize()).toBeLessThanOrEqual(MAX);
+  expect(fixture.watch.size()).toBe(MAX);
   expect(outcomes.of('dropped')).toHaveLength(N - MAX);
   expect(outcomes.all.map((o) => o.kind)).toEqual(outcomes.all.map(() => 'dropped'));
   // Nothing piles up at the stalled side either.
@@ -56,12 +46,12 @@ it('drops and counts the copies beyond maxPending while the new side stalls; the
 
   stall.release();
   await outcomes.until(() => outcomes.compared().length === MAX, 'the held copies compared');
-  await until(() => watch.size() === 0, 'the mirror empties');
+  await until(() => fixture.watch.size() === 0, 'the mirror empties');
 
   await pool(10, 5, () => send(gw.url, '/products/1'));
   await outcomes.until(() => outcomes.compared().length === MAX + 10, 'the copies after the stall compared');
   expect(outcomes.of('dropped')).toHaveLength(N - MAX);
-  expect(watch.maxSize()).toBeLessThanOrEqual(MAX);
+  expect(fixture.watch.maxSize()).toBeLessThanOrEqual(MAX);
 });
 
 it('with fewer shadow calls allowed than pending, the waiting copies count against maxPending and run when a slot frees', async () => {
@@ -71,8 +61,8 @@ it('with fewer shadow calls allowed than pending, the waiting copies count again
   const answers = await pool(20, 4, () => send(gw.url, '/products/1'));
   expect(answers.every((a) => a.status === 200)).toBe(true);
   await until(() => stall.held() === 2, 'two copies in flight');
-  expect(watch.size()).toBe(5);
-  expect(watch.maxSize()).toBeLessThanOrEqual(5);
+  expect(fixture.watch.size()).toBe(5);
+  expect(fixture.watch.maxSize()).toBeLessThanOrEqual(5);
   expect(outcomes.of('dropped')).toHaveLength(15);
   // Only `concurrency` calls ever reached the stalled side.
   expect(fresh.seen).toHaveLength(2);
@@ -80,7 +70,7 @@ it('with fewer shadow calls allowed than pending, the waiting copies count again
   stall.release();
   await outcomes.until(() => outcomes.compared().length === 5, 'all five admitted copies compared');
   expect(fresh.seen).toHaveLength(5);
-  await until(() => watch.size() === 0, 'the mirror empties');
+  await until(() => fixture.watch.size() === 0, 'the mirror empties');
 });
 
 it('a new side that never answers frees its slots at shadow.timeoutMs: new copies are admitted again', async () => {
@@ -89,10 +79,10 @@ it('a new side that never answers frees its slots at shadow.timeoutMs: new copie
 
   await pool(10, 5, () => send(gw.url, '/products/1'));
   // Two admitted, the rest dropped (unless the burst outlasted the shadow timeout and a slot freed).
-  expect(outcomes.of('dropped').length + watch.tickets()).toBe(10);
+  expect(outcomes.of('dropped').length + fixture.watch.tickets()).toBe(10);
   expect(outcomes.of('dropped').length).toBeGreaterThanOrEqual(6);
   await outcomes.until(() => outcomes.of('new-timeout').length >= 2, 'the stalled copies time out');
-  await until(() => watch.size() === 0, 'the mirror empties');
+  await until(() => fixture.watch.size() === 0, 'the mirror empties');
 
   const droppedBefore = outcomes.of('dropped').length;
   const timeoutsBefore = outcomes.of('new-timeout').length;
@@ -100,5 +90,5 @@ it('a new side that never answers frees its slots at shadow.timeoutMs: new copie
   await send(gw.url, '/products/1');
   await outcomes.until(() => outcomes.of('new-timeout').length === timeoutsBefore + 2, 'the two later copies were admitted (and timed out)');
   expect(outcomes.of('dropped')).toHaveLength(droppedBefore);
-  expect(watch.maxSize()).toBeLessThanOrEqual(2);
+  expect(fixture.watch.maxSize()).toBeLessThanOrEqual(2);
 });

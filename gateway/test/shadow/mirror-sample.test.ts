@@ -1,6 +1,5 @@
-import type { RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { json, pool, send, shadowTable, startShadowGateway, until, watchMirror, type MirrorWatch, type OutcomeLog } from './kit';
+import { json, pool, send, shadowTable, startShadowGateway, until, mirrorFixture, type OutcomeLog } from './kit';
 
 /**
  * Issue 6: the copy is "sampled per route (`sample`: 0..1)". Sample 0 mirrors nothing; sample 0.5
@@ -8,18 +7,8 @@ import { json, pool, send, shadowTable, startShadowGateway, until, watchMirror, 
  * deviations wide so the test does not flake); sample 1 everything.
  */
 
-const upstreams: TestUpstream[] = [];
-const gateways: RunningGateway[] = [];
-let watch: MirrorWatch;
-
-beforeEach(() => {
-  watch = watchMirror();
-});
-afterEach(async () => {
-  watch.stop();
-  for (const g of gateways.splice(0)) await g.close();
-  for (const u of upstreams.splice(0)) await u.close();
-});
+const fixture = mirrorFixture();
+const { upstreams, gateways } = fixture;
 
 async function run(sample: number, n: number): Promise<{ outcomes: OutcomeLog; fresh: TestUpstream; legacy: TestUpstream }> {
   const legacy = await startUpstream((req, res) => json(res, { url: req.url }));
@@ -30,16 +19,16 @@ async function run(sample: number, n: number): Promise<{ outcomes: OutcomeLog; f
   const answers = await pool(n, 16, (i) => send(gw.url, `/products/${i}`));
   expect(answers.every((a) => a.status === 200)).toBe(true);
   expect(legacy.seen).toHaveLength(n);
-  expect(watch.begins()).toBe(n);
+  expect(fixture.watch.begins()).toBe(n);
   // Every admitted copy finishes and is recorded.
-  await outcomes.until(() => outcomes.all.length === watch.tickets(), 'an outcome per admitted copy');
-  await until(() => watch.size() === 0, 'the mirror is empty');
+  await outcomes.until(() => outcomes.all.length === fixture.watch.tickets(), 'an outcome per admitted copy');
+  await until(() => fixture.watch.size() === 0, 'the mirror is empty');
   return { outcomes, fresh, legacy };
 }
 
 it('sample 0 mirrors nothing', async () => {
   const { outcomes, fresh } = await run(0, 100);
-  expect(watch.tickets()).toBe(0);
+  expect(fixture.watch.tickets()).toBe(0);
   expect(fresh.seen).toEqual([]);
   expect(outcomes.all).toEqual([]);
 });
@@ -47,7 +36,7 @@ it('sample 0 mirrors nothing', async () => {
 it('sample 0.5 mirrors about half', async () => {
   const N = 400;
   const { outcomes, fresh } = await run(0.5, N);
-  const mirrored = watch.tickets();
+  const mirrored = fixture.watch.tickets();
   expect(mirrored).toBeGreaterThanOrEqual(N / 2 - 60);
   expect(mirrored).toBeLessThanOrEqual(N / 2 + 60);
   expect(fresh.seen).toHaveLength(mirrored);
@@ -58,7 +47,7 @@ it('sample 0.5 mirrors about half', async () => {
 
 it('sample 1 mirrors everything', async () => {
   const { outcomes, fresh } = await run(1, 50);
-  expect(watch.tickets()).toBe(50);
+  expect(fixture.watch.tickets()).toBe(50);
   expect(fresh.seen).toHaveLength(50);
   expect(outcomes.compared()).toHaveLength(50);
 });

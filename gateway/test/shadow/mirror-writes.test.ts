@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { RunningGateway } from '../kit/gateway';
 import { startUpstream, type SeenRequest, type TestUpstream, type UpstreamHandler } from '../kit/upstream';
-import { json, send, shadowTable, startShadowGateway, until, watchMirror, type Mode, type MirrorWatch, type OutcomeLog } from './kit';
+import { json, send, shadowTable, startShadowGateway, until, mirrorFixture, type Mode, type OutcomeLog } from './kit';
 
 /**
  * Issue 6: "Only GET and HEAD are mirrored unless the route opts writes in; a mirrored write
@@ -11,18 +11,8 @@ import { json, send, shadowTable, startShadowGateway, until, watchMirror, type M
  * client's request exactly as without shadowing, body included.
  */
 
-const upstreams: TestUpstream[] = [];
-const gateways: RunningGateway[] = [];
-let watch: MirrorWatch;
-
-beforeEach(() => {
-  watch = watchMirror();
-});
-afterEach(async () => {
-  watch.stop();
-  for (const g of gateways.splice(0)) await g.close();
-  for (const u of upstreams.splice(0)) await u.close();
-});
+const fixture = mirrorFixture();
+const { upstreams, gateways } = fixture;
 
 const PRIMARY_TIMEOUT_MS = 2_000;
 const answer: UpstreamHandler = (req, res, body) => json(res, { method: req.method, bodyLength: body.length });
@@ -59,7 +49,7 @@ async function settle(s: Stack, expectedOutcomes: number): Promise<void> {
   const r = await send(s.gw.url, '/products/sentinel');
   expect(r.status).toBe(200);
   await s.outcomes.atLeast(expectedOutcomes + 1);
-  await until(() => watch.size() === 0, 'the mirror is empty');
+  await until(() => fixture.watch.size() === 0, 'the mirror is empty');
 }
 
 const strangler = (s: SeenRequest) => {
@@ -79,7 +69,7 @@ describe('writes not opted in', () => {
     expect(writesAt(s.fresh)).toEqual([]);
     expect(s.fresh.seen.map((x) => x.url)).toEqual(['/products/sentinel']);
     expect(s.outcomes.all.map((o) => o.kind)).toEqual(['compared']);
-    expect(watch.tickets()).toBe(1);
+    expect(fixture.watch.tickets()).toBe(1);
   });
 
   it('HEAD is mirrored like GET', async () => {
