@@ -1,7 +1,7 @@
 import type { CompiledRoute } from '../config/table';
 import { isJson } from '../translate/body';
 import type { TranslationMapping } from '../translate/mapping';
-import { diffAnswers } from './diff';
+import { diffAnswers, type DiffAnswer } from './diff';
 import type { CallResult, CalledAnswer } from './shadow-call';
 import type { ComparedAnswer, SampledRequest, ShadowOutcome } from './types';
 
@@ -33,14 +33,14 @@ export async function compareAnswers(route: CompiledRoute, request: SampledReque
   try {
     const legacyMapping = route.legacy?.translate?.response ?? null;
     const freshMapping = route.new?.translate?.response ?? null;
-    const legacy = await toModel(answers.legacy.answer, legacyMapping);
-    const fresh = sameBytes(answers.legacy.answer, answers.fresh.answer, legacyMapping, freshMapping) ? { ...legacy, headers: answers.fresh.answer.headers, ms: answers.fresh.answer.ms } : await toModel(answers.fresh.answer, freshMapping);
-    const differences = diffAnswers(legacy, fresh, shadow.diff).differences;
+    const first = answers.legacy.answer;
+    const legacy = await toModel(first, legacyMapping);
+    const fresh = await sameOrOwnModel(legacy, first, answers.fresh.answer, legacyMapping, freshMapping);
+    const differences = diffAnswers(compared(legacy, fresh), compared(fresh, legacy), shadow.diff).differences;
     let noise = null;
     if (answers.noise?.ok) {
-      const second = answers.noise.answer;
-      const same = sameBytes(answers.legacy.answer, second, legacyMapping, legacyMapping);
-      noise = diffAnswers(legacy, same ? { ...legacy, headers: second.headers } : await toModel(second, legacyMapping), shadow.diff).differences;
+      const second = await sameOrOwnModel(legacy, first, answers.noise.answer, legacyMapping, legacyMapping);
+      noise = diffAnswers(compared(legacy, second), compared(second, legacy), shadow.diff).differences;
     }
     return { kind: 'compared', routeId, request, legacy, fresh, differences, noise };
   } catch (e) {
@@ -59,26 +59,106 @@ function sameBytes(a: CalledAnswer, b: CalledAnswer, mappingA: TranslationMappin
 }
 
 /**
+ * An answer whose bytes equal the first answer's (see `sameBytes`) shares its model: it is not
+ * parsed or translated again, only its status line, headers and timing are its own.
+ */
+async function sameOrOwnModel(model: ComparedAnswer, first: CalledAnswer, other: CalledAnswer, firstMapping: TranslationMapping | null, otherMapping: TranslationMapping | null): Promise<ComparedAnswer> {
+  return sameBytes(first, other, firstMapping, otherMapping) ? new SharedBody(other, model) : toModel(other, otherMapping);
+}
+
+/** The model of an answer (status, headers, timing) with a body known to be that of another model. */
+class SharedBody implements ComparedAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly truncated: boolean;
+  readonly ms: number;
+  readonly #of: ComparedAnswer;
+
+  constructor(a: CalledAnswer, of: ComparedAnswer) {
+    this.status = a.status;
+    this.headers = a.headers;
+    this.truncated = a.truncated;
+    this.ms = a.ms;
+    this.#of = of;
+  }
+
+  get body(): unknown {
+    return this.#of.body;
+  }
+
+  sharesWith(other: ComparedAnswer): boolean {
+    return this.#of === other;
+  }
+}
+
+/** The model of an answer without a mapping: its body is parsed the first time it is read. */
+class ParsedWhenRead implements ComparedAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly truncated = false;
+  readonly ms: number;
+  readonly #answer: CalledAnswer;
+  #body: unknown = undefined;
+  #parsed = false;
+
+  constructor(a: CalledAnswer) {
+    this.status = a.status;
+    this.headers = a.headers;
+    this.ms = a.ms;
+    this.#answer = a;
+  }
+
+  get body(): unknown {
+    if (!this.#parsed) {
+      this.#body = parsedAsIs(this.#answer);
+      this.#parsed = true;
+    }
+    return this.#body;
+  }
+}
+
+/**
+ * What the diff is given of `a` when compared with `b`: when one shares the other's body, the
+ * bodies are equal by construction, so the diff sees them as unknown (`undefined`) and compares
+ * only the status and headers. Nothing parses a body the comparison does not need.
+ */
+function compared(a: ComparedAnswer, b: ComparedAnswer): DiffAnswer {
+  const shared = (a instanceof SharedBody && a.sharesWith(b)) || (b instanceof SharedBody && b.sharesWith(a));
+  return shared ? { status: a.status, headers: a.headers, body: undefined } : a;
+}
+
+/**
  * An answer in the model the client sees: a 2xx JSON answer through the mapping at its request
  * time (as the client got it), anything else parsed as it is. A truncated body is not compared (it
- * would differ by construction); the truncation is recorded instead.
+ * would differ by construction); the truncation is recorded instead. Without a mapping the body is
+ * parsed when first read: an answer that only ever meets byte-identical ones (the usual match)
+ * is never parsed, and one in a sample is parsed when the sample is stored.
  */
 async function toModel(a: CalledAnswer, mapping: TranslationMapping | null): Promise<ComparedAnswer> {
   const base = { status: a.status, headers: a.headers, truncated: a.truncated, ms: a.ms };
   if (a.truncated) return { ...base, body: undefined };
   if (a.body.length === 0) return { ...base, body: null };
-  const text = a.body.toString('utf8');
-  if (!isJson(a.headers['content-type'])) return { ...base, body: text };
+  if (!mapping || a.status < 200 || a.status >= 300 || !isJson(a.headers['content-type'])) return new ParsedWhenRead(a);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(a.body.toString('utf8'));
   } catch {
-    return { ...base, body: text };
+    return { ...base, body: a.body.toString('utf8') };
   }
-  if (!mapping || a.status < 200 || a.status >= 300) return { ...base, body: parsed };
   try {
     return { ...base, body: await mapping.evaluate(parsed, new Date(a.requestedAt)) };
   } catch (e) {
     throw new ModelError(`mapping ${mapping.name} refused the answer: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** A body as it came: parsed JSON, or its text when it is not JSON (or not valid JSON). */
+function parsedAsIs(a: CalledAnswer): unknown {
+  const text = a.body.toString('utf8');
+  if (!isJson(a.headers['content-type'])) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }

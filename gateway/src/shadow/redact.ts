@@ -24,12 +24,14 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
  */
 function capAnswer(answer: ComparedAnswer, capBytes: number): ComparedAnswer {
   const headers = redactHeaders(answer.headers);
-  const text = typeof answer.body === 'string' ? answer.body : (JSON.stringify(answer.body) ?? 'null');
-  if (Buffer.byteLength(text) <= capBytes) return { ...answer, headers };
+  // Named one by one: a model may parse its body when read (compare.ts), so there is nothing to spread.
+  const { status, truncated, ms, body } = answer;
+  const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? 'null');
+  if (Buffer.byteLength(text) <= capBytes) return { status, headers, body, truncated, ms };
   // Cut by characters, then by bytes for multi-byte text, so the stored prefix is within the cap.
   let cut = text.slice(0, capBytes);
   while (Buffer.byteLength(cut) > capBytes) cut = cut.slice(0, Math.floor(cut.length * 0.9));
-  return { ...answer, headers, body: cut, truncated: true };
+  return { status, headers, body: cut, truncated: true, ms };
 }
 
 /** Query parameters are credentials too when their names say so (?access_token=…, ?api_key=…). */
