@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { CompiledRoute, CompiledTarget } from '../config/table';
-import { AgentPool } from '../forwarding/agents';
 import { hasBody, type Responder } from '../forwarding/forward';
 import type { RequestContext } from '../pipeline/context';
 import { upstreamRequestHeaders } from '../pipeline/headers';
 import { capturingResponder } from './capture';
 import { compareAnswers } from './compare';
-import { callShadow, type CalledAnswer, type CallResult } from './shadow-call';
-import type { ShadowOutcome } from './types';
+import { callShadow, shadowHeaders, type CalledAnswer, type CallResult, type ShadowHeaders, type ShadowRequest } from './shadow-call';
+import { ShadowClients } from './shadow-clients';
+import type { SampledRequest, ShadowOutcome } from './types';
 
 export interface MirrorLimits {
   /** Shadowed requests admitted and not yet compared; beyond it copies are dropped (and counted). */
@@ -35,7 +35,7 @@ const SAFE = new Set(['GET', 'HEAD']);
  * outcome.
  */
 export class ShadowMirror {
-  private readonly agents = new AgentPool();
+  private readonly clients: ShadowClients;
   private pending = 0;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
@@ -44,7 +44,9 @@ export class ShadowMirror {
     private readonly record: (outcome: ShadowOutcome) => void,
     private readonly limits: MirrorLimits,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.clients = new ShadowClients(limits.concurrency);
+  }
 
   /** A ticket when this request is to be shadowed, else null (not sampled, a write not opted in, or dropped). */
   begin(route: CompiledRoute, primary: CompiledTarget, req: IncomingMessage, ctx: RequestContext, path: string, params: Record<string, string>, query: string): ShadowTicket | null {
@@ -66,50 +68,38 @@ export class ShadowMirror {
       return null;
     }
     this.pending++;
-    const legacy = primary.side === 'legacy' ? primary : other;
-    const headers = { ...upstreamRequestHeaders(req, ctx, other.upstream), 'x-strangler-shadow': '1' };
-    const request = { method, path, headers: redactable(headers) };
-    const call = (target: CompiledTarget, body: Buffer | null) =>
-      this.limited(() =>
-        callShadow(
+    const headers = shadowHeaders(upstreamRequestHeaders(req, ctx, other.upstream));
+    const exchange = new Exchange(route, primary, other, sampledRequest(method, path, headers), safe && this.random() < shadow.config.noiseSample, {
+      call: (target, body, done) =>
+        this.limited(
           {
             upstream: target.upstream,
             method,
             path: target.buildPath(path, params) + query,
-            headers: target === other ? headers : { ...upstreamRequestHeaders(req, ctx, target.upstream), 'x-strangler-shadow': '1' },
+            headers: target === other ? headers : shadowHeaders(upstreamRequestHeaders(req, ctx, target.upstream)),
             body,
             timeoutMs: shadow.config.timeoutMs,
             maxResponseBytes: shadow.config.maxResponseBytes,
           },
-          this.agents,
+          done,
         ),
-      );
-    let primaryAnswer: ((a: CalledAnswer | null) => void) | null = null;
-    const primaryDone = new Promise<CalledAnswer | null>((resolve) => (primaryAnswer = resolve));
-    const body = hasBody(req) ? readCapped(req, shadow.config.maxBodyBytes) : Promise.resolve(null);
-    const noise = safe && this.random() < shadow.config.noiseSample;
-    void body
-      .then(async (b) => {
-        if (b === 'aborted') return; // the client gave up mid-upload: a half-sent write is never mirrored
-        if (b === 'too-large') return this.record({ kind: 'body-too-large', routeId: route.id });
-        const copy = call(other, b);
-        // The second legacy read follows the first one's answer, as a later client's would: what
-        // differs between the two (a stamp of the request time among them) is the noise.
-        const firstLegacy = primary.side === 'legacy' ? primaryDone.then((a) => a !== null) : copy.then((r) => r.ok);
-        const again = noise ? firstLegacy.then((answered) => (answered ? call(legacy, null) : null)) : Promise.resolve(null);
-        const [first, mirrored, second] = await Promise.all([primaryDone, copy, again]);
-        if (first === null) return; // the primary failed: the client saw the gateway's error, nothing to compare
-        const answers = primary.side === 'legacy' ? { legacy: ok(first), fresh: mirrored, noise: second } : { legacy: mirrored, fresh: ok(first), noise: second };
-        this.record(await compareAnswers(route, request, answers));
-      })
-      .catch((e: unknown) => this.record({ kind: 'compare-error', routeId: route.id, detail: e instanceof Error ? e.message : String(e) }))
-      .finally(() => {
+      record: this.record,
+      finished: () => {
         this.pending--;
+      },
+    });
+    if (!hasBody(req)) exchange.start(null);
+    else {
+      void readCapped(req, shadow.config.maxBodyBytes).then((b) => {
+        if (b === 'aborted') return exchange.abandon(); // the client gave up mid-upload: a half-sent write is never mirrored
+        if (b === 'too-large') return exchange.abandon({ kind: 'body-too-large', routeId: route.id });
+        exchange.start(b);
       });
+    }
     const startedAt = ctx.startedAt;
     return {
-      wrap: (inner) => capturingResponder(inner, shadow.config.maxResponseBytes, startedAt, (a) => primaryAnswer?.(a)),
-      closed: () => primaryAnswer?.(null),
+      wrap: (inner) => capturingResponder(inner, shadow.config.maxResponseBytes, startedAt, (a) => exchange.primaryAnswered(a)),
+      closed: () => exchange.primaryAnswered(null),
     };
   }
 
@@ -119,18 +109,106 @@ export class ShadowMirror {
   }
 
   close(): void {
-    this.agents.destroy();
+    this.clients.close();
   }
 
-  private async limited(run: () => Promise<CallResult>): Promise<CallResult> {
-    if (this.inFlight >= this.limits.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.inFlight++;
-    try {
-      return await run();
-    } finally {
-      this.inFlight--;
-      this.waiting.shift()?.();
+  /** Runs the call now, or once a call in flight ends when `concurrency` are. */
+  private limited(request: ShadowRequest, done: (result: CallResult) => void): void {
+    const run = () => {
+      this.inFlight++;
+      callShadow(request, this.clients, (result) => {
+        this.inFlight--;
+        this.waiting.shift()?.();
+        done(result);
+      });
+    };
+    if (this.inFlight < this.limits.concurrency) run();
+    else this.waiting.push(run);
+  }
+}
+
+interface ExchangeDeps {
+  call(target: CompiledTarget, body: Buffer | null, done: (result: CallResult) => void): void;
+  record(outcome: ShadowOutcome): void;
+  /** Called once, when the exchange has recorded its outcome or was abandoned. */
+  finished(): void;
+}
+
+/**
+ * One shadowed request: the primary's answer (as the client got it), the copy's answer and, when
+ * sampled for noise, a second legacy answer. The second legacy read follows the first one's
+ * answer, as a later client's would: what differs between the two (a stamp of the request time
+ * among them) is the noise. Once all three are in, the comparison runs and its outcome is
+ * recorded. Plain callbacks rather than a chain of promises: this runs for every shadowed request.
+ */
+class Exchange {
+  /** undefined: not yet answered; null: no answer (the primary failed, or no second read). */
+  private first: CalledAnswer | null | undefined = undefined;
+  private mirrored: CallResult | undefined = undefined;
+  private second: CallResult | null | undefined;
+  private over = false;
+
+  constructor(
+    private readonly route: CompiledRoute,
+    private readonly primary: CompiledTarget,
+    private readonly other: CompiledTarget,
+    private readonly request: SampledRequest,
+    private readonly noise: boolean,
+    private readonly deps: ExchangeDeps,
+  ) {
+    this.second = noise ? undefined : null;
+  }
+
+  /** The request body (when any) arrived whole: the copy goes out. */
+  start(body: Buffer | null): void {
+    this.deps.call(this.other, body, (result) => {
+      this.mirrored = result;
+      // Reverse shadow: the copy is the first legacy read.
+      if (this.noise && this.other.side === 'legacy') this.secondRead(result.ok);
+      this.settle();
+    });
+  }
+
+  /** The primary's answer as the client got it; null when it did not complete. Only the first call counts. */
+  primaryAnswered(answer: CalledAnswer | null): void {
+    if (this.first !== undefined) return;
+    this.first = answer;
+    if (this.noise && this.primary.side === 'legacy') this.secondRead(answer !== null);
+    this.settle();
+  }
+
+  /** Nothing is compared (the body could not be mirrored); `outcome` is recorded when given. */
+  abandon(outcome?: ShadowOutcome): void {
+    if (outcome) this.deps.record(outcome);
+    this.end();
+  }
+
+  private secondRead(firstAnswered: boolean): void {
+    if (!firstAnswered) {
+      this.second = null;
+      return;
     }
+    const legacy = this.primary.side === 'legacy' ? this.primary : this.other;
+    this.deps.call(legacy, null, (result) => {
+      this.second = result;
+      this.settle();
+    });
+  }
+
+  private settle(): void {
+    const { first, mirrored, second } = this;
+    if (this.over || first === undefined || mirrored === undefined || second === undefined) return;
+    if (first === null) return this.end(); // the primary failed: the client saw the gateway's error, nothing to compare
+    const answers = this.primary.side === 'legacy' ? { legacy: ok(first), fresh: mirrored, noise: second } : { legacy: mirrored, fresh: ok(first), noise: second };
+    compareAnswers(this.route, this.request, answers)
+      .then(this.deps.record, (e: unknown) => this.deps.record({ kind: 'compare-error', routeId: this.route.id, detail: e instanceof Error ? e.message : String(e) }))
+      .finally(() => this.end());
+  }
+
+  private end(): void {
+    if (this.over) return;
+    this.over = true;
+    this.deps.finished();
   }
 }
 
@@ -138,8 +216,20 @@ function ok(answer: CalledAnswer): CallResult {
   return { ok: true, answer };
 }
 
+/** The mirrored request as a sample shows it; its header values are joined only if a sample is kept (the recorder redacts secrets before storing). */
+function sampledRequest(method: string, path: string, headers: ShadowHeaders): SampledRequest {
+  let joined: Record<string, string> | null = null;
+  return {
+    method,
+    path,
+    get headers() {
+      return (joined ??= redactable(headers));
+    },
+  };
+}
+
 /** Header values as plain strings, ready for a sample (the recorder redacts secrets before storing). */
-function redactable(headers: Record<string, unknown>): Record<string, string> {
+function redactable(headers: ShadowHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
   return out;

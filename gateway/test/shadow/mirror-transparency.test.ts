@@ -223,10 +223,14 @@ describe('mode shadow: the client gets what mode legacy gives it, byte for byte'
   it('new side resets in the middle of its body: identical answers, outcomes new-error', async () => {
     const fresh = await upstream(resetMidBody);
     const { outcomes } = await shadowRun(fresh.url);
-    // Every GET's copy was cut short (the HEAD's too: the upstream never sent its head).
-    expect(outcomes.all.map((o) => o.kind)).toEqual(REQUESTS.map(() => 'new-error'));
+    // Every GET's copy was cut short (the HEAD's too: the upstream never sent its head). A copy
+    // pipelined behind one whose connection was reset is sent again on a new connection, where the
+    // same happens; on a loaded machine it can run out of time doing so, and is a timeout instead.
+    const kinds = outcomes.all.map((o) => o.kind);
+    expect(kinds).toHaveLength(REQUESTS.length);
+    expect(kinds.filter((k) => k !== 'new-error' && k !== 'new-timeout')).toEqual([]);
     const cut = outcomes.of('new-error').filter((o) => o.detail === 'answer cut short');
-    expect(cut.length).toBeGreaterThanOrEqual(REQUESTS.filter((r) => r.options?.method !== 'HEAD').length);
+    expect(cut.length + outcomes.of('new-timeout').length).toBeGreaterThanOrEqual(REQUESTS.filter((r) => r.options?.method !== 'HEAD').length);
   });
 
   it('a request forced to legacy by a client outside forceTargetFrom is still answered identically', async () => {
