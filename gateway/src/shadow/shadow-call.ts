@@ -132,6 +132,7 @@ export function callShadow(r: ShadowRequest, clients: ShadowClients, resolve: (r
             return true;
           },
           onComplete() {
+            clients.holdWrites();
             finish(answer(false));
           },
           onError(e: Error & { code?: string }) {

@@ -21,6 +21,7 @@ export class ShadowClients {
   private readonly sockets = new Set<Socket>();
   private readonly connector = buildConnector({});
   private corked: Socket[] | null = null;
+  private dispatchedWhileHeld = false;
 
   constructor(private readonly concurrency: number) {}
 
@@ -30,18 +31,33 @@ export class ShadowClients {
    * turn is over. On a loaded gateway the socket writes were most of what a copy cost.
    */
   dispatch(upstream: CompiledUpstream, options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): void {
-    const corked = this.corked === null ? (this.corked = [...this.sockets]) : null;
-    if (corked) for (const socket of corked) socket.cork();
+    this.holdWrites();
+    this.dispatchedWhileHeld = true;
     this.pool(upstream).dispatch(options, handler);
-    // Scheduled after the dispatch: a connection that was idle writes in an immediate of undici's
-    // own, queued during the dispatch (it first lets a close from the server arrive), which must
-    // still find it corked.
-    if (corked) {
-      setImmediate(() => {
-        this.corked = null;
-        for (const socket of corked) socket.uncork();
-      });
-    }
+  }
+
+  /**
+   * Holds the writes of the rest of this turn. Also called when a call ends: undici writes the
+   * calls that were waiting for a pipelined place right after it hands over an answer, and those
+   * too should leave together.
+   */
+  holdWrites(): void {
+    if (this.corked !== null) return;
+    const corked = (this.corked = [...this.sockets]);
+    for (const socket of corked) socket.cork();
+    const release = (again: boolean) => {
+      // A connection that was idle writes in an immediate of undici's own, queued during the
+      // dispatch (it first lets a close from the server arrive) and so perhaps after this one:
+      // after a dispatch, wait one more turn (once) so that those writes still find it corked.
+      if (again && this.dispatchedWhileHeld) {
+        setImmediate(release, false);
+        return;
+      }
+      this.dispatchedWhileHeld = false;
+      this.corked = null;
+      for (const socket of corked) socket.uncork();
+    };
+    setImmediate(release, true);
   }
 
   private pool(upstream: CompiledUpstream): Pool {

@@ -43,6 +43,9 @@ async function startRawServer(): Promise<RawServer> {
     socket.on('data', (chunk: Buffer) => {
       reads[connection] = (reads[connection] ?? 0) + 1;
       buffered += chunk.toString('latin1');
+      // The answers to what arrived together leave together.
+      socket.cork();
+      process.nextTick(() => socket.uncork());
       for (;;) {
         const end = buffered.indexOf('\r\n\r\n');
         if (end < 0) return;
@@ -99,9 +102,8 @@ function bodyOf(result: CallResult): unknown {
   return JSON.parse(result.answer.body.toString('utf8'));
 }
 
-it('calls sent in one turn of the event loop share a connection and leave in one write, each answered with its own answer', async () => {
-  bodyOf(await call(request('/warm'))); // the connection is open and idle
-  // What the client's socket is asked to write (one call of _write or _writev is one write to the kernel).
+/** Counts what the client's sockets to the raw server are asked to write: one entry per write to the kernel, the number of chunks in it. */
+async function countingWrites<T>(run: () => Promise<T>): Promise<{ result: T; writes: number[] }> {
   const writes: number[] = [];
   const socket = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
   const spies = (['_write', '_writev'] as const).map((method) => {
@@ -112,16 +114,29 @@ it('calls sent in one turn of the event loop share a connection and leave in one
     });
   });
   try {
-    const paths = ['/a', '/b', '/c', '/d', '/e'];
-    const results = await Promise.all(paths.map((p) => call(request(p))));
-    expect(results.map((r) => (bodyOf(r) as { path: string }).path)).toEqual(paths);
+    return { result: await run(), writes };
   } finally {
     for (const spy of spies) spy.mockRestore();
   }
+}
+
+it('calls sent in one turn of the event loop share a connection and leave in one write, each answered with its own answer', async () => {
+  bodyOf(await call(request('/warm'))); // the connection is open and idle
+  const paths = ['/a', '/b', '/c', '/d', '/e'];
+  const { result, writes } = await countingWrites(() => Promise.all(paths.map((p) => call(request(p)))));
+  expect(result.map((r) => (bodyOf(r) as { path: string }).path)).toEqual(paths);
   expect(server.reads).toHaveLength(1);
   expect(server.requests.map((r) => r.connection)).toEqual([0, 0, 0, 0, 0, 0]);
-  // One write of five requests.
   expect(writes).toEqual([5]);
+});
+
+it('calls waiting for a pipelined place leave together too, once the answers before them are in', async () => {
+  bodyOf(await call(request('/warm')));
+  const paths = Array.from({ length: SHADOW_PIPELINING + 4 }, (_, i) => `/p${i}`);
+  const { result, writes } = await countingWrites(() => Promise.all(paths.map((p) => call(request(p)))));
+  expect(result.map((r) => (bodyOf(r) as { path: string }).path)).toEqual(paths);
+  expect(server.reads).toHaveLength(1);
+  expect(writes).toEqual([SHADOW_PIPELINING, 4]);
 });
 
 it('what goes on the wire: the marker, no Expect, and the length of the body actually sent', async () => {
