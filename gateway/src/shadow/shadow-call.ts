@@ -68,84 +68,83 @@ export function shadowHeaders(headers: OutgoingHttpHeaders): ShadowHeaders {
 export type ShadowHeaders = Readonly<Record<string, string | string[]>>;
 
 /**
- * One call off the response path (`resolve` is called once, with its result), through the shadow side's own pools: one deadline for the queue,
- * connect, answer and body, and a cap on what is read (the rest is dropped and the answer marked
- * truncated). Never throws. Abandoning a call that is already on a connection closes that
- * connection; copies pipelined behind it are sent again on another.
+ * One call off the response path, through the shadow side's own pools: `resolve` is called once,
+ * with its result. One deadline for the queue, connect, answer and body, and a cap on what is read
+ * (the rest is dropped and the answer marked truncated). Never throws. Abandoning a call that is
+ * already on a connection closes that connection; copies pipelined behind it are sent again on
+ * another.
  */
 export function callShadow(r: ShadowRequest, clients: ShadowClients, resolve: (result: CallResult) => void): void {
   const started = process.hrtime.bigint();
   const requestedAt = Date.now();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
-  {
-    let done = false;
-    let abort: ((err?: Error) => void) | null = null;
-    const finish = (result: CallResult) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    const stop = () => {
-      // Not yet on a connection: onConnect aborts it as soon as it gets one.
-      if (abort) abort(new Error('shadow call abandoned'));
-    };
-    const timer = setTimeout(() => {
-      finish({ ok: false, timeout: true, detail: `no complete answer within ${r.timeoutMs} ms`, ms: elapsed() });
-      stop();
-    }, r.timeoutMs);
-    const refused = unwritableHeader(r.headers);
-    if (refused !== null) {
-      finish({ ok: false, timeout: false, detail: `header "${refused}" cannot be sent`, ms: elapsed() });
-      return;
-    }
-    let status = 0;
-    let answerHeaders: Record<string, string> = {};
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const answer = (truncated: boolean): CallResult => ({ ok: true, answer: { status, headers: answerHeaders, body: Buffer.concat(chunks, size), truncated, ms: elapsed(), requestedAt } });
-    try {
-      clients.dispatch(
-        r.upstream,
-        { origin: r.upstream.origin.origin, method: r.method as Dispatcher.HttpMethod, path: r.path, headers: r.headers, body: r.body, headersTimeout: r.timeoutMs, bodyTimeout: r.timeoutMs },
-        {
-          onConnect(abortCall) {
-            abort = abortCall;
-            if (done) abortCall(new Error('shadow call abandoned'));
-          },
-          onHeaders(statusCode, raw) {
-            if (statusCode < 200) return true; // 1xx: the answer is still to come
-            status = statusCode;
-            answerHeaders = rawHeaderMap(raw);
-            return true;
-          },
-          onData(chunk) {
-            if (done) return false;
-            if (size + chunk.length > r.maxResponseBytes) {
-              // What is beyond the cap is not wanted: stop reading and free the connection.
-              finish(answer(true));
-              stop();
-              return false;
-            }
-            size += chunk.length;
-            chunks.push(chunk);
-            return true;
-          },
-          onComplete() {
-            clients.holdWrites();
-            finish(answer(false));
-          },
-          onError(e: Error & { code?: string }) {
-            // Once the answer has begun, any failure means it was cut short, whatever the socket said.
-            const detail = status !== 0 ? 'answer cut short' : errorDetail(e);
-            finish({ ok: false, timeout: e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT', detail, ms: elapsed() });
-          },
+  let done = false;
+  let abort: ((err?: Error) => void) | null = null;
+  const finish = (result: CallResult) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    resolve(result);
+  };
+  const stop = () => {
+    // Not yet on a connection: onConnect aborts it as soon as it gets one.
+    if (abort) abort(new Error('shadow call abandoned'));
+  };
+  const refused = unwritableHeader(r.headers);
+  if (refused !== null) {
+    resolve({ ok: false, timeout: false, detail: `header "${refused}" cannot be sent`, ms: elapsed() });
+    return;
+  }
+  const timer = setTimeout(() => {
+    finish({ ok: false, timeout: true, detail: `no complete answer within ${r.timeoutMs} ms`, ms: elapsed() });
+    stop();
+  }, r.timeoutMs);
+  let status = 0;
+  let answerHeaders: Record<string, string> = {};
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const answer = (truncated: boolean): CallResult => ({ ok: true, answer: { status, headers: answerHeaders, body: Buffer.concat(chunks, size), truncated, ms: elapsed(), requestedAt } });
+  try {
+    clients.dispatch(
+      r.upstream,
+      { origin: r.upstream.origin.origin, method: r.method as Dispatcher.HttpMethod, path: r.path, headers: r.headers, body: r.body, headersTimeout: r.timeoutMs, bodyTimeout: r.timeoutMs },
+      {
+        onConnect(abortCall) {
+          abort = abortCall;
+          if (done) abortCall(new Error('shadow call abandoned'));
         },
-      );
-    } catch (e) {
-      // undici refuses a request it cannot write (an invalid header value, say): that copy failed.
-      finish({ ok: false, timeout: false, detail: e instanceof Error ? e.message : String(e), ms: elapsed() });
-    }
+        onHeaders(statusCode, raw) {
+          if (statusCode < 200) return true; // 1xx: the answer is still to come
+          status = statusCode;
+          answerHeaders = rawHeaderMap(raw);
+          return true;
+        },
+        onData(chunk) {
+          if (done) return false;
+          if (size + chunk.length > r.maxResponseBytes) {
+            // What is beyond the cap is not wanted: stop reading and free the connection.
+            finish(answer(true));
+            stop();
+            return false;
+          }
+          size += chunk.length;
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete() {
+          clients.holdWrites();
+          finish(answer(false));
+        },
+        onError(e: Error & { code?: string }) {
+          // Once the answer has begun, any failure means it was cut short, whatever the socket said.
+          const detail = status !== 0 ? 'answer cut short' : errorDetail(e);
+          finish({ ok: false, timeout: e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT', detail, ms: elapsed() });
+        },
+      },
+    );
+  } catch (e) {
+    // Anything undici throws while taking the call (it reports most refusals through onError): that copy failed.
+    finish({ ok: false, timeout: false, detail: e instanceof Error ? e.message : String(e), ms: elapsed() });
   }
 }
 
