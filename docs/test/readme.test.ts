@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { commandsOf, type DocCommand } from './commands';
+import { commandsOf } from './commands';
+import { expectOutput, pollShadowReport, ROOT, runnerFor, servedMode, shell, type Runner } from './doc-kit';
 import { startStack, type RunningStack } from './stack';
 
 /**
@@ -12,40 +13,13 @@ import { startStack, type RunningStack } from './stack';
  * does not know fails the test, so the README cannot grow an unchecked command.
  */
 
-const ROOT = path.resolve(__dirname, '../..');
 const README = path.join(ROOT, 'README.md');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'strangler-readme-'));
 const ciScript = readFileSync(path.join(ROOT, '.ci/run'), 'utf8');
 
 let stack: RunningStack;
 
-function shell(command: string, env: NodeJS.ProcessEnv = {}): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
-}
-
-function expectOutput(cmd: DocCommand, actual: string): void {
-  if (!cmd.expected) return;
-  if (cmd.expected.lang === 'json') {
-    const got = JSON.parse(actual) as Record<string, unknown>;
-    if ('requestId' in got && !cmd.expected.text.includes('requestId')) delete got.requestId;
-    expect(got).toEqual(JSON.parse(cmd.expected.text));
-  } else {
-    expect(actual).toBe(cmd.expected.text);
-  }
-}
-
-/** Polls the gateway's metrics until the route is served in the mode. */
-async function servedMode(route: string, mode: string): Promise<void> {
-  const line = `strangler_route_mode{route="${route}",mode="${mode}"} 1`;
-  for (let i = 0; i < 100; i++) {
-    if ((await (await fetch(`${stack.gatewayUrl}/metrics`)).text()).includes(line)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the gateway did not serve ${route} in mode ${mode} within 10 s`);
-}
-
-const runners: { pattern: RegExp; run: (cmd: DocCommand) => Promise<void> | void }[] = [
+const runners: Runner[] = [
   {
     pattern: /^npm ci && npm start$/,
     run: () => {
@@ -128,7 +102,7 @@ const runners: { pattern: RegExp; run: (cmd: DocCommand) => Promise<void> | void
       if (verb === 'history') expect(r.stdout).toContain('demo');
       // A flip or rollback is served by the gateway within seconds, without a restart.
       const to = verb === 'flip' ? /--to (\w+)/.exec(cmd.command)?.[1] : verb === 'rollback' ? 'shadow' : undefined;
-      if (to) await servedMode('v2.products', to);
+      if (to) await servedMode(stack.gatewayUrl, 'v2.products', to);
     },
   },
   {
@@ -142,14 +116,7 @@ const runners: { pattern: RegExp; run: (cmd: DocCommand) => Promise<void> | void
     pattern: /^npx strangler shadow report v2\.products$/,
     run: async (cmd) => {
       // The gateway adds its comparisons to the store every 2 s: ask until the burst above is in.
-      let out = '';
-      for (let i = 0; i < 50; i++) {
-        const r = shell(cmd.command, { STRANGLER_ADMIN_URL: stack.adminUrl, STRANGLER_DATA_DIR: dataDir });
-        expect([r.status, r.stderr]).toEqual([0, '']);
-        out = r.stdout;
-        if (/compared: +(\d+)/.exec(out) && Number(/compared: +(\d+)/.exec(out)?.[1]) >= 60) break;
-        await new Promise((res) => setTimeout(res, 300));
-      }
+      const out = await pollShadowReport(cmd.command, { STRANGLER_ADMIN_URL: stack.adminUrl, STRANGLER_DATA_DIR: dataDir }, 60);
       // The catalog holds the backfilled products, so new answers like legacy: every comparison matches.
       expect(out).toMatch(/compared: +60 /);
       expect(out).toContain('match rate:      100.0% (60 of 60 without a real difference)');
@@ -199,9 +166,7 @@ describe('README.md commands', () => {
   });
 
   it.each(commands.map((c, i) => [i + 1, c.command, c] as const))('%i: %s', async (_i, _command, cmd) => {
-    const runner = runners.find((r) => r.pattern.test(cmd.command));
-    if (!runner) throw new Error(`README command without a runner in docs/test/readme.test.ts: ${cmd.command}`);
-    await runner.run(cmd);
+    await runnerFor(runners, cmd, 'README', 'docs/test/readme.test.ts').run(cmd);
   }, 150_000);
 
   it('stops the whole stack on Ctrl-C', async () => {

@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { DocCommand } from './commands';
+
+/**
+ * What the tests that run a document's commands share: a shell in the repository, the check of an
+ * output block, the wait for a flip to be served, and the lookup that fails on an unknown command.
+ */
+
+export const ROOT = path.resolve(__dirname, '../..');
+
+/** Runs one command of a document, checking what it did. */
+export interface Runner {
+  readonly pattern: RegExp;
+  run(cmd: DocCommand): Promise<void> | void;
+}
+
+export interface ShellResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: number | null;
+}
+
+/** One command through `sh -c` in the repository's root, as a reader types it. */
+export function shell(command: string, env: NodeJS.ProcessEnv = {}): ShellResult {
+  const r = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** Compares a command's real output with the document's block: JSON by value (an unshown requestId aside), text exactly. */
+export function expectOutput(cmd: DocCommand, actual: string): void {
+  if (!cmd.expected) return;
+  if (cmd.expected.lang === 'json') {
+    const got = JSON.parse(actual) as Record<string, unknown>;
+    if ('requestId' in got && !cmd.expected.text.includes('requestId')) delete got.requestId;
+    expect(got).toEqual(JSON.parse(cmd.expected.text));
+  } else {
+    expect(actual).toBe(cmd.expected.text);
+  }
+}
+
+/**
+ * A GET's body. Tried again when the connection fails (fetch rejects on nothing else): on a loaded
+ * machine a kept-alive connection can reach its idle timeout on the server just as fetch reuses
+ * it ("other side closed"). (Not `instanceof TypeError`: fetch's errors come from another realm than jest's.)
+ */
+export async function getText(url: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await fetch(url)).text();
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+/** Polls the gateway's metrics until the route is served in the mode. */
+export async function servedMode(gatewayUrl: string, route: string, mode: string): Promise<void> {
+  const line = `strangler_route_mode{route="${route}",mode="${mode}"} 1`;
+  for (let i = 0; i < 100; i++) {
+    if ((await getText(`${gatewayUrl}/metrics`)).includes(line)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the gateway did not serve ${route} in mode ${mode} within 10 s`);
+}
+
+/**
+ * Runs `shadow report` until it counts at least `compared` requests (the gateway adds its
+ * comparisons to the store every 2 s), checking every run exits cleanly; returns the last output.
+ */
+export async function pollShadowReport(command: string, env: NodeJS.ProcessEnv, compared: number): Promise<string> {
+  let out = '';
+  for (let i = 0; i < 50; i++) {
+    const r = shell(command, env);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    out = r.stdout;
+    if (Number(/compared: +(\d+)/.exec(out)?.[1] ?? 0) >= compared) break;
+    await new Promise((res) => setTimeout(res, 300));
+  }
+  return out;
+}
+
+/** The runner for a command; a command without one fails, so a document cannot grow an unchecked command. */
+export function runnerFor(runners: readonly Runner[], cmd: DocCommand, doc: string, testFile: string): Runner {
+  const runner = runners.find((r) => r.pattern.test(cmd.command));
+  if (!runner) throw new Error(`${doc} command without a runner in ${testFile}: ${cmd.command}`);
+  return runner;
+}

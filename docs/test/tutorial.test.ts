@@ -1,0 +1,170 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { commandsOf, type DocCommand } from './commands';
+import { expectOutput, getText, pollShadowReport, ROOT, runnerFor, servedMode, shell, type Runner } from './doc-kit';
+import { startStack, type RunningStack } from './stack';
+
+/**
+ * Runs every command of docs/tutorial.md, in order, against a stack started with `npm start` on a
+ * private data directory, as a newcomer would on a fresh clone, and compares each output block
+ * with what really comes out. A command this test does not know fails the test, so the tutorial
+ * cannot grow an unchecked command. Where the tutorial says in prose what an output shows, the
+ * runner checks that too.
+ */
+
+const TUTORIAL = path.join(ROOT, 'docs/tutorial.md');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'strangler-tutorial-'));
+const commands = commandsOf(TUTORIAL);
+/** The burst the shadow step sends, and so the count its report must reach. */
+const SHADOW_READS = 120;
+
+let stack: RunningStack;
+/** The mode the last successful flip or rollback put v2.products in. */
+let mode = 'legacy';
+
+const cli = (command: string) => shell(command, { STRANGLER_ADMIN_URL: stack.adminUrl, CATALOG_URL: stack.catalogUrl, STRANGLER_DATA_DIR: dataDir });
+const withUrls = (command: string) => command.replaceAll('http://127.0.0.1:8080', stack.gatewayUrl).replaceAll('http://127.0.0.1:4001', stack.catalogUrl);
+const reasonOf = (cmd: DocCommand) => /--reason "([^"]+)"/.exec(cmd.command)?.[1];
+/** A flip the tutorial shows being refused: its output block is the refusal. */
+const refused = (cmd: DocCommand) => cmd.expected?.text.startsWith('strangler: ') ?? false;
+
+/** The gateway's log line for the last request to a path, once it is logged in the mode served now. */
+async function lastRequestLog(pathname: string): Promise<{ upstream?: string; mode?: string }> {
+  let entry: { upstream?: string; mode?: string; path?: string } = {};
+  for (let i = 0; i < 50 && entry.mode !== mode.split(' ')[0]; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 100));
+    const lines = stack.stdout.filter((l) => l.startsWith('{"service":"gateway"') && l.includes(`"path":"${pathname}"`));
+    entry = lines.length > 0 ? (JSON.parse(lines.at(-1) as string) as typeof entry) : {};
+  }
+  return entry;
+}
+
+const runners: Runner[] = [
+  {
+    pattern: /^npm start$/,
+    run: () => {
+      // Started in beforeAll, exactly so; these are the lines step 1 tells the reader to wait for.
+      expect(stack.stdout).toContain(`  gateway           ${stack.gatewayUrl}`);
+      expect(stack.stdout).toContain('Press Ctrl-C to stop.');
+    },
+  },
+  {
+    pattern: /^curl -s http:\/\/127\.0\.0\.1:(8080|4001)\/\S+( \| grep '[^']+')?$/,
+    run: async (cmd) => {
+      const r = shell(withUrls(cmd.command));
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      expectOutput(cmd, r.stdout);
+      // Steps 7 and 8 say which side answered this request: monolith in the canary (127.0.0.1 is outside the 10%), catalog in new.
+      if (cmd.command.endsWith(':8080/api/v2/products/2')) {
+        const side = mode === 'new' ? 'catalog' : 'monolith';
+        expect(await lastRequestLog('/api/v2/products/2')).toMatchObject({ upstream: side, mode: mode.split(' ')[0] });
+      }
+    },
+  },
+  {
+    pattern: /^for i in \$\(seq 1 120\); do curl -s -o \/dev\/null http:\/\/127\.0\.0\.1:8080\/api\/v2\/products\/\$\(\(i % 12 \+ 1\)\); done$/,
+    run: async (cmd) => {
+      const r = shell(withUrls(cmd.command));
+      expect(r.status).toBe(0);
+      // curl -s -o /dev/null hides every answer: the gateway's count says each read was answered.
+      const metrics = await getText(`${stack.gatewayUrl}/metrics`);
+      expect(metrics).toContain(`strangler_requests_total{route="v2.products",upstream="monolith",mode="shadow",status="200"} ${SHADOW_READS}`);
+    },
+  },
+  {
+    pattern: /^cat data\/backfill\/catalog\.rejects\.jsonl$/,
+    run: (cmd) => {
+      const r = shell(cmd.command.replace('data/', `${dataDir}/`));
+      expect(r.status).toBe(0);
+      expectOutput(cmd, r.stdout);
+    },
+  },
+  {
+    pattern: /^npx strangler routes validate routes\.json$/,
+    run: (cmd) => {
+      const r = shell(cmd.command);
+      expect(r.status).toBe(0);
+      expectOutput(cmd, r.stdout);
+    },
+  },
+  {
+    pattern: /^npx strangler (backfill|verify|sync) catalog$/,
+    run: (cmd) => {
+      const r = cli(cmd.command);
+      const verb = cmd.command.split(' ')[2];
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      // backfill and sync exit 3 for product 13, as step 5 says; verify is clean.
+      expect([verb, r.status]).toEqual([verb, verb === 'verify' ? 0 : 3]);
+      if (verb === 'backfill') expect(r.stdout).toContain('500 rows read, 499 inserted, 0 updated, 0 unchanged, 1 rejected');
+      if (verb === 'sync') expect(r.stdout).toContain('full scan: 500 rows read, 0 inserted, 0 updated, 499 unchanged, 0 deleted, 1 rejected');
+      expectOutput(cmd, r.stdout);
+    },
+  },
+  {
+    pattern: /^npx strangler routes (list|flip|rollback)( |$)/,
+    run: async (cmd) => {
+      const r = cli(cmd.command);
+      if (refused(cmd)) {
+        // The gate's refusal is on stderr; the route stays where it was.
+        expect([r.status, r.stdout]).toEqual([1, '']);
+        expectOutput(cmd, r.stderr);
+        await servedMode(stack.gatewayUrl, 'v2.products', mode.split(' ')[0] as string);
+        return;
+      }
+      expect([cmd.command, r.status, r.stderr]).toEqual([cmd.command, 0, '']);
+      expectOutput(cmd, r.stdout);
+      const moved = /→ (\w+(?: \d+%)?) \(version/.exec(r.stdout)?.[1];
+      if (cmd.command.split(' ')[3] !== 'list') {
+        expect(moved).toBeDefined();
+        mode = moved as string;
+        // Served by the gateway within seconds, without a restart.
+        await servedMode(stack.gatewayUrl, 'v2.products', mode.split(' ')[0] as string);
+      }
+    },
+  },
+  {
+    pattern: /^npx strangler routes history v2\.products$/,
+    run: (cmd) => {
+      const r = cli(cmd.command);
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      // Step 10: four entries, newest first: the rollback, then every accepted flip with the reason given.
+      const rows = r.stdout.trim().split('\n').slice(1);
+      expect(rows.map((row) => row.split(/ +/)[0])).toEqual(['4', '3', '2', '1']);
+      expect(rows[0]).toContain('rollback of change #3 (canary 10% → new)');
+      const flips = commands.filter((c) => c.command.startsWith('npx strangler routes flip ') && !refused(c));
+      flips.reverse().forEach((flip, i) => expect(rows[i + 1]).toContain(reasonOf(flip)));
+      for (const row of rows) expect(row).toContain('admin-token');
+    },
+  },
+  {
+    pattern: /^npx strangler shadow report v2\.products$/,
+    run: async (cmd) => {
+      const out = await pollShadowReport(cmd.command, { STRANGLER_ADMIN_URL: stack.adminUrl, STRANGLER_DATA_DIR: dataDir }, SHADOW_READS);
+      // What step 6 tells the reader to look for.
+      expect(out).toContain(`compared:        ${SHADOW_READS} (${SHADOW_READS} also sent to legacy twice to learn the noise)`);
+      expect(out).toContain(`match rate:      100.0% (${SHADOW_READS} of ${SHADOW_READS} without a real difference)`);
+      expect(out).toContain('new error rate:  0.0%');
+      expect(out).toContain('no field differed');
+    },
+  },
+];
+
+describe('docs/tutorial.md commands', () => {
+  beforeAll(async () => {
+    stack = await startStack(ROOT, dataDir);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (stack) await stack.interrupt();
+  }, 30_000);
+
+  it('walks v2.products legacy → shadow → canary → new, then rolls it back', () => {
+    const moves = commands.filter((c) => /^npx strangler routes (flip|rollback) /.test(c.command) && !refused(c)).map((c) => /--to (\w+)/.exec(c.command)?.[1] ?? 'rollback');
+    expect(moves).toEqual(['shadow', 'canary', 'new', 'rollback']);
+  });
+
+  it.each(commands.map((c, i) => [i + 1, c.command, c] as const))('%i: %s', async (_i, _command, cmd) => {
+    await runnerFor(runners, cmd, 'Tutorial', 'docs/test/tutorial.test.ts').run(cmd);
+  }, 150_000);
+});
