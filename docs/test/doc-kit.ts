@@ -86,3 +86,13 @@ export function runnerFor(runners: readonly Runner[], cmd: DocCommand, doc: stri
   if (!runner) throw new Error(`${doc} command without a runner in ${testFile}: ${cmd.command}`);
   return runner;
 }
+
+/** `npx strangler routes validate routes.json`, as both documents show it: exit 0 and the output block. */
+export const validateRoutes: Runner = {
+  pattern: /^npx strangler routes validate routes\.json$/,
+  run: (cmd) => {
+    const r = shell(cmd.command);
+    expect(r.status).toBe(0);
+    expectOutput(cmd, r.stdout);
+  },
+};

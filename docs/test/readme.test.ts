@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { commandsOf } from './commands';
-import { expectOutput, pollShadowReport, ROOT, runnerFor, servedMode, shell, type Runner } from './doc-kit';
+import { expectOutput, pollShadowReport, ROOT, runnerFor, servedMode, shell, validateRoutes, type Runner } from './doc-kit';
 import { startStack, type RunningStack } from './stack';
 
 /**
@@ -37,14 +37,7 @@ const runners: Runner[] = [
       expectOutput(cmd, r.stdout);
     },
   },
-  {
-    pattern: /^npx strangler routes validate routes\.json$/,
-    run: (cmd) => {
-      const r = shell(cmd.command);
-      expect(r.status).toBe(0);
-      expectOutput(cmd, r.stdout);
-    },
-  },
+  validateRoutes,
   {
     pattern: /^npx strangler gateway --routes routes\.json --port 8080$/,
     run: async (cmd) => {

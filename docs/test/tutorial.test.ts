@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { commandsOf, type DocCommand } from './commands';
-import { expectOutput, getText, pollShadowReport, ROOT, runnerFor, servedMode, shell, type Runner } from './doc-kit';
+import { expectOutput, getText, pollShadowReport, ROOT, runnerFor, servedMode, shell, validateRoutes, type Runner } from './doc-kit';
 import { startStack, type RunningStack } from './stack';
 
 /**
@@ -80,14 +80,7 @@ const runners: Runner[] = [
       expectOutput(cmd, r.stdout);
     },
   },
-  {
-    pattern: /^npx strangler routes validate routes\.json$/,
-    run: (cmd) => {
-      const r = shell(cmd.command);
-      expect(r.status).toBe(0);
-      expectOutput(cmd, r.stdout);
-    },
-  },
+  validateRoutes,
   {
     pattern: /^npx strangler (backfill|verify|sync) catalog$/,
     run: (cmd) => {
