@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import type { CompiledUpstream } from '../config/table';
+import { poolKey } from '../forwarding/agents';
 
 /**
  * Requests written back to back on one shadow connection before the first answer is back. A copy
@@ -61,7 +62,7 @@ export class ShadowClients {
   }
 
   private pool(upstream: CompiledUpstream): Pool {
-    const key = `${upstream.name} ${upstream.origin.origin} ${upstream.config.maxSockets}`;
+    const key = poolKey(upstream);
     let pool = this.pools.get(key);
     if (!pool) {
       const connections = Math.max(1, Math.min(upstream.config.maxSockets, Math.ceil(this.concurrency / SHADOW_PIPELINING)));
