@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { commandsOf } from './commands';
 import { expectOutput, pollShadowReport, ROOT, runnerFor, servedMode, shell, validateRoutes, type Runner } from './doc-kit';
-import { startStack, type RunningStack } from './stack';
+import { stackForTests } from './stack';
 
 /**
  * Runs every command README.md shows, in order, against a stack started with the README's own
@@ -17,7 +17,7 @@ const README = path.join(ROOT, 'README.md');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'strangler-readme-'));
 const ciScript = readFileSync(path.join(ROOT, '.ci/run'), 'utf8');
 
-let stack: RunningStack;
+const stack = stackForTests(ROOT, dataDir);
 
 const runners: Runner[] = [
   {
@@ -25,14 +25,14 @@ const runners: Runner[] = [
     run: () => {
       // `npm ci` is what CI runs first on a clean clone; the stack was started with `npm start` in beforeAll.
       expect(ciScript).toMatch(/^npm ci\b/m);
-      expect(stack.stdout.join('\n')).toContain(`try               curl ${stack.gatewayUrl}/api/products?size=3`);
+      expect(stack().stdout.join('\n')).toContain(`try               curl ${stack().gatewayUrl}/api/products?size=3`);
     },
   },
   { pattern: /^npm test$/, run: () => expect(ciScript).toMatch(/^npm test$/m) },
   {
     pattern: /^curl /,
     run: (cmd) => {
-      const r = shell(cmd.command.replaceAll('http://127.0.0.1:8080', stack.gatewayUrl));
+      const r = shell(cmd.command.replaceAll('http://127.0.0.1:8080', stack().gatewayUrl));
       expect(r.status).toBe(0);
       expectOutput(cmd, r.stdout);
     },
@@ -45,7 +45,7 @@ const runners: Runner[] = [
       const child = spawn('sh', ['-c', cmd.command.replace('--port 8080', '--port 0')], {
         cwd: ROOT,
         detached: true,
-        env: { ...process.env, STRANGLER_UPSTREAM_MONOLITH: stack.legacyUrl, STRANGLER_ADMIN_PORT: '0', STRANGLER_DATA_DIR: dataDir },
+        env: { ...process.env, STRANGLER_UPSTREAM_MONOLITH: stack().legacyUrl, STRANGLER_ADMIN_PORT: '0', STRANGLER_DATA_DIR: dataDir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const url = await new Promise<string>((resolve, reject) => {
@@ -76,7 +76,7 @@ const runners: Runner[] = [
     pattern: /^npx strangler (backfill|verify|sync) catalog$/,
     run: (cmd) => {
       // The stack's own catalog service and legacy database (its data directory is the test's).
-      const r = shell(cmd.command, { CATALOG_URL: stack.catalogUrl, STRANGLER_DATA_DIR: dataDir });
+      const r = shell(cmd.command, { CATALOG_URL: stack().catalogUrl, STRANGLER_DATA_DIR: dataDir });
       const verb = cmd.command.split(' ')[2];
       // backfill and sync exit 3 because the seed holds a row the ACL refuses; verify must be clean.
       expect([verb, r.status]).toEqual([verb, verb === 'verify' ? 0 : 3]);
@@ -87,7 +87,7 @@ const runners: Runner[] = [
     pattern: /^npx strangler routes (list|flip|explain|history|rollback)( |$)/,
     run: async (cmd) => {
       // The stack's own admin API, with the token `npm start` wrote into its data directory.
-      const r = shell(cmd.command, { STRANGLER_ADMIN_URL: stack.adminUrl, STRANGLER_DATA_DIR: dataDir });
+      const r = shell(cmd.command, { STRANGLER_ADMIN_URL: stack().adminUrl, STRANGLER_DATA_DIR: dataDir });
       expect([cmd.command, r.status, r.stderr]).toEqual([cmd.command, 0, '']);
       const verb = cmd.command.split(' ')[3];
       if (verb === 'list') expect(r.stdout).toMatch(/^v2\.products +\/api\/v2\/products\/\* +GET +legacy +routes\.json/m);
@@ -95,13 +95,13 @@ const runners: Runner[] = [
       if (verb === 'history') expect(r.stdout).toContain('demo');
       // A flip or rollback is served by the gateway within seconds, without a restart.
       const to = verb === 'flip' ? /--to (\w+)/.exec(cmd.command)?.[1] : verb === 'rollback' ? 'shadow' : undefined;
-      if (to) await servedMode(stack.gatewayUrl, 'v2.products', to);
+      if (to) await servedMode(stack().gatewayUrl, 'v2.products', to);
     },
   },
   {
     pattern: /^for i in \$\(seq 1 60\); do curl -s -o \/dev\/null http:\/\/127\.0\.0\.1:8080\/api\/v2\/products\/\$\(\(i % 12 \+ 1\)\); done$/,
     run: (cmd) => {
-      const r = shell(cmd.command.replaceAll('http://127.0.0.1:8080', stack.gatewayUrl));
+      const r = shell(cmd.command.replaceAll('http://127.0.0.1:8080', stack().gatewayUrl));
       expect(r.status).toBe(0);
     },
   },
@@ -109,7 +109,7 @@ const runners: Runner[] = [
     pattern: /^npx strangler shadow report v2\.products$/,
     run: async (cmd) => {
       // The gateway adds its comparisons to the store every 2 s: ask until the burst above is in.
-      const out = await pollShadowReport(cmd.command, { STRANGLER_ADMIN_URL: stack.adminUrl, STRANGLER_DATA_DIR: dataDir }, 60);
+      const out = await pollShadowReport(cmd.command, { STRANGLER_ADMIN_URL: stack().adminUrl, STRANGLER_DATA_DIR: dataDir }, 60);
       // The catalog holds the backfilled products, so new answers like legacy: every comparison matches.
       expect(out).toMatch(/compared: +60 /);
       expect(out).toContain('match rate:      100.0% (60 of 60 without a real difference)');
@@ -146,14 +146,6 @@ const runners: Runner[] = [
 describe('README.md commands', () => {
   const commands = commandsOf(README);
 
-  beforeAll(async () => {
-    stack = await startStack(ROOT, dataDir);
-  }, 120_000);
-
-  afterAll(async () => {
-    if (stack) await stack.interrupt();
-  }, 30_000);
-
   it('shows the two commands: install+start and test', () => {
     expect(commands.map((c) => c.command).slice(0, 2)).toEqual(['npm ci && npm start', 'npm test']);
   });
@@ -163,10 +155,9 @@ describe('README.md commands', () => {
   }, 150_000);
 
   it('stops the whole stack on Ctrl-C', async () => {
-    await stack.interrupt();
-    expect(stack.stderr.join('')).toContain('strangler: stopped');
-    await expect(fetch(`${stack.gatewayUrl}/healthz`)).rejects.toThrow();
-    await expect(fetch(`${stack.legacyUrl}/health`)).rejects.toThrow();
-    stack = undefined as unknown as RunningStack;
+    await stack().interrupt();
+    expect(stack().stderr.join('')).toContain('strangler: stopped');
+    await expect(fetch(`${stack().gatewayUrl}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${stack().legacyUrl}/health`)).rejects.toThrow();
   });
 });

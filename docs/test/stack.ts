@@ -52,7 +52,8 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
           stdout,
           stderr,
           interrupt: () => {
-            process.kill(-child.pid!, 'SIGINT');
+            // Once it has exited there is no process group left to signal: a second Ctrl-C is a no-op.
+            if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGINT');
             return exited;
           },
         });
@@ -60,4 +61,22 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
     });
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${stderr.join('')}`)));
   });
+}
+
+/**
+ * `npm start` before the file's tests and Ctrl-C after them, for a test file whose commands all
+ * run against one stack. The stack exists only once the tests run: read it through the getter.
+ */
+export function stackForTests(root: string, dataDir: string): () => RunningStack {
+  let running: RunningStack | undefined;
+  beforeAll(async () => {
+    running = await startStack(root, dataDir);
+  }, 120_000);
+  afterAll(async () => {
+    await running?.interrupt();
+  }, 30_000);
+  return () => {
+    if (running === undefined) throw new Error('the stack is not started: read it from inside a test');
+    return running;
+  };
 }

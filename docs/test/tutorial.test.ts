@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { commandsOf, type DocCommand } from './commands';
 import { expectOutput, getText, pollShadowReport, ROOT, runnerFor, servedMode, shell, validateRoutes, type Runner } from './doc-kit';
-import { startStack, type RunningStack } from './stack';
+import { stackForTests } from './stack';
 
 /**
  * Runs every command of docs/tutorial.md, in order, against a stack started with `npm start` on a
@@ -19,12 +19,12 @@ const commands = commandsOf(TUTORIAL);
 /** The burst the shadow step sends, and so the count its report must reach. */
 const SHADOW_READS = 120;
 
-let stack: RunningStack;
+const stack = stackForTests(ROOT, dataDir);
 /** The mode the last successful flip or rollback put v2.products in. */
 let mode = 'legacy';
 
-const cli = (command: string) => shell(command, { STRANGLER_ADMIN_URL: stack.adminUrl, CATALOG_URL: stack.catalogUrl, STRANGLER_DATA_DIR: dataDir });
-const withUrls = (command: string) => command.replaceAll('http://127.0.0.1:8080', stack.gatewayUrl).replaceAll('http://127.0.0.1:4001', stack.catalogUrl);
+const cli = (command: string) => shell(command, { STRANGLER_ADMIN_URL: stack().adminUrl, CATALOG_URL: stack().catalogUrl, STRANGLER_DATA_DIR: dataDir });
+const withUrls = (command: string) => command.replaceAll('http://127.0.0.1:8080', stack().gatewayUrl).replaceAll('http://127.0.0.1:4001', stack().catalogUrl);
 const reasonOf = (cmd: DocCommand) => /--reason "([^"]+)"/.exec(cmd.command)?.[1];
 /** A flip the tutorial shows being refused: its output block is the refusal. */
 const refused = (cmd: DocCommand) => cmd.expected?.text.startsWith('strangler: ') ?? false;
@@ -34,7 +34,7 @@ async function lastRequestLog(pathname: string): Promise<{ upstream?: string; mo
   let entry: { upstream?: string; mode?: string; path?: string } = {};
   for (let i = 0; i < 50 && entry.mode !== mode.split(' ')[0]; i++) {
     if (i > 0) await new Promise((r) => setTimeout(r, 100));
-    const lines = stack.stdout.filter((l) => l.startsWith('{"service":"gateway"') && l.includes(`"path":"${pathname}"`));
+    const lines = stack().stdout.filter((l) => l.startsWith('{"service":"gateway"') && l.includes(`"path":"${pathname}"`));
     entry = lines.length > 0 ? (JSON.parse(lines.at(-1) as string) as typeof entry) : {};
   }
   return entry;
@@ -45,8 +45,8 @@ const runners: Runner[] = [
     pattern: /^npm start$/,
     run: () => {
       // Started in beforeAll, exactly so; these are the lines step 1 tells the reader to wait for.
-      expect(stack.stdout).toContain(`  gateway           ${stack.gatewayUrl}`);
-      expect(stack.stdout).toContain('Press Ctrl-C to stop.');
+      expect(stack().stdout).toContain(`  gateway           ${stack().gatewayUrl}`);
+      expect(stack().stdout).toContain('Press Ctrl-C to stop.');
     },
   },
   {
@@ -68,7 +68,7 @@ const runners: Runner[] = [
       const r = shell(withUrls(cmd.command));
       expect(r.status).toBe(0);
       // curl -s -o /dev/null hides every answer: the gateway's count says each read was answered.
-      const metrics = await getText(`${stack.gatewayUrl}/metrics`);
+      const metrics = await getText(`${stack().gatewayUrl}/metrics`);
       expect(metrics).toContain(`strangler_requests_total{route="v2.products",upstream="monolith",mode="shadow",status="200"} ${SHADOW_READS}`);
     },
   },
@@ -102,7 +102,7 @@ const runners: Runner[] = [
         // The gate's refusal is on stderr; the route stays where it was.
         expect([r.status, r.stdout]).toEqual([1, '']);
         expectOutput(cmd, r.stderr);
-        await servedMode(stack.gatewayUrl, 'v2.products', mode.split(' ')[0] as string);
+        await servedMode(stack().gatewayUrl, 'v2.products', mode.split(' ')[0] as string);
         return;
       }
       expect([cmd.command, r.status, r.stderr]).toEqual([cmd.command, 0, '']);
@@ -112,7 +112,7 @@ const runners: Runner[] = [
         expect(moved).toBeDefined();
         mode = moved as string;
         // Served by the gateway within seconds, without a restart.
-        await servedMode(stack.gatewayUrl, 'v2.products', mode.split(' ')[0] as string);
+        await servedMode(stack().gatewayUrl, 'v2.products', mode.split(' ')[0] as string);
       }
     },
   },
@@ -133,7 +133,7 @@ const runners: Runner[] = [
   {
     pattern: /^npx strangler shadow report v2\.products$/,
     run: async (cmd) => {
-      const out = await pollShadowReport(cmd.command, { STRANGLER_ADMIN_URL: stack.adminUrl, STRANGLER_DATA_DIR: dataDir }, SHADOW_READS);
+      const out = await pollShadowReport(cmd.command, { STRANGLER_ADMIN_URL: stack().adminUrl, STRANGLER_DATA_DIR: dataDir }, SHADOW_READS);
       // What step 6 tells the reader to look for.
       expect(out).toContain(`compared:        ${SHADOW_READS} (${SHADOW_READS} also sent to legacy twice to learn the noise)`);
       expect(out).toContain(`match rate:      100.0% (${SHADOW_READS} of ${SHADOW_READS} without a real difference)`);
@@ -144,14 +144,6 @@ const runners: Runner[] = [
 ];
 
 describe('docs/tutorial.md commands', () => {
-  beforeAll(async () => {
-    stack = await startStack(ROOT, dataDir);
-  }, 120_000);
-
-  afterAll(async () => {
-    if (stack) await stack.interrupt();
-  }, 30_000);
-
   it('walks v2.products legacy → shadow → canary → new, then rolls it back', () => {
     const moves = commands.filter((c) => /^npx strangler routes (flip|rollback) /.test(c.command) && !refused(c)).map((c) => /--to (\w+)/.exec(c.command)?.[1] ?? 'rollback');
     expect(moves).toEqual(['shadow', 'canary', 'new', 'rollback']);
