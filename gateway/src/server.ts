@@ -88,6 +88,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     swap(next) {
       current = next;
       agents.retain(next.upstreams.values());
+      mirror.reconfigure(next.shadowing, next.upstreams.values());
       registry.retain(next);
       options.metrics.describe(next);
     },

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { CompiledRoute, CompiledTarget } from '../config/table';
+import type { CompiledRoute, CompiledTarget, CompiledUpstream } from '../config/table';
 import { hasBody, type Responder } from '../forwarding/forward';
 import type { RequestContext } from '../pipeline/context';
 import { upstreamRequestHeaders } from '../pipeline/headers';
@@ -42,7 +42,7 @@ export class ShadowMirror {
 
   constructor(
     private readonly record: (outcome: ShadowOutcome) => void,
-    private readonly limits: MirrorLimits,
+    private limits: MirrorLimits,
     private readonly random: () => number = Math.random,
   ) {
     this.clients = new ShadowClients(limits.concurrency);
@@ -106,6 +106,18 @@ export class ShadowMirror {
   /** Admitted shadowed requests not yet compared (for tests and metrics). */
   size(): number {
     return this.pending;
+  }
+
+  /**
+   * A reloaded table: its shadowing limits apply from now on (copies already admitted stay; a
+   * lower maxPending drops new ones until the mirror is under it), and the shadow pools of
+   * upstreams it no longer has are closed once their calls are answered.
+   */
+  reconfigure(limits: MirrorLimits, upstreams: Iterable<CompiledUpstream>): void {
+    this.limits = limits;
+    this.clients.resize(limits.concurrency);
+    this.clients.retain(upstreams);
+    while (this.inFlight < this.limits.concurrency && this.waiting.length > 0) this.waiting.shift()?.();
   }
 
   close(): void {

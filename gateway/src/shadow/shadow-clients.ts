@@ -24,7 +24,7 @@ export class ShadowClients {
   private corked: Socket[] | null = null;
   private dispatchedWhileHeld = false;
 
-  constructor(private readonly concurrency: number) {}
+  constructor(private concurrency: number) {}
 
   /**
    * Sends a call. Calls sent in the same turn of the event loop (the copies of every answer that
@@ -61,13 +61,39 @@ export class ShadowClients {
     setImmediate(release, true);
   }
 
+  /** A reloaded table's shadow concurrency: pools are sized from it from now on (see {@link retain}). */
+  resize(concurrency: number): void {
+    this.concurrency = concurrency;
+  }
+
+  /**
+   * Closes the pools of upstreams that left the table, and those sized for another concurrency,
+   * when a table is reloaded. The calls already sent on them are answered first; a call still
+   * waiting in the mirror's queue for such an upstream opens a pool again, closed at the next reload.
+   */
+  retain(keep: Iterable<CompiledUpstream>): void {
+    const live = new Set([...keep].map((u) => this.key(u)));
+    for (const [key, pool] of this.pools) {
+      if (live.has(key)) continue;
+      this.pools.delete(key);
+      void pool.close().catch(() => undefined);
+    }
+  }
+
+  private connections(upstream: CompiledUpstream): number {
+    return Math.max(1, Math.min(upstream.config.maxSockets, Math.ceil(this.concurrency / SHADOW_PIPELINING)));
+  }
+
+  private key(upstream: CompiledUpstream): string {
+    return `${poolKey(upstream)} ${this.connections(upstream)}`;
+  }
+
   private pool(upstream: CompiledUpstream): Pool {
-    const key = poolKey(upstream);
+    const key = this.key(upstream);
     let pool = this.pools.get(key);
     if (!pool) {
-      const connections = Math.max(1, Math.min(upstream.config.maxSockets, Math.ceil(this.concurrency / SHADOW_PIPELINING)));
       pool = new Pool(upstream.origin.origin, {
-        connections,
+        connections: this.connections(upstream),
         pipelining: SHADOW_PIPELINING,
         connect: (options, callback) =>
           this.connector(options, (...result) => {
