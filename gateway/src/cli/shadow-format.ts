@@ -14,7 +14,7 @@ function latency(side: string, l: LatencySummary): string {
 
 /** True when the route has no record at all in the window. */
 function empty(r: RouteShadowReport): boolean {
-  return r.compared + r.newErrors + r.newTimeouts + r.dropped + r.bodyTooLarge + r.compareErrors === 0;
+  return r.compared + r.newErrors + r.newTimeouts + r.legacyErrors + r.legacyTimeouts + r.dropped + r.bodyTooLarge + r.compareErrors === 0;
 }
 
 function formatRoute(r: RouteShadowReport): string {
@@ -25,6 +25,8 @@ function formatRoute(r: RouteShadowReport): string {
     `  compared:        ${r.compared} (${r.noiseSampled} also sent to legacy twice to learn the noise)`,
     `  match rate:      ${pct(r.matchRate)}${r.matchRate === null ? '' : ` (${r.matches} of ${r.compared} without a real difference)`}`,
     `  new error rate:  ${pct(r.newErrorRate)} (${count(r.newErrors, 'error')}, ${count(r.newTimeouts, 'timeout')})`,
+    // Only a reverse shadow (mode new) sends copies to legacy: the line is there when one failed.
+    ...(r.legacyErrors + r.legacyTimeouts > 0 ? [`  legacy copies:   ${count(r.legacyErrors, 'error')}, ${count(r.legacyTimeouts, 'timeout')} (reverse shadow; not in the new error rate)`] : []),
     `  not compared:    ${r.dropped} dropped (queue full), ${r.bodyTooLarge} body too large, ${r.compareErrors} compare errors; ${r.truncated} answers truncated`,
     `  latency:         ${latency('legacy', r.latency.legacy)}`,
     `                   ${latency('new   ', r.latency.fresh)}`,

@@ -54,7 +54,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
   const versionGauge = new Gauge({ name: 'strangler_route_state_version', help: 'The route state version in service.', registers: [registry] });
   const shadowRequests = new Counter({
     name: 'strangler_shadow_requests_total',
-    help: 'Shadowed requests by route and result: match, mismatch (a real difference), new_error, new_timeout, dropped, body_too_large, compare_error.',
+    help: 'Shadowed requests by route and result: match, mismatch (a real difference), new_error, new_timeout, legacy_error and legacy_timeout (reverse shadow), dropped, body_too_large, compare_error.',
     labelNames: ['route', 'result'] as const,
     registers: [registry],
   });

@@ -22,11 +22,14 @@ export interface ShadowTotals {
   newErrors: number;
   newTimeouts: number;
   compareErrors: number;
+  /** Reverse shadow: the copy to legacy failed or timed out. */
+  legacyErrors: number;
+  legacyTimeouts: number;
   /** Differing requests whose fingerprint was not kept (too many distinct, or too wide): never counted as matches. */
   fingerprintOverflow: number;
 }
 
-export const TOTAL_KEYS = ['compared', 'noiseSampled', 'identical', 'dropped', 'bodyTooLarge', 'truncated', 'newErrors', 'newTimeouts', 'compareErrors', 'fingerprintOverflow'] as const satisfies readonly (keyof ShadowTotals)[];
+export const TOTAL_KEYS = ['compared', 'noiseSampled', 'identical', 'dropped', 'bodyTooLarge', 'truncated', 'newErrors', 'newTimeouts', 'compareErrors', 'legacyErrors', 'legacyTimeouts', 'fingerprintOverflow'] as const satisfies readonly (keyof ShadowTotals)[];
 
 export interface FieldCount {
   readonly path: string;
@@ -71,7 +74,7 @@ export function parseFingerprint(text: string): FieldRef[] {
 }
 
 export function emptyTotals(): ShadowTotals {
-  return { compared: 0, noiseSampled: 0, identical: 0, dropped: 0, bodyTooLarge: 0, truncated: 0, newErrors: 0, newTimeouts: 0, compareErrors: 0, fingerprintOverflow: 0 };
+  return { compared: 0, noiseSampled: 0, identical: 0, dropped: 0, bodyTooLarge: 0, truncated: 0, newErrors: 0, newTimeouts: 0, compareErrors: 0, legacyErrors: 0, legacyTimeouts: 0, fingerprintOverflow: 0 };
 }
 
 export function emptyBatch(routeId: string, hour: number): RouteHourBatch {
@@ -118,6 +121,12 @@ export function addOutcome(b: RouteHourBatch, outcome: ShadowOutcome, at: Date, 
       if (outcome.kind === 'new-error') t.newErrors++;
       else t.newTimeouts++;
       observe(b.latency.fresh, outcome.ms);
+      return [];
+    case 'legacy-error':
+    case 'legacy-timeout':
+      if (outcome.kind === 'legacy-error') t.legacyErrors++;
+      else t.legacyTimeouts++;
+      observe(b.latency.legacy, outcome.ms);
       return [];
     case 'compared':
       break;

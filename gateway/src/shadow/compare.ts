@@ -26,10 +26,10 @@ export async function compareAnswers(route: CompiledRoute, request: SampledReque
   const routeId = route.id;
   const shadow = route.shadow;
   if (!shadow) return { kind: 'compare-error', routeId, detail: 'route has no shadow configuration' };
-  for (const side of [answers.legacy, answers.fresh]) {
-    if (!side.ok) return { kind: side.timeout ? 'new-timeout' : 'new-error', routeId, ms: side.ms, detail: side.detail };
-  }
-  if (!answers.legacy.ok || !answers.fresh.ok) return { kind: 'compare-error', routeId };
+  // Only the copy can have failed (a failed primary is never compared): the new side's, or in a
+  // reverse shadow legacy's, which must not count against the new service.
+  if (!answers.fresh.ok) return { kind: answers.fresh.timeout ? 'new-timeout' : 'new-error', routeId, ms: answers.fresh.ms, detail: answers.fresh.detail };
+  if (!answers.legacy.ok) return { kind: answers.legacy.timeout ? 'legacy-timeout' : 'legacy-error', routeId, ms: answers.legacy.ms, detail: answers.legacy.detail };
   try {
     const legacyMapping = route.legacy?.translate?.response ?? null;
     const freshMapping = route.new?.translate?.response ?? null;

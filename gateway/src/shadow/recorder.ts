@@ -3,7 +3,7 @@ import type { ShadowStore } from './results-store';
 import type { ShadowOutcome } from './types';
 
 /** What the Prometheus counter `strangler_shadow_requests_total{route,result}` distinguishes. */
-export type ShadowResult = 'match' | 'mismatch' | 'new_error' | 'new_timeout' | 'dropped' | 'body_too_large' | 'compare_error';
+export type ShadowResult = 'match' | 'mismatch' | 'new_error' | 'new_timeout' | 'legacy_error' | 'legacy_timeout' | 'dropped' | 'body_too_large' | 'compare_error';
 
 /** The metrics the recorder feeds (GatewayMetrics has it). */
 export interface ShadowMetrics {
@@ -31,6 +31,8 @@ export interface ShadowRecorderOptions {
 const RESULT: Readonly<Record<Exclude<ShadowOutcome['kind'], 'compared'>, ShadowResult>> = {
   'new-error': 'new_error',
   'new-timeout': 'new_timeout',
+  'legacy-error': 'legacy_error',
+  'legacy-timeout': 'legacy_timeout',
   dropped: 'dropped',
   'body-too-large': 'body_too_large',
   'compare-error': 'compare_error',

@@ -50,6 +50,8 @@ export function buildReport(agg: RouteAggregate, since: Date, noise: NoiseThresh
     newErrors: t.newErrors,
     newTimeouts: t.newTimeouts,
     compareErrors: t.compareErrors,
+    legacyErrors: t.legacyErrors,
+    legacyTimeouts: t.legacyTimeouts,
     newErrorRate: t.compared + failed === 0 ? null : failed / (t.compared + failed),
     latency: { legacy: summarize(agg.latency.legacy), fresh: summarize(agg.latency.fresh) },
     fields,

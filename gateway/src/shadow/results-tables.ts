@@ -24,6 +24,8 @@ export const COLUMN: Readonly<Record<keyof ShadowTotals, string>> = {
   newErrors: 'new_errors',
   newTimeouts: 'new_timeouts',
   compareErrors: 'compare_errors',
+  legacyErrors: 'legacy_errors',
+  legacyTimeouts: 'legacy_timeouts',
   fingerprintOverflow: 'fp_overflow',
 };
 
@@ -55,6 +57,15 @@ export async function createShadowTables(db: Knex): Promise<void> {
     for (const k of TOTAL_KEYS) t.bigInteger(COLUMN[k]).notNullable().defaultTo(0);
     t.primary(['route_id', 'hour']);
   });
+  // A totals table made before a count existed gets its column, every row at 0.
+  for (const k of TOTAL_KEYS) {
+    if (await db.schema.hasColumn(T.totals, COLUMN[k])) continue;
+    try {
+      await db.schema.alterTable(T.totals, (t) => t.bigInteger(COLUMN[k]).notNullable().defaultTo(0));
+    } catch (e) {
+      if (!isDuplicateColumn(e)) throw e;
+    }
+  }
   await create(T.fields, (t) => {
     routeHour(t);
     t.string('field_key', 40).notNullable();
@@ -92,4 +103,10 @@ export async function createShadowTables(db: Knex): Promise<void> {
     t.bigInteger('at_ms').notNullable().index();
     t.primary(['route_id', 'field_key', 'sample_id']);
   });
+}
+
+/** Another replica added the same column first (MySQL ER_DUP_FIELDNAME, SQLite "duplicate column name"). */
+function isDuplicateColumn(err: unknown): boolean {
+  const e = typeof err === 'object' && err !== null ? (err as { code?: unknown; message?: unknown }) : {};
+  return e.code === 'ER_DUP_FIELDNAME' || (typeof e.message === 'string' && /duplicate column/i.test(e.message));
 }

@@ -47,6 +47,8 @@ export type ShadowOutcome =
       readonly noise: readonly Difference[] | null;
     }
   | { readonly kind: 'new-error' | 'new-timeout'; readonly routeId: string; readonly ms: number; readonly detail: string }
+  /** Reverse shadow (mode new): the copy to legacy failed; never counted against the new side. */
+  | { readonly kind: 'legacy-error' | 'legacy-timeout'; readonly routeId: string; readonly ms: number; readonly detail: string }
   | { readonly kind: 'dropped' | 'body-too-large' | 'compare-error'; readonly routeId: string; readonly detail?: string };
 
 /** Thresholds that make a field a real difference rather than noise (Diffy's rule). */
@@ -103,6 +105,9 @@ export interface RouteShadowReport {
   readonly newErrors: number;
   readonly newTimeouts: number;
   readonly compareErrors: number;
+  /** Reverse shadow only: copies to legacy that failed or ran out of time (not in the new error rate). */
+  readonly legacyErrors: number;
+  readonly legacyTimeouts: number;
   /** (newErrors + newTimeouts) / (compared + newErrors + newTimeouts). */
   readonly newErrorRate: number | null;
   readonly latency: { readonly legacy: LatencySummary; readonly fresh: LatencySummary };

@@ -270,9 +270,9 @@ describe('mode new with a reverse shadow: the client gets what mode new gives it
     for (const o of compared.filter((c) => c.request.path !== '/products/big')) expect(o.differences).toEqual([]);
   });
 
-  it('legacy down: identical answers, the failed mirror is recorded', async () => {
+  it('legacy down: identical answers, the failed mirror is recorded as legacy’s failure, not the new side’s', async () => {
     const { outcomes } = await reverseRun(`http://127.0.0.1:${await closedPort()}`);
-    expect(outcomes.all.every((o) => o.kind === 'new-error')).toBe(true);
+    expect(outcomes.all.every((o) => o.kind === 'legacy-error')).toBe(true);
   });
 
   it('legacy slower than shadow.timeoutMs: identical answers without waiting for it', async () => {
@@ -281,6 +281,6 @@ describe('mode new with a reverse shadow: the client gets what mode new gives it
     const { answers, outcomes } = await reverseRun(legacy.url);
     expect(slow.answered()).toBe(0);
     for (const a of answers) expect(a.ms).toBeLessThan(SLOW_MS);
-    expect(outcomes.all.every((o) => o.kind === 'new-timeout')).toBe(true);
+    expect(outcomes.all.every((o) => o.kind === 'legacy-timeout')).toBe(true);
   });
 });

@@ -20,5 +20,5 @@ export function compared(routeId: string, differences: Difference[], options: { 
   };
 }
 
-export const failure = (routeId: string, kind: 'new-error' | 'new-timeout', ms = 50): ShadowOutcome => ({ kind, routeId, ms, detail: kind === 'new-error' ? 'ECONNREFUSED' : 'no answer' });
+export const failure = (routeId: string, kind: 'new-error' | 'new-timeout' | 'legacy-error' | 'legacy-timeout', ms = 50): ShadowOutcome => ({ kind, routeId, ms, detail: kind.endsWith('-error') ? 'ECONNREFUSED' : 'no answer' });
 export const skipped = (routeId: string, kind: 'dropped' | 'body-too-large' | 'compare-error'): ShadowOutcome => ({ kind, routeId });

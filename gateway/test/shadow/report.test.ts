@@ -1,3 +1,4 @@
+import { formatShadowReports } from '../../src/cli/shadow-format';
 import { emptyTotals, type FieldCount, type ShadowTotals } from '../../src/shadow/batch';
 import { emptyHistogram } from '../../src/shadow/latency';
 import { buildReport, gateVerdict, type RouteAggregate } from '../../src/shadow/report';
@@ -96,5 +97,17 @@ describe('gateVerdict', () => {
   it('a gate asking for nothing passes an empty record', () => {
     expect(gateVerdict(null, { minCompared: 0, minMatchRate: 0, maxNewErrorRate: 1 })).toEqual({ ok: true, reasons: [] });
     expect(gateVerdict(null, { minCompared: 0, minMatchRate: 0.5, maxNewErrorRate: 1 }).reasons).toEqual(['no request was compared, so there is no match rate to hold against 50.0%']);
+  });
+});
+
+describe('a reverse shadow’s failed copies to legacy', () => {
+  it('are reported apart and neither raise the new error rate nor stop the gate; the text report names them only when there are some', () => {
+    const r = buildReport(aggregate({ compared: 200, identical: 200, legacyErrors: 30, legacyTimeouts: 5 }), SINCE);
+    expect(r).toMatchObject({ newErrors: 0, newTimeouts: 0, newErrorRate: 0, legacyErrors: 30, legacyTimeouts: 5 });
+    expect(gateVerdict(r, GATE)).toEqual({ ok: true, reasons: [] });
+    expect(formatShadowReports([r], SINCE)).toContain('  legacy copies:   30 errors, 5 timeouts (reverse shadow; not in the new error rate)\n');
+    expect(formatShadowReports([record(200, 200)], SINCE)).not.toContain('legacy copies');
+    // A route with nothing but failed legacy copies has a record all the same.
+    expect(formatShadowReports([buildReport(aggregate({ legacyErrors: 1 }), SINCE)], SINCE)).not.toContain('nothing recorded yet');
   });
 });

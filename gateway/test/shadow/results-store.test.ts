@@ -249,3 +249,44 @@ it('start() flushes on its own every interval; stop() flushes the rest', async (
   await rec.stop();
   expect((await reportOf(store, 'r')).compared).toBe(2);
 });
+
+it('a reverse shadow’s failed copies to legacy are counted as legacy’s, never in the new side’s error rate', async () => {
+  const { store } = await freshStore();
+  opened.push(store);
+  const rec = recorderOn(store);
+  for (let i = 0; i < 6; i++) rec.record(compared('r', []));
+  rec.record(failure('r', 'legacy-error', 40));
+  rec.record(failure('r', 'legacy-timeout', 2_000));
+  rec.record(failure('r', 'legacy-timeout', 2_000));
+  await rec.flush();
+
+  const r = await reportOf(store, 'r');
+  expect(r).toMatchObject({ compared: 6, matches: 6, newErrors: 0, newTimeouts: 0, legacyErrors: 1, legacyTimeouts: 2, newErrorRate: 0 });
+  // Their latency is legacy's.
+  expect(r.latency.legacy.count).toBe(9);
+  expect(r.latency.fresh.count).toBe(6);
+});
+
+it('a totals table from before the legacy counts gets their columns at migrate, its rows kept and read as 0', async () => {
+  const url = `sqlite:${path.join(dir, `shadow-${++n}.sqlite`)}`;
+  const db = openStateDb(url);
+  const hour = Math.floor(NOW.getTime() / HOUR_MS);
+  await db.schema.createTable(T.totals, (t) => {
+    t.string('route_id', 128).notNullable();
+    t.bigInteger('hour').notNullable().index();
+    for (const c of ['compared', 'noise_sampled', 'identical', 'dropped', 'body_too_large', 'truncated', 'new_errors', 'new_timeouts', 'compare_errors', 'fp_overflow']) t.bigInteger(c).notNullable().defaultTo(0);
+    t.primary(['route_id', 'hour']);
+  });
+  await db(T.totals).insert({ route_id: 'r', hour, compared: 4, identical: 4, new_errors: 1 });
+  await db.destroy();
+
+  const store = new ShadowStore(url, { clock });
+  opened.push(store);
+  await store.migrate();
+  await store.migrate(); // a second replica, or a restart: nothing left to add
+  expect(await reportOf(store, 'r')).toMatchObject({ compared: 4, matches: 4, newErrors: 1, legacyErrors: 0, legacyTimeouts: 0 });
+  const rec = recorderOn(store);
+  rec.record(failure('r', 'legacy-error'));
+  await rec.flush();
+  expect(await reportOf(store, 'r')).toMatchObject({ compared: 4, newErrors: 1, legacyErrors: 1 });
+});
