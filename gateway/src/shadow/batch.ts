@@ -103,6 +103,9 @@ function keepSample(b: RouteHourBatch, id: string, sample: ShadowSample, limit: 
   if (ring.length > limit) ring.splice(0, ring.length - limit);
 }
 
+/** The total a copy that failed adds to: the new side's, or legacy's in a reverse shadow. */
+const FAILED_COPY = { 'new-error': 'newErrors', 'new-timeout': 'newTimeouts', 'legacy-error': 'legacyErrors', 'legacy-timeout': 'legacyTimeouts' } as const satisfies Record<string, keyof ShadowTotals>;
+
 /** Adds one outcome; returns the fields it differed on (for the caller's match/mismatch counter). */
 export function addOutcome(b: RouteHourBatch, outcome: ShadowOutcome, at: Date, limits: BatchLimits): readonly FieldRef[] {
   const t = b.totals;
@@ -118,15 +121,11 @@ export function addOutcome(b: RouteHourBatch, outcome: ShadowOutcome, at: Date, 
       return [];
     case 'new-error':
     case 'new-timeout':
-      if (outcome.kind === 'new-error') t.newErrors++;
-      else t.newTimeouts++;
-      observe(b.latency.fresh, outcome.ms);
-      return [];
     case 'legacy-error':
     case 'legacy-timeout':
-      if (outcome.kind === 'legacy-error') t.legacyErrors++;
-      else t.legacyTimeouts++;
-      observe(b.latency.legacy, outcome.ms);
+      t[FAILED_COPY[outcome.kind]]++;
+      // The time the failed copy took is its side's latency.
+      observe(outcome.kind === 'new-error' || outcome.kind === 'new-timeout' ? b.latency.fresh : b.latency.legacy, outcome.ms);
       return [];
     case 'compared':
       break;
