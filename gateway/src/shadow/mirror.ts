@@ -115,8 +115,7 @@ export class ShadowMirror {
    */
   reconfigure(limits: MirrorLimits, upstreams: Iterable<CompiledUpstream>): void {
     this.limits = limits;
-    this.clients.resize(limits.concurrency);
-    this.clients.retain(upstreams);
+    this.clients.reload(limits.concurrency, upstreams);
     while (this.inFlight < this.limits.concurrency && this.waiting.length > 0) this.waiting.shift()?.();
   }
 

@@ -18,7 +18,8 @@ export const SHADOW_PIPELINING = 8;
  * connections than the upstream's own `maxSockets`.
  */
 export class ShadowClients {
-  private readonly pools = new Map<string, Pool>();
+  /** By poolKey(); `connections` is what the pool was sized for. */
+  private readonly pools = new Map<string, { readonly pool: Pool; readonly connections: number }>();
   private readonly sockets = new Set<Socket>();
   private readonly connector = buildConnector({});
   private corked: Socket[] | null = null;
@@ -61,22 +62,19 @@ export class ShadowClients {
     setImmediate(release, true);
   }
 
-  /** A reloaded table's shadow concurrency: pools are sized from it from now on (see {@link retain}). */
-  resize(concurrency: number): void {
-    this.concurrency = concurrency;
-  }
-
   /**
-   * Closes the pools of upstreams that left the table, and those sized for another concurrency,
-   * when a table is reloaded. The calls already sent on them are answered first; a call still
-   * waiting in the mirror's queue for such an upstream opens a pool again, closed at the next reload.
+   * A reloaded table: pools are sized from its shadow concurrency from now on, and the pools of
+   * upstreams that left it, or sized for another concurrency, are closed. The calls already sent
+   * on them are answered first; a call still waiting in the mirror's queue for an upstream that
+   * left opens a pool again, closed at the next reload.
    */
-  retain(keep: Iterable<CompiledUpstream>): void {
-    const live = new Set([...keep].map((u) => this.key(u)));
-    for (const [key, pool] of this.pools) {
-      if (live.has(key)) continue;
+  reload(concurrency: number, keep: Iterable<CompiledUpstream>): void {
+    this.concurrency = concurrency;
+    const live = new Map([...keep].map((u) => [poolKey(u), this.connections(u)]));
+    for (const [key, entry] of this.pools) {
+      if (live.get(key) === entry.connections) continue;
       this.pools.delete(key);
-      void pool.close().catch(() => undefined);
+      void entry.pool.close().catch(() => undefined);
     }
   }
 
@@ -84,34 +82,30 @@ export class ShadowClients {
     return Math.max(1, Math.min(upstream.config.maxSockets, Math.ceil(this.concurrency / SHADOW_PIPELINING)));
   }
 
-  private key(upstream: CompiledUpstream): string {
-    return `${poolKey(upstream)} ${this.connections(upstream)}`;
-  }
-
   private pool(upstream: CompiledUpstream): Pool {
-    const key = this.key(upstream);
-    let pool = this.pools.get(key);
-    if (!pool) {
-      pool = new Pool(upstream.origin.origin, {
-        connections: this.connections(upstream),
-        pipelining: SHADOW_PIPELINING,
-        connect: (options, callback) =>
-          this.connector(options, (...result) => {
-            const socket = result[1];
-            if (socket) {
-              this.sockets.add(socket);
-              socket.once('close', () => this.sockets.delete(socket));
-            }
-            callback(...result);
-          }),
-      });
-      this.pools.set(key, pool);
-    }
+    const key = poolKey(upstream);
+    const entry = this.pools.get(key);
+    if (entry) return entry.pool;
+    const connections = this.connections(upstream);
+    const pool = new Pool(upstream.origin.origin, {
+      connections,
+      pipelining: SHADOW_PIPELINING,
+      connect: (options, callback) =>
+        this.connector(options, (...result) => {
+          const socket = result[1];
+          if (socket) {
+            this.sockets.add(socket);
+            socket.once('close', () => this.sockets.delete(socket));
+          }
+          callback(...result);
+        }),
+    });
+    this.pools.set(key, { pool, connections });
     return pool;
   }
 
   close(): void {
-    for (const pool of this.pools.values()) void pool.destroy().catch(() => undefined);
+    for (const { pool } of this.pools.values()) void pool.destroy().catch(() => undefined);
     this.pools.clear();
     this.sockets.clear();
   }
