@@ -76,8 +76,18 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'ER_DUP_ENTRY';
 }
 
+/** A driver error's code (MySQL) or message (SQLite) matches. */
+function driverError(err: unknown, mysqlCode: string, sqliteMessage: RegExp): boolean {
+  const e = typeof err === 'object' && err !== null ? (err as { code?: unknown; message?: unknown }) : {};
+  return e.code === mysqlCode || (typeof e.message === 'string' && sqliteMessage.test(e.message));
+}
+
 /** A table another process created between our check and our create. */
 export function isAlreadyExists(err: unknown): boolean {
-  const e = typeof err === 'object' && err !== null ? (err as { code?: unknown; message?: unknown }) : {};
-  return e.code === 'ER_TABLE_EXISTS_ERROR' || (typeof e.message === 'string' && /already exists/i.test(e.message));
+  return driverError(err, 'ER_TABLE_EXISTS_ERROR', /already exists/i);
+}
+
+/** A column another process added between our check and our alter. */
+export function isDuplicateColumn(err: unknown): boolean {
+  return driverError(err, 'ER_DUP_FIELDNAME', /duplicate column/i);
 }

@@ -103,8 +103,13 @@ function keepSample(b: RouteHourBatch, id: string, sample: ShadowSample, limit: 
   if (ring.length > limit) ring.splice(0, ring.length - limit);
 }
 
-/** The total a copy that failed adds to: the new side's, or legacy's in a reverse shadow. */
-const FAILED_COPY = { 'new-error': 'newErrors', 'new-timeout': 'newTimeouts', 'legacy-error': 'legacyErrors', 'legacy-timeout': 'legacyTimeouts' } as const satisfies Record<string, keyof ShadowTotals>;
+/** Where a copy that failed counts: the new side's total and latency, or legacy's in a reverse shadow. */
+const FAILED_COPY = {
+  'new-error': { total: 'newErrors', side: 'fresh' },
+  'new-timeout': { total: 'newTimeouts', side: 'fresh' },
+  'legacy-error': { total: 'legacyErrors', side: 'legacy' },
+  'legacy-timeout': { total: 'legacyTimeouts', side: 'legacy' },
+} as const satisfies Record<string, { total: keyof ShadowTotals; side: 'fresh' | 'legacy' }>;
 
 /** Adds one outcome; returns the fields it differed on (for the caller's match/mismatch counter). */
 export function addOutcome(b: RouteHourBatch, outcome: ShadowOutcome, at: Date, limits: BatchLimits): readonly FieldRef[] {
@@ -122,11 +127,12 @@ export function addOutcome(b: RouteHourBatch, outcome: ShadowOutcome, at: Date, 
     case 'new-error':
     case 'new-timeout':
     case 'legacy-error':
-    case 'legacy-timeout':
-      t[FAILED_COPY[outcome.kind]]++;
-      // The time the failed copy took is its side's latency.
-      observe(outcome.kind === 'new-error' || outcome.kind === 'new-timeout' ? b.latency.fresh : b.latency.legacy, outcome.ms);
+    case 'legacy-timeout': {
+      const { total, side } = FAILED_COPY[outcome.kind];
+      t[total]++;
+      observe(b.latency[side], outcome.ms);
       return [];
+    }
     case 'compared':
       break;
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { isAlreadyExists } from '../control/store-db';
+import { isAlreadyExists, isDuplicateColumn } from '../control/store-db';
 import { TOTAL_KEYS, type ShadowTotals } from './batch';
 import { LATENCY_BUCKETS_MS } from './latency';
 
@@ -103,10 +103,4 @@ export async function createShadowTables(db: Knex): Promise<void> {
     t.bigInteger('at_ms').notNullable().index();
     t.primary(['route_id', 'field_key', 'sample_id']);
   });
-}
-
-/** Another replica added the same column first (MySQL ER_DUP_FIELDNAME, SQLite "duplicate column name"). */
-function isDuplicateColumn(err: unknown): boolean {
-  const e = typeof err === 'object' && err !== null ? (err as { code?: unknown; message?: unknown }) : {};
-  return e.code === 'ER_DUP_FIELDNAME' || (typeof e.message === 'string' && /duplicate column/i.test(e.message));
 }
