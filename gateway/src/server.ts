@@ -1,10 +1,12 @@
 import http from 'node:http';
 import type { RouteTable } from './config/table';
+import { isAdminPath } from './control/admin-paths';
 import { AgentPool } from './forwarding/agents';
 import type { Logger } from './observability/logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createOpsApp, OPS_PATHS } from './observability/ops-app';
 import { answerClientError } from './pipeline/client-errors';
+import { PARSED_HEADER_CAP } from './pipeline/guards';
 import { createProxyHandler, type PipelineDeps } from './pipeline/handler';
 import { ShadowMirror } from './shadow/mirror';
 import type { ShadowOutcome } from './shadow/types';
@@ -59,7 +61,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const registry = new ResilienceRegistry(clock);
   const resilienceMetrics = registerResilienceMetrics(options.metrics.registry, () => registry.circuits());
   const resilience = { agents, registry, clock, random: r.random ?? mathRandom, event: resilienceMetrics.event };
-  const proxyHandler = createProxyHandler({ table, agents, resilience, logger: options.logger, metrics: options.metrics, traffic: { count: (r, u) => traffic?.count(r, u) }, shadow: mirror });
+  const proxyHandler = createProxyHandler({ table, agents, resilience, logger: options.logger, metrics: options.metrics, traffic: { count: (r, u) => traffic?.count(r, u) }, shadow: mirror, reserved: isAdminPath });
   const proxy = shedGate(shedder, () => current.shedding, (why) => resilienceMetrics.event('shed', why), proxyHandler);
   options.metrics.describe(current);
   const ops = createOpsApp({ table, metrics: options.metrics, ready: () => listening });
@@ -81,6 +83,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       else proxy(req, res);
     },
   );
+  // Node would send 100 Continue before the handler runs; the handler sends it once the head passed its checks, so a 413 is never preceded by it.
+  server.on('checkContinue', (req, res) => server.emit('request', req, res));
+  // The guards must see every field: a head the parser truncates at this count always fails their count (maxHeaderCount ≤ 1000).
+  server.maxHeadersCount = PARSED_HEADER_CAP;
   server.on('clientError', answerClientError);
   return {
     server,

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { isRouteTableError } from '../config/errors';
 import { loadRouteTableFile, type LoadOptions } from '../config/load';
 import { startControlPlane, type ControlPlane } from '../control/plane';
+import { installLastResort } from '../observability/last-resort';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import { createGateway } from '../server';
@@ -61,6 +62,7 @@ export function registerGateway(program: Command): void {
         return;
       }
       const metrics = createMetrics();
+      installLastResort(process, logger, metrics);
       const gateway = createGateway({ table, logger, metrics });
       let plane: ControlPlane;
       try {

@@ -36,11 +36,10 @@ export function loadRouteTableFile(file: string, options: LoadOptions = {}): Rou
 /** Validates a parsed table (schema, then cross-references) and compiles it. */
 export function compileRouteTable(value: unknown, source: string, options: LoadOptions = {}): RouteTable {
   const result = RouteTableSchema.safeParse(value);
-  if (!result.success) {
-    throw new RouteTableError(
-      source,
-      result.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
-    );
+  // zod drops a "__proto__" key silently (an upstream or route so named would vanish): named here instead.
+  const protoKeys = protoKeyIssues(value, []);
+  if (!result.success || protoKeys.length > 0) {
+    throw new RouteTableError(source, [...protoKeys, ...(result.success ? [] : result.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })))]);
   }
   const config: RouteTableConfig = result.data;
   const issues: TableIssue[] = [];
@@ -76,4 +75,16 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
   const routes = checkRoutes(config.routes, upstreams, new Set(Object.keys(config.upstreams)), issues, options.mappings);
   if (issues.length > 0) throw new RouteTableError(source, issues);
   return buildTable({ source, upstreams, routes, trustedProxies: trusted.list, forceTargetFrom: forcers.list, limits: Object.freeze(config.limits), shedding: Object.freeze(config.shedding), shadowing: Object.freeze(config.shadowing), version: 0 });
+}
+
+/** Every own "__proto__" key in parsed JSON (JSON.parse makes them plain own keys), by path. */
+function protoKeyIssues(value: unknown, at: PropertyKey[]): TableIssue[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const issues: TableIssue[] = [];
+  for (const key of Object.keys(value)) {
+    const here = [...at, Array.isArray(value) ? Number(key) : key];
+    if (key === '__proto__') issues.push({ path: jsonPath(here), message: 'the key "__proto__" is not allowed' });
+    else issues.push(...protoKeyIssues((value as Record<string, unknown>)[key], here));
+  }
+  return issues;
 }

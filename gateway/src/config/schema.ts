@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HTTP_METHODS } from '../http/methods';
 import { RouteResilienceSchema, SheddingSchema, upstreamResilience } from '../resilience/schema';
 
 /**
@@ -8,7 +9,6 @@ import { RouteResilienceSchema, SheddingSchema, upstreamResilience } from '../re
  */
 
 export const ROUTE_MODES = ['legacy', 'shadow', 'canary', 'new', 'retired'] as const;
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 const name = z
   .string()
@@ -136,6 +136,7 @@ export const LimitsSchema = z
     maxBodyBytes: z.number().int().min(0).default(10 * 1024 * 1024).describe('Larger request bodies get 413.'),
     maxUrlBytes: z.number().int().min(64).max(65_536).default(8_192).describe('Longer request targets get 414.'),
     maxHeaderBytes: z.number().int().min(1_024).max(65_536).default(32_768).describe('Larger request heads get 431.'),
+    maxHeaderCount: z.number().int().min(16).max(1_000).default(100).describe('Requests with more header fields get 431 (Envoy and Apache default to 100).'),
     headersTimeoutMs: z.number().int().min(100).default(10_000).describe('A client that does not finish its headers in time gets 408.'),
   })
   .strict();
@@ -166,7 +167,6 @@ export const RouteTableSchema = z
   .strict();
 
 export type RouteMode = (typeof ROUTE_MODES)[number];
-export type HttpMethod = (typeof HTTP_METHODS)[number];
 export type UpstreamConfig = z.infer<typeof UpstreamSchema>;
 export type TargetConfig = z.infer<typeof TargetSchema>;
 export type TranslateConfig = z.infer<typeof TranslateSchema>;

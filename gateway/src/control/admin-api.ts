@@ -2,6 +2,7 @@ import http from 'node:http';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { Logger } from '../observability/logger';
 import { adminGate } from './admin-auth';
+import { ADMIN_PATHS } from './admin-paths';
 import { AdminHttpError, sendProblem } from './admin-problems';
 import { parseExplainQuery, parseFlip, parseHistoryQuery, parseIfMatch, parseRollback, parseShadowReportQuery } from './admin-requests';
 import { ControlError } from './errors';
@@ -48,7 +49,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
   const jsonBody = [requireJson, express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: () => true, inflate: false, strict: true })];
 
   app
-    .route('/admin/routes')
+    .route(ADMIN_PATHS.routes)
     .get(async (_req, res) => {
       const list = await control.list();
       res.set('ETag', `"${list.version}"`).json(list);
@@ -56,7 +57,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .all(notAllowed('GET, HEAD'));
 
   app
-    .route('/admin/routes/explain')
+    .route(ADMIN_PATHS.explain)
     .get(async (req, res) => {
       const q = parseExplainQuery(req.query, clock());
       res.json(await control.explain(q.method, q.path, q.since));
@@ -64,7 +65,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .all(notAllowed('GET, HEAD'));
 
   app
-    .route('/admin/routes/:id/flip')
+    .route(ADMIN_PATHS.flip)
     .post(...jsonBody, async (req, res) => {
       const ifMatch = parseIfMatch(req.get('if-match'));
       const result = await control.flip(routeIdOf(req), parseFlip(req.body), viaOf(req), ifMatch);
@@ -73,7 +74,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .all(notAllowed('POST'));
 
   app
-    .route('/admin/routes/:id/rollback')
+    .route(ADMIN_PATHS.rollback)
     .post(...jsonBody, async (req, res) => {
       const ifMatch = parseIfMatch(req.get('if-match'));
       const result = await control.rollback(routeIdOf(req), parseRollback(req.body), viaOf(req), ifMatch);
@@ -82,7 +83,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .all(notAllowed('POST'));
 
   app
-    .route('/admin/history')
+    .route(ADMIN_PATHS.history)
     .get(async (req, res) => {
       const q = parseHistoryQuery(req.query);
       res.json(await control.history(q.route, q.limit));
@@ -90,7 +91,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .all(notAllowed('GET, HEAD'));
 
   app
-    .route('/admin/shadow/report')
+    .route(ADMIN_PATHS.shadowReport)
     .get(async (req, res) => {
       const q = parseShadowReportQuery(req.query, clock());
       res.json(await control.shadowReport(q.route, q.since));

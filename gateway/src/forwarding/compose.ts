@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { RequestContext } from '../pipeline/context';
 import { clientResponseHeaders } from '../pipeline/headers';
 import { GatewayError, sendProblem } from '../pipeline/problems';
-import { isJson } from '../translate/body';
+import { isJson } from '../http/body';
 import { TranslationError, type TranslationMapping } from '../translate/mapping';
 import type { Responder } from './forward';
 import type { DroppedPart, PendingParts } from './optional-parts';

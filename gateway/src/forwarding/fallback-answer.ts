@@ -3,8 +3,6 @@ import type http from 'node:http';
 /** Marks an answer that came from a fallback, with the reason the primary was passed over (e.g. circuit-open). */
 export const FALLBACK_HEADER = 'x-strangler-fallback';
 
-/** Methods a fallback may answer: safe ones only, an answer to a write must come from whoever did the write. */
-export const FALLBACK_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The route's fixed JSON fallback, compiled at load. */
 export function sendStaticFallback(res: http.ServerResponse, status: number, body: Buffer, requestId: string, reason: string, head: boolean): void {

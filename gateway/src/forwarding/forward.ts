@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { CompiledUpstream } from '../config/table';
+import { hasBody } from '../http/framing';
 import type { RequestContext } from '../pipeline/context';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../pipeline/headers';
 import { GatewayError, sendProblem } from '../pipeline/problems';
@@ -59,12 +60,6 @@ export type ForwardOutcome = {
   /** The caller's takeOver accepted the failure: nothing was answered. */
   readonly tookOver?: boolean;
 };
-
-/** True when the request announces a body (a length above zero, or chunked). */
-export function hasBody(req: http.IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
 
 /** Streams an answer through untouched. A body cut short upstream cuts the client connection: it must not look complete. */
 export const streamResponse: Responder = (upstreamRes, res, ctx, upstream) => {
@@ -166,7 +161,15 @@ export function forward(f: Forwarding, agents: AgentPool, done: (outcome: Forwar
       f.fallback(error);
       return;
     }
-    void (f.respond ?? streamResponse)(upstreamRes, res, ctx, upstream.name).then((error) => settle(error ? { error, status } : { status }));
+    (f.respond ?? streamResponse)(upstreamRes, res, ctx, upstream.name).then(
+      (error) => settle(error ? { error, status } : { status }),
+      (e: unknown) => {
+        // A responder that throws is the gateway's bug, answered like any other: never an unhandled rejection.
+        const error = new GatewayError('internal-error', e instanceof Error ? e.message : String(e));
+        sendProblem(res, error, ctx.requestId);
+        settle({ error, status });
+      },
+    );
   });
   // A client that goes away cancels the upstream call instead of leaving it running.
   const onClientClose = () => {

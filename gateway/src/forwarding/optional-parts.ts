@@ -7,7 +7,7 @@ import { upstreamRequestHeaders } from '../pipeline/headers';
 import type { Params } from '../routing/pattern';
 import { compileRewrite, type PathBuilder } from '../routing/rewrite';
 import type { OptionalPartConfig } from '../resilience/schema';
-import { isJson, readBody } from '../translate/body';
+import { isJson, readBody } from '../http/body';
 import type { AgentPool } from './agents';
 import { upstreamFailure } from './socket-errors';
 
@@ -110,18 +110,14 @@ function fetchPart(part: CompiledPart, path: string, req: http.IncomingMessage, 
       const status = partRes.statusCode ?? 502;
       if (status < 200 || status >= 300) return fail(`status ${status}`);
       if (!isJson(partRes.headers['content-type']) || (partRes.headers['content-encoding'] ?? 'identity') !== 'identity') return fail('not-json');
-      readBody(partRes, PART_CAP_BYTES).then(
-        (raw) => {
-          if (raw === null) return fail('too-large');
-          if (!partRes.complete) return fail('upstream-reset');
-          try {
-            settle({ field, ok: true, value: JSON.parse(raw.toString('utf8')) as unknown });
-          } catch {
-            fail('not-json');
-          }
-        },
-        () => fail('upstream-reset'),
-      );
+      void readBody(partRes, PART_CAP_BYTES).then((read) => {
+        if (!read.ok) return fail(read.why === 'too-large' ? 'too-large' : 'upstream-reset');
+        try {
+          settle({ field, ok: true, value: JSON.parse(read.body.toString('utf8')) as unknown });
+        } catch {
+          fail('not-json');
+        }
+      });
     });
     proxyReq.end();
   });

@@ -9,8 +9,10 @@ import type { ResilienceRegistry } from '../resilience/registry';
 import { retryAfterSeconds } from '../resilience/retry-after';
 import { planRetry } from '../resilience/retry-plan';
 import type { AgentPool } from './agents';
-import { FALLBACK_HEADER, FALLBACK_METHODS, sendStaticFallback } from './fallback-answer';
-import { forward, hasBody, type AttemptFailure, type ForwardOutcome, type Forwarding } from './forward';
+import { SAFE_METHODS } from '../http/methods';
+import { FALLBACK_HEADER, sendStaticFallback } from './fallback-answer';
+import { hasBody } from '../http/framing';
+import { forward, type AttemptFailure, type ForwardOutcome, type Forwarding } from './forward';
 import { readReplayableBody } from './replay-body';
 
 /** Counted on /metrics: what the resilience layer did, and to whom (an upstream or a route). */
@@ -188,7 +190,8 @@ export function forwardResilient(f: Forwarding, plan: ResiliencePlan, deps: Resi
   }
 
   function canFallBack(): boolean {
-    return FALLBACK_METHODS.has(method) && !res.headersSent && (f.fallback !== undefined || plan.fallback !== null);
+    // Safe methods only: an answer to a write must come from whoever did the write.
+    return SAFE_METHODS.has(method) && !res.headersSent && (f.fallback !== undefined || plan.fallback !== null);
   }
 
   /** The primary cannot answer: a fallback does if there is one, else the problem. */

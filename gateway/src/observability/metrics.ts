@@ -14,6 +14,8 @@ export interface GatewayMetrics {
   describe(table: RouteTable): void;
   /** Counts one shadowed request by what came of it (match and mismatch judged on the learned noise). */
   shadow(route: string, result: ShadowResult): void;
+  /** Counts an error that reached the process's last-resort handler instead of a request's own. */
+  processError(kind: 'unhandled-rejection' | 'uncaught-exception'): void;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
@@ -58,6 +60,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     labelNames: ['route', 'result'] as const,
     registers: [registry],
   });
+  const processErrors = new Counter({
+    name: 'strangler_process_errors_total',
+    help: 'Errors caught by the last-resort handlers (unhandled rejections, uncaught exceptions): each one is a gateway bug, logged with its stack; the gateway kept serving.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
   const shadowChildren = new Map<string, ReturnType<typeof shadowRequests.labels>>();
   const sentChildren = new Map<string, { count: ReturnType<typeof upstreamRequests.labels>; last: ReturnType<typeof lastSent.labels> }>();
   const counters = new Map<string, ReturnType<typeof requests.labels>>();
@@ -86,6 +94,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
       let c = shadowChildren.get(key);
       if (!c) shadowChildren.set(key, (c = shadowRequests.labels(route, result)));
       c.inc();
+    },
+    processError(kind) {
+      processErrors.labels(kind).inc();
     },
     describe(table) {
       modeGauge.reset();

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { problemBody, type ProblemCode, PROBLEMS } from './problems';
 
@@ -14,10 +15,20 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): v
         : err.code === 'HPE_INVALID_TRANSFER_ENCODING' || err.code === 'HPE_UNEXPECTED_CONTENT_LENGTH'
           ? 'bad-transfer-encoding'
           : 'bad-request';
-  // A request on this connection was already answered (e.g. refused by the pipeline, then the parser
-  // choked on its body): a second, unrequested response must never follow it.
-  const answered = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-  if (err.code === 'ECONNRESET' || !socket.writable || answered) {
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (inFlight && !inFlight.writableFinished) {
+    // A request on this connection is already being served, and the bytes after it are garbage.
+    // Complete, it was (or is being) forwarded: its own answer goes out, then the connection
+    // closes, so that the client learns what the upstream did. Cut short, it is abandoned with
+    // the connection. Either way no second, unrequested response follows.
+    socket.pause();
+    if (inFlight.req.complete) {
+      inFlight.shouldKeepAlive = false;
+      inFlight.once('close', () => socket.destroy());
+    } else socket.destroy();
+    return;
+  }
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight) {
     socket.destroy();
     return;
   }

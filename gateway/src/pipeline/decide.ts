@@ -1,14 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { CompiledRoute, CompiledTarget, RouteTable } from '../config/table';
-import { hasBody } from '../forwarding/forward';
+import { hasBody } from '../http/framing';
+import { SAFE_METHODS } from '../http/methods';
 import { inCanary } from '../routing/canary';
 import { isTrustedAddress } from './context';
 
 /** The header a trusted caller uses to pin one request to a side (stripped before forwarding, like every x-strangler-* header). */
 export const FORCE_HEADER = 'x-strangler-target';
 
-/** Methods that may be answered by legacy after new failed: safe to send twice. */
-const FALLBACK_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface Decision {
   /** The side that answers. */
@@ -44,7 +43,7 @@ export function decide(route: CompiledRoute, req: IncomingMessage, clientIp: str
 
 /** Only a request without a body can be sent again: a streamed body is gone once new has read it. */
 function fallbackFor(route: CompiledRoute, req: IncomingMessage): CompiledTarget | null {
-  return route.config.fallbackToLegacy && FALLBACK_METHODS.has(req.method ?? '') && !hasBody(req) ? route.legacy : null;
+  return route.config.fallbackToLegacy && SAFE_METHODS.has(req.method ?? '') && !hasBody(req) ? route.legacy : null;
 }
 
 function forcedSide(route: CompiledRoute, req: IncomingMessage, clientIp: string, table: RouteTable): CompiledTarget | null {

@@ -10,7 +10,8 @@ import type { TranslationMapping } from '../translate/mapping';
 import type { Logger } from '../observability/logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import { normalizeTarget } from '../routing/normalize';
-import { translateRequestBody, WRITE_METHODS } from '../translate/request';
+import { WRITE_METHODS } from '../http/methods';
+import { CLIENT_LEFT, translateRequestBody } from '../translate/request';
 import { translatingResponder } from '../translate/response';
 import { createContext, type RequestContext } from './context';
 import { decide, type Decision } from './decide';
@@ -27,6 +28,8 @@ export interface PipelineDeps {
   readonly metrics: GatewayMetrics;
   /** Counts what each upstream receives per route, for the proof of retirement across a fleet. */
   readonly traffic?: { count(routeId: string, upstream: string): void };
+  /** Paths never served nor forwarded on the public listener (the admin API's): a 404. */
+  readonly reserved: (path: string) => boolean;
   /** Mirrors and compares shadowed requests, off the response path. */
   readonly shadow?: ShadowMirror;
 }
@@ -66,7 +69,8 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
     const target = normalizeTarget(req.url ?? '/');
     if (!target.ok) return reject(res, ctx, d, new GatewayError('bad-request-target', target.reason), false);
     d.path = target.path;
-    if (isAdminPath(target.path)) return reject(res, ctx, d, new GatewayError('no-route', 'the admin API is served on its own listener only'), false);
+    // Judged on the normalised path, so that no spelling of an admin path slips through to an upstream either.
+    if (deps.reserved(target.path)) return reject(res, ctx, d, new GatewayError('no-route', 'the admin API is served on its own listener only'), false);
     const method = req.method ?? 'GET';
     const match = table.matcher.match(method, target.segments);
     if (!match) return reject(res, ctx, d, new GatewayError('no-route', `no route matches ${method} ${target.path}`), false);
@@ -127,13 +131,19 @@ export function createProxyHandler(deps: PipelineDeps): (req: IncomingMessage, r
       };
       forwardResilient(f, { routeId: route.id, policy: side.policy, fallback: route.fallback }, deps.resilience, done);
     };
+    // The request passed every check that needs no body: now the client may send it (a refusal before this point was sent instead of 100 Continue).
+    if (req.headers.expect !== undefined) res.writeContinue();
     const side = decision.target;
     const requestMapping = side.translate?.request;
     if (!requestMapping || !WRITE_METHODS.has(method)) return send(side, undefined, decision.fallback, ticket);
-    void translateRequestBody(req, requestMapping, table.limits.maxBodyBytes, new Date(ctx.receivedAt)).then((body) => {
-      if (body instanceof GatewayError) reject(res, ctx, d, body, body.status === 413);
-      else send(side, body, null, ticket);
-    });
+    translateRequestBody(req, requestMapping, table.limits.maxBodyBytes, new Date(ctx.receivedAt)).then(
+      (body) => {
+        if (body === CLIENT_LEFT) return;
+        if (body instanceof GatewayError) reject(res, ctx, d, body, body.status === 413);
+        else send(side, body, null, ticket);
+      },
+      (e: unknown) => reject(res, ctx, d, new GatewayError('internal-error', e instanceof Error ? e.message : String(e)), true),
+    );
   };
 }
 
@@ -143,14 +153,6 @@ function shadowed(route: CompiledRoute, decision: Decision): boolean {
   return route.mode === 'shadow' ? decision.target.side === 'legacy' : route.mode === 'new' && route.shadow.config.reverse;
 }
 
-/**
- * The admin API's paths are never served, nor forwarded, on the public listener: a 404, judged on
- * the normalised path so that no spelling of it slips through to an upstream either.
- */
-const ADMIN_PREFIXES = ['/admin/routes', '/admin/history'];
-function isAdminPath(path: string): boolean {
-  return ADMIN_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
-}
 
 /** The most of an upstream answer the gateway buffers to translate. */
 const TRANSLATE_CAP_BYTES = 16 * 1024 * 1024;

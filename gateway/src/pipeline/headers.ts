@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { CompiledUpstream } from '../config/table';
+import { framingOf } from '../http/framing';
 import type { RequestContext } from './context';
 
 /** RFC 9110 §7.6.1 connection-specific fields, plus the de-facto ones proxies also drop. */
@@ -16,8 +17,20 @@ const HOP_BY_HOP = new Set([
   'http2-settings',
 ]);
 
-/** Fields the gateway sets itself, so whatever the client sent is dropped first. */
-const SET_BY_GATEWAY = new Set(['host', 'x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded']);
+/**
+ * Fields the gateway sets itself, so whatever the client sent is dropped first. `expect` is
+ * answered by the gateway (it sends 100 Continue once the request passed its checks), and the
+ * framing fields are set from the body's own framing, never copied.
+ */
+const SET_BY_GATEWAY = new Set(['host', 'x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'expect', 'content-length']);
+
+/**
+ * Forwarding fields believed only from a trusted proxy: from anyone else they are dropped, so
+ * that a client cannot tell an upstream which prefix, port, scheme or user it came through.
+ */
+function forwardingField(lower: string): boolean {
+  return lower.startsWith('x-forwarded-') || lower === 'x-real-ip';
+}
 
 function connectionNamed(value: string | undefined): ReadonlySet<string> | null {
   if (!value) return null;
@@ -35,7 +48,7 @@ export function upstreamRequestHeaders(req: IncomingMessage, ctx: RequestContext
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const lower = (raw[i] as string).toLowerCase();
-    if (dropped(lower, named) || SET_BY_GATEWAY.has(lower)) continue;
+    if (dropped(lower, named) || SET_BY_GATEWAY.has(lower) || (!ctx.peerTrusted && forwardingField(lower))) continue;
     const value = raw[i + 1] as string;
     const prev = out[lower];
     out[lower] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [String(prev), value];
@@ -51,6 +64,10 @@ export function upstreamRequestHeaders(req: IncomingMessage, ctx: RequestContext
   if (fwdHost) out['x-forwarded-host'] = fwdHost;
   if (ctx.peerTrusted && typeof req.headers.forwarded === 'string') out['forwarded'] = req.headers.forwarded;
   out['x-request-id'] = ctx.requestId;
+  // Exactly one framing, the client's own: a body on any method travels with its length, or chunked.
+  const framing = framingOf(req);
+  if (framing.kind === 'length') out['content-length'] = framing.length;
+  else if (framing.kind === 'chunked') out['transfer-encoding'] = 'chunked';
   const { hostname, port, protocol } = upstream.origin;
   const defaultPort = protocol === 'https:' ? 443 : 80;
   out['host'] = (hostname.includes(':') ? `[${hostname}]` : hostname) + (port === defaultPort ? '' : `:${port}`);

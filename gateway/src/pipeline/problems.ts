@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { ALLOWED_METHODS } from '../http/methods';
 
 /**
  * Every error the gateway itself produces, with its status, in one place. Each answer is an
@@ -9,6 +10,9 @@ export const PROBLEMS = {
   'bad-request-target': { status: 400, title: 'Request target refused' },
   'duplicate-host': { status: 400, title: 'More than one Host header' },
   'bad-transfer-encoding': { status: 400, title: 'Transfer-Encoding refused' },
+  'duplicate-header': { status: 400, title: 'A header field that must be unique is repeated' },
+  'bad-connection-header': { status: 400, title: 'Connection names a field the gateway relies on' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed at the edge' },
   'request-timeout': { status: 408, title: 'Request headers not received in time' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'uri-too-long': { status: 414, title: 'Request target too long' },
@@ -77,6 +81,7 @@ export function sendProblem(res: ServerResponse, error: GatewayError, requestId:
     'x-request-id': requestId,
     ...(error.retryAfterSeconds !== undefined ? { 'retry-after': String(error.retryAfterSeconds) } : {}),
     ...(close ? { connection: 'close' } : {}),
+    ...(error.code === 'method-not-allowed' ? { allow: ALLOWED_METHODS } : {}),
   });
   res.end(body);
 }

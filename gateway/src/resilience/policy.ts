@@ -1,4 +1,5 @@
 import type { TableIssue } from '../config/errors';
+import { SAFE_METHODS } from '../http/methods';
 import type { UpstreamConfig } from '../config/schema';
 import type { CompiledUpstream } from '../config/table';
 import type { BulkheadConfig, FallbackConfig, RetryConfig, RouteResilienceConfig } from './schema';
@@ -26,8 +27,6 @@ export type CompiledFallback =
   | { readonly kind: 'upstream'; readonly upstream: CompiledUpstream; readonly policy: TargetPolicy }
   | { readonly kind: 'static'; readonly status: number; readonly body: Buffer };
 
-/** Always safe to send twice (RFC 9110 §9.2.2); PUT and DELETE only when the route says so. */
-const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 
 export function compileTargetPolicy(upstream: UpstreamConfig, route: RouteResilienceConfig | undefined): TargetPolicy {
   return Object.freeze({
@@ -35,6 +34,7 @@ export function compileTargetPolicy(upstream: UpstreamConfig, route: RouteResili
     timeoutMs: route?.timeoutMs ?? upstream.timeoutMs,
     deadlineMs: route?.deadlineMs ?? upstream.deadlineMs,
     retry: Object.freeze({ ...upstream.retry, ...definedOnly(route?.retry ?? {}) }),
+    // Safe methods are always idempotent (RFC 9110 §9.2.2); PUT and DELETE only when the route says so.
     idempotent: new Set<string>([...SAFE_METHODS, ...(route?.idempotent ?? [])]),
     routeBulkhead: route?.bulkhead ? Object.freeze({ ...route.bulkhead }) : null,
   });

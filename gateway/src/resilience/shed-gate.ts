@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { hasBody } from '../forwarding/forward';
+import { hasBody } from '../http/framing';
 import { GatewayError, sendProblem } from '../pipeline/problems';
 import type { SheddingConfig } from './schema';
 import type { LoadShedder } from './shedder';

@@ -1,4 +1,4 @@
-import type { HttpMethod } from '../config/schema';
+import type { HttpMethod } from '../http/methods';
 import { compareSpecificity, compilePattern, matchPattern, type CompiledPattern, type Params } from './pattern';
 
 /** What the matcher needs of a route; the compiled table's routes satisfy it. */

@@ -1,5 +1,5 @@
 import type { CompiledRoute } from '../config/table';
-import { isJson } from '../translate/body';
+import { isJson } from '../http/body';
 import type { TranslationMapping } from '../translate/mapping';
 import { diffAnswers, type DiffAnswer } from './diff';
 import type { CallResult, CalledAnswer } from './shadow-call';

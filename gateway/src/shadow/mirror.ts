@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { CompiledRoute, CompiledTarget, CompiledUpstream } from '../config/table';
-import { hasBody, type Responder } from '../forwarding/forward';
+import type { Responder } from '../forwarding/forward';
+import { hasBody } from '../http/framing';
+import { MIRRORED_BY_DEFAULT } from '../http/methods';
 import type { RequestContext } from '../pipeline/context';
 import { upstreamRequestHeaders } from '../pipeline/headers';
 import { capturingResponder } from './capture';
@@ -23,8 +25,6 @@ export interface ShadowTicket {
   /** The client's response closed: a primary that never answered cancels the comparison. */
   closed(): void;
 }
-
-const SAFE = new Set(['GET', 'HEAD']);
 
 /**
  * Shadow traffic, off the response path: the same request goes to the other side (and, for a
@@ -55,7 +55,7 @@ export class ShadowMirror {
     if (!shadow || !other || primary.side === other.side) return null;
     const method = req.method ?? 'GET';
     // Writes are mirrored only when the route opts in, and never to legacy (the monolith knows no shadow marker).
-    const safe = SAFE.has(method);
+    const safe = MIRRORED_BY_DEFAULT.has(method);
     if (!safe && (!shadow.config.mirrorWrites || other.side === 'legacy')) return null;
     if (this.random() >= shadow.config.sample) return null;
     const declared = Number(req.headers['content-length'] ?? 0);

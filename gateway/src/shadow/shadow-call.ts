@@ -50,8 +50,8 @@ function rawHeaderMap(raw: readonly Buffer[]): Record<string, string> {
   return out;
 }
 
-/** Fields undici sets itself or refuses; a client's `Expect: 100-continue` is not repeated to a shadow. */
-const NOT_SENT = new Set(['content-length', 'expect']);
+/** Fields undici sets itself (the copy's body is whole, so undici frames it) or refuses; a client's `Expect: 100-continue` is not repeated to a shadow. */
+const NOT_SENT = new Set(['content-length', 'transfer-encoding', 'expect']);
 
 /** A request's headers as a shadow call sends them: undici's string values, without what it sets itself, with the shadow marker. */
 export function shadowHeaders(headers: OutgoingHttpHeaders): ShadowHeaders {

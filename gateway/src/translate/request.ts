@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../pipeline/problems';
-import { isJson, readBody } from './body';
+import { isJson, readBody } from '../http/body';
 import { TranslationError, type TranslationMapping } from './mapping';
 
-/** Methods whose body a request mapping translates. */
-export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
+/** The client went away before its body ended: nothing is forwarded, and there is nobody to answer. */
+export const CLIENT_LEFT = 'client-left' as const;
 
 /**
  * Reads a client's JSON body in the new contract and maps it to the upstream's shape. A body that
@@ -12,13 +12,15 @@ export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH
  * translation the upstream's shape refuses is 422 (every field named); a mapping that fails
  * otherwise is the gateway's (502).
  */
-export async function translateRequestBody(req: IncomingMessage, mapping: TranslationMapping, limit: number, now: Date): Promise<Buffer | GatewayError> {
+export async function translateRequestBody(req: IncomingMessage, mapping: TranslationMapping, limit: number, now: Date): Promise<Buffer | GatewayError | typeof CLIENT_LEFT> {
   if (!isJson(req.headers['content-type'])) return new GatewayError('invalid-body', 'the body must be JSON (Content-Type: application/json)');
-  const raw = await readBody(req, limit);
-  if (raw === null) return new GatewayError('payload-too-large', `request body exceeds the limit of ${limit} bytes`);
+  const read = await readBody(req, limit);
+  if (!read.ok && read.why === 'too-large') return new GatewayError('payload-too-large', `request body exceeds the limit of ${limit} bytes`);
+  // A body cut short is never translated: its first bytes may well be valid JSON, and forwarding them would execute a write the client abandoned.
+  if (!read.ok) return CLIENT_LEFT;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(read.body.toString('utf8'));
   } catch {
     return new GatewayError('invalid-body', 'the body is not valid JSON');
   }

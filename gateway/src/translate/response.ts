@@ -2,7 +2,7 @@ import type { Responder } from '../forwarding/forward';
 import { streamResponse } from '../forwarding/forward';
 import { clientResponseHeaders } from '../pipeline/headers';
 import { GatewayError, sendProblem } from '../pipeline/problems';
-import { isJson, readBody } from './body';
+import { isJson, readBody } from '../http/body';
 import { TranslationError, type TranslationMapping } from './mapping';
 
 /** Upstream fields that describe the untranslated body and would lie about the translated one. */
@@ -19,17 +19,18 @@ export function translatingResponder(mapping: TranslationMapping, capBytes: numb
     if (status < 200 || status >= 300 || status === 204 || !isJson(upstreamRes.headers['content-type'])) {
       return streamResponse(upstreamRes, res, ctx, upstream);
     }
-    const raw = await readBody(upstreamRes, capBytes);
+    const read = await readBody(upstreamRes, capBytes);
     const fail = (detail: string, extra: Record<string, unknown> = {}) => {
       const error = new GatewayError('translation-failed', detail, { mapping: mapping.name, upstream, ...extra });
       sendProblem(res, error, ctx.requestId);
       return error;
     };
-    if (raw === null) {
+    if (!read.ok && read.why === 'too-large') {
       upstreamRes.destroy();
       return fail(`the answer of "${upstream}" is larger than ${capBytes} bytes, the most the gateway translates`);
     }
-    if (!upstreamRes.complete) return fail(`"${upstream}" cut its answer short`);
+    if (!read.ok) return fail(`"${upstream}" cut its answer short`);
+    const raw = read.body;
     let body: string;
     let parsed: unknown;
     try {

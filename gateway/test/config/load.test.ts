@@ -100,6 +100,19 @@ describe('route table loading', () => {
     ['http://[fe80::1]:80', 'link-local'],
     ['http://[::ffff:169.254.169.254]', 'link-local'],
     ['http://metadata.google.internal', 'cloud metadata endpoint'],
+    // Canonical form: a trailing dot, upper case or an IDNA look-alike names the same host.
+    ['http://metadata.google.internal.', 'cloud metadata endpoint'],
+    ['http://metadata.google.internal..:80', 'cloud metadata endpoint'],
+    ['http://METADATA.Google.Internal', 'cloud metadata endpoint'],
+    ['http://\u24dcetadata.google.internal', 'cloud metadata endpoint'],
+    ['http://169.254.169.254.', 'link-local'],
+    ['http://0xa9fea9fe', 'link-local'],
+    ['http://[64:ff9b::a9fe:a9fe]', 'link-local'],
+    ['http://[::a9fe:a9fe]', 'link-local'],
+    ['http://[fd00:ec2::254]', 'metadata address'],
+    ['http://100.100.100.200', 'metadata address'],
+    ['http://169.254.170.2', 'link-local'],
+    ['http://metadata.tencentyun.com', 'cloud metadata endpoint'],
     ['http://0.0.0.0:80', 'unspecified'],
     ['http://127.0.0.1:3000/base', 'origin only'],
     ['not a url', 'is not a URL'],
@@ -108,6 +121,20 @@ describe('route table loading', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toContain('upstreams.legacy.url: ');
     expect(issues[0]).toContain(message);
+  });
+
+  it.each(['http://example.com.', 'http://[::ffff:10.0.0.1]:80', 'http://[::1]:3000', 'http://10.0.0.1'])('accepts the upstream URL %s', (url) => {
+    expect(issuesOf(base([catchAll], { legacy: { url } }))).toEqual([]);
+  });
+
+  it('refuses "__proto__" as a key anywhere, by path, instead of letting the schema drop it', () => {
+    const text = '{"upstreams":{"__proto__":{"url":"http://127.0.0.1:1"},"legacy":{"url":"http://127.0.0.1:2"}},"routes":[{"id":"c","path":"/*","mode":"legacy","legacy":{"upstream":"legacy","__proto__":{}}}]}';
+    expect(issuesOf(JSON.parse(text))).toEqual([
+      'upstreams.__proto__: the key "__proto__" is not allowed',
+      'routes[0].legacy.__proto__: the key "__proto__" is not allowed',
+      // The strict target schema names it too; the upstream record would have dropped it silently.
+      'routes[0].legacy: Unrecognized key: "__proto__"',
+    ]);
   });
 
   it('applies upstream URL overrides and refuses one for an unknown upstream', () => {

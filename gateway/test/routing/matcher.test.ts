@@ -1,7 +1,7 @@
 import { compileMatcher, methodSet, type MatchableRoute } from '../../src/routing/matcher';
 import { compilePattern, covers } from '../../src/routing/pattern';
 import { compileRewrite } from '../../src/routing/rewrite';
-import type { HttpMethod } from '../../src/config/schema';
+import type { HttpMethod } from '../../src/http/methods';
 
 const route = (id: string, path: string, methods?: HttpMethod[]): MatchableRoute => ({ id, pattern: compilePattern(path), methods: methodSet(methods) });
 const segs = (p: string) => p.split('/').filter(Boolean);

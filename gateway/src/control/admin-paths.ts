@@ -1,0 +1,28 @@
+/**
+ * Every path the admin API serves, in one list: the admin app registers exactly these, and the
+ * public listener refuses (404, never forwarded) every path in the sections they open, so that an
+ * admin endpoint added here can never be missed on the public side.
+ */
+export const ADMIN_PATHS = {
+  routes: '/admin/routes',
+  explain: '/admin/routes/explain',
+  flip: '/admin/routes/:id/flip',
+  rollback: '/admin/routes/:id/rollback',
+  history: '/admin/history',
+  shadowReport: '/admin/shadow/report',
+} as const;
+
+/**
+ * The sections the admin API owns: the first two segments of its paths (`/admin/routes`,
+ * `/admin/history`, `/admin/shadow`), lower case. A monolith's own `/admin/login` is not one.
+ */
+export const ADMIN_SECTIONS: readonly string[] = [...new Set(Object.values(ADMIN_PATHS).map((p) => p.split('/').slice(0, 3).join('/').toLowerCase()))];
+
+/**
+ * True when a normalised public path lies in an admin section, in any letter case (the admin
+ * app's router matches without regard to case, and so might an upstream's).
+ */
+export function isAdminPath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return ADMIN_SECTIONS.some((s) => lower === s || lower.startsWith(`${s}/`));
+}
