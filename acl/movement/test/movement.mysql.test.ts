@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { createTestDatabase, type TestDatabase } from '../../../gateway/test/kit/mysql';
+import { createTestDatabase, type TestDatabase } from '../../../platform/test-kit/mysql';
 import { migrateLegacy, openLegacyDb, seedLegacy } from '../../../legacy-monolith/src/index';
 import { backfill, sync, verify } from '../index';
 import { FAST_RETRY, startCatalog, startOrders, type RunningService } from './kit';

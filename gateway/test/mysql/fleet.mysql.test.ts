@@ -4,7 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createTestDatabase, type TestDatabase } from '../kit/mysql';
+import { createTestDatabase, type TestDatabase } from '../../../platform/test-kit/mysql';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 
 /**

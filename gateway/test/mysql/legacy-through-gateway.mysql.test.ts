@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { loadRouteTableFile } from '../../src/config/load';
 import { aclMappings } from '../../src/translate/acl-adapter';
 import { startGateway, type RunningGateway } from '../kit/gateway';
-import { createTestDatabase, type TestDatabase } from '../kit/mysql';
+import { createTestDatabase, type TestDatabase } from '../../../platform/test-kit/mysql';
 
 /**
  * The walking skeleton on MySQL: the monolith as its own process on LEGACY_DATABASE_URL=mysql://…

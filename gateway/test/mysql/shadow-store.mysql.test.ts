@@ -1,6 +1,6 @@
 import { ShadowRecorder } from '../../src/shadow/recorder';
 import { ShadowStore } from '../../src/shadow/results-store';
-import { createTestDatabase, type TestDatabase } from '../kit/mysql';
+import { createTestDatabase, type TestDatabase } from '../../../platform/test-kit/mysql';
 import { compared, diff, failure } from '../shadow/outcomes';
 
 /** The shadow results store on MariaDB, as a fleet uses it: several replicas adding to one record. */

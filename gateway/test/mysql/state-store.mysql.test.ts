@@ -1,6 +1,6 @@
 import { ControlError } from '../../src/control/errors';
 import { openStateStore, type AuditDraft, type StateStore } from '../../src/control/state-store';
-import { createTestDatabase, type TestDatabase } from '../kit/mysql';
+import { createTestDatabase, type TestDatabase } from '../../../platform/test-kit/mysql';
 
 /** The state store on MariaDB, as a fleet uses it: several stores (replicas) on one database. */
 

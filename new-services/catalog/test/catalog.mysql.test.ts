@@ -1,7 +1,7 @@
 import type express from 'express';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../../../gateway/test/kit/mysql';
+import { createTestDatabase, type TestDatabase } from '../../../platform/test-kit/mysql';
 import { CATALOG_MIGRATIONS_TABLE, createCatalogApp, migrateCatalog, openCatalogDb, silentLogger } from '../src/index';
 import { countProducts, product, writeBody } from './kit';
 

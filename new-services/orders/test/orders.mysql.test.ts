@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../../../gateway/test/kit/mysql';
+import { createTestDatabase, type TestDatabase } from '../../../platform/test-kit/mysql';
 import { ORDERS_MIGRATIONS_TABLE, migrateOrders } from '../src/index';
 import { importedOrder, ordersFixture, type OrdersFixture } from './kit/orders';
 

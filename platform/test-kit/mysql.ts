@@ -7,6 +7,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * Creates that database on the server named by STRANGLER_TEST_MYSQL_URL (a database in the URL is
+ * ignored); CI's prefix lets it drop whatever a crashed test left behind.
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = process.env.STRANGLER_TEST_MYSQL_URL;
   // Never skip: a MySQL suite that passes without MySQL proves nothing.

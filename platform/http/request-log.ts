@@ -1,0 +1,31 @@
+import type { Request, RequestHandler } from 'express';
+import type { Logger } from '../log/logger';
+import { requestIdFrom } from './request-id';
+
+/** Fields a part adds to its request lines, e.g. `{ shadow: true }` on a mirrored copy. */
+export type RequestLogFields = (req: Request) => Readonly<Record<string, unknown>>;
+
+/**
+ * Gives each request its id (see {@link requestIdFrom}), answers it in `x-request-id`, keeps it in
+ * `res.locals.requestId` for problem bodies and error logs, and writes one line per finished
+ * request: `request` with requestId, method, path, status and durationMs.
+ */
+export function requestLog(logger: Logger, fields?: RequestLogFields): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => {
+      logger.info('request', {
+        requestId,
+        method: req.method,
+        path: req.originalUrl,
+        status: res.statusCode,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        ...fields?.(req),
+      });
+    });
+    next();
+  };
+}

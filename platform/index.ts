@@ -1,0 +1,20 @@
+/**
+ * Public entry of the platform: what every part's bootstrap needs, once. Parts import from here;
+ * the platform imports no part. The MySQL test kit is apart, in test-kit/, for tests only.
+ */
+export { parseDatabaseUrl, redactDatabaseUrl, DatabaseUrlError, type DatabaseTarget, type DatabaseUrlProblem } from './db/database-url';
+export { openDatabase, type DatabaseOptions } from './db/open-database';
+export { isAlreadyExists, isDeadlock, isDuplicateColumn, isPrimaryKeyViolation, isUniqueViolation } from './db/driver-errors';
+export { runMigrations, type MigrationPlan, type NamedMigration } from './db/migrations';
+export { bodyFailureOf, type BodyFailure, type BodyFailureCode } from './http/body-errors';
+export { notFoundProblem, problemResponder, type ProblemMapper } from './http/error-responder';
+export { HTTP_PROBLEMS, type HttpProblemCode } from './http/http-problems';
+export { Problem, problemBody, sendProblem, PROBLEM_TYPE_PREFIX, type FieldIssue, type ProblemBody, type ProblemExtras, type ProblemKind } from './http/problem';
+export { requestIdFrom } from './http/request-id';
+export { requestLog, type RequestLogFields } from './http/request-log';
+export { createJsonLogger, type JsonLoggerOptions } from './log/json-logger';
+export { silentLogger, type Logger } from './log/logger';
+export { startHttpServer, type HttpServerOptions, type RunningHttpServer } from './server/http-server';
+export { closeOnSignals, type ShutdownOptions } from './server/shutdown';
+export { integerArg } from './service/integer-arg';
+export { runServiceCli, serviceProgram, type ServiceDatabase, type ServiceDefinition, type ServiceDeps } from './service/service-main';
