@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openLegacyDb } from '../../legacy-monolith/src/index';
+import { openDatabase } from '../../platform';
 import type { FieldReport, RouteShadowReport } from '../../gateway/src/shadow/types';
 import { startStack, type RunningStack } from './stack';
 
@@ -40,7 +40,7 @@ async function admin(method: string, pathname: string, body?: unknown): Promise<
 
 /** The monolith's data fix for product 13: a status it knows, and a change stamp, as its own writes leave. */
 async function cleanLegacyRow13(): Promise<void> {
-  const db = openLegacyDb(`sqlite:${path.join(dataDir, 'legacy.sqlite')}`);
+  const db = openDatabase(`sqlite:${path.join(dataDir, 'legacy.sqlite')}`);
   try {
     const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
     expect(await db('PRD_MSTR').where({ PRD_ID: 13, PRD_STS: 'Z' }).update({ PRD_STS: 'A', PRD_UPD_TS: stamp })).toBe(1);

@@ -1,6 +1,6 @@
 import request from 'supertest';
+import type { Logger } from '../../platform';
 import { createLegacyApp } from '../src/index';
-import type { LegacyLogger } from '../src/http/logger';
 import { appFor, memoryDb } from './kit';
 
 describe('health and errors', () => {
@@ -31,7 +31,7 @@ describe('health and errors', () => {
     const db = await memoryDb(0);
     await db.schema.dropTable('PRD_MSTR');
     const logged: string[] = [];
-    const logger: LegacyLogger = { info: () => undefined, warn: () => undefined, error: (m) => logged.push(m) };
+    const logger: Logger = { info: () => undefined, warn: () => undefined, error: (m: string) => logged.push(m) };
     const res = await request(createLegacyApp({ db, logger })).get('/api/products').expect(500);
     expect(res.body).toEqual({ ERR_CD: 'SYS_ERR', ERR_MSG: 'internal error' });
     expect(logged).toEqual(['unhandled error']);
@@ -41,7 +41,7 @@ describe('health and errors', () => {
   it('logs one line per request with the caller request id, method, path, status and duration', async () => {
     const db = await memoryDb(0);
     const lines: Array<[string, Record<string, unknown> | undefined]> = [];
-    const logger: LegacyLogger = { info: (m, meta) => lines.push([m, meta]), warn: () => undefined, error: () => undefined };
+    const logger: Logger = { info: (m: string, meta?: Record<string, unknown>) => lines.push([m, meta]), warn: () => undefined, error: () => undefined };
     const res = await request(createLegacyApp({ db, logger })).get('/health?x=1').set('x-request-id', 'req-42').expect(200);
     expect(res.headers['x-request-id']).toBe('req-42');
     expect(lines).toEqual([

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { createLegacyApp, migrateLegacy, openLegacyDb, seedLegacy } from '../src/index';
-import { silentLogger } from '../src/http/logger';
+import { openDatabase, silentLogger } from '../../platform';
+import { createLegacyApp, migrateLegacy, seedLegacy } from '../src/index';
 import type express from 'express';
 import {
   customerShape, inventoryShape, orderHeaderShape, orderLineShape, productShape, type Shape,
@@ -16,7 +16,7 @@ export const PINNED_SEED_SHA256 = '4fa2843729b64774e545e5df564735d85e497a9b8768a
 
 /** A migrated in-memory database, seeded with `rows` products unless rows is 0. */
 export async function memoryDb(rows = 500): Promise<Knex> {
-  const db = openLegacyDb('sqlite::memory:');
+  const db = openDatabase('sqlite::memory:');
   await migrateLegacy(db);
   if (rows > 0) await seedLegacy(db, { rows });
   return db;

@@ -1,43 +1,20 @@
-import { randomBytes } from 'node:crypto';
-import knex, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import type express from 'express';
-import { migrateLegacy, openLegacyDb, seedLegacy } from '../src/index';
+import { openDatabase } from '../../platform';
+import { createTestDatabase, type TestDatabase } from '../../platform/test-kit/mysql';
+import { migrateLegacy, seedLegacy } from '../src/index';
 import { PINNED_SEED_SHA256, appFor, dumpTables, memoryDb, sha256 } from './kit';
 
-const BASE = process.env.STRANGLER_TEST_MYSQL_URL;
-if (BASE === undefined || BASE === '') {
-  // Never skip: a MySQL suite that silently passes without MySQL proves nothing.
-  throw new Error('STRANGLER_TEST_MYSQL_URL is not set (e.g. mysql://root@127.0.0.1:3306); the MySQL suite cannot run');
-}
-
-// CI sets a per-run prefix and drops every database carrying it at the end, whatever happened here.
-const DB_NAME = `${process.env.STRANGLER_TEST_DB_PREFIX || 'strangler_t'}_${process.pid}_${randomBytes(4).toString('hex')}`;
-/** The server part of the URL: a database named in it is ignored, this suite makes its own. */
-const SERVER = BASE.replace(/^(mysql:\/\/[^/]+).*$/, '$1');
-
-function adminConnection(url: string): Knex {
-  const u = new URL(url);
-  return knex({
-    client: 'mysql2',
-    connection: {
-      host: u.hostname, port: u.port === '' ? 3306 : Number(u.port),
-      user: decodeURIComponent(u.username), password: decodeURIComponent(u.password),
-    },
-    pool: { min: 0, max: 1 },
-  });
-}
-
-let admin: Knex;
+let database: TestDatabase;
 let mysql: Knex;
 let sqlite: Knex;
 let onMysql: express.Application;
 let onSqlite: express.Application;
 
 beforeAll(async () => {
-  admin = adminConnection(SERVER);
-  await admin.raw(`CREATE DATABASE \`${DB_NAME}\` CHARACTER SET utf8mb4`);
-  mysql = openLegacyDb(`${SERVER}/${DB_NAME}`);
+  database = await createTestDatabase();
+  mysql = openDatabase(database.url);
   await migrateLegacy(mysql);
   await seedLegacy(mysql);
   sqlite = await memoryDb(500);
@@ -48,8 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await mysql?.destroy();
   await sqlite?.destroy();
-  await admin?.raw(`DROP DATABASE IF EXISTS \`${DB_NAME}\``);
-  await admin?.destroy();
+  await database?.drop();
 });
 
 /** Same status, same content type, byte-identical body. */

@@ -1,4 +1,5 @@
-import { migrateLegacy, openLegacyDb } from '../src/index';
+import { openDatabase } from '../../platform';
+import { migrateLegacy } from '../src/index';
 
 const EXPECTED: Record<string, string[]> = {
   PRD_MSTR: ['PRD_ID', 'PRD_SKU', 'PRD_NM', 'PRD_DSC', 'PRD_CAT_CD', 'PRD_PRC', 'PRD_STS', 'PRD_UPD_TS', 'PRD_FLG_X'],
@@ -12,7 +13,7 @@ const EXPECTED: Record<string, string[]> = {
 
 describe('migrateLegacy', () => {
   it('creates every legacy table with its columns, and is a no-op the second time', async () => {
-    const db = openLegacyDb('sqlite::memory:');
+    const db = openDatabase('sqlite::memory:');
     expect(await migrateLegacy(db)).toEqual(['001_catalog_and_customers', '002_orders', '003_inventory']);
     for (const [table, columns] of Object.entries(EXPECTED)) {
       expect(await db.schema.hasTable(table)).toBe(true);

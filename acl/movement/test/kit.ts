@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { createCatalogApp, migrateCatalog, openCatalogDb, silentLogger } from '../../../new-services/catalog/src/index';
 import { createHttpCatalogClient, createOrdersApp, migrateOrders, openOrdersDb } from '../../../new-services/orders/src/index';
-import { migrateLegacy, openLegacyDb, seedLegacy } from '../../../legacy-monolith/src/index';
+import { migrateLegacy, seedLegacy } from '../../../legacy-monolith/src/index';
+import { openDatabase } from '../../../platform';
 
 /** A temp data dir with a seeded legacy SQLite file, and the writable knex the test uses to change legacy rows. */
 export interface LegacyFixture {
@@ -19,7 +20,7 @@ export interface LegacyFixture {
 export async function seededLegacy(rows = 500, options: { seed?: boolean } = {}): Promise<LegacyFixture> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'strangler-movement-'));
   const file = path.join(dir, 'legacy.sqlite');
-  const db = openLegacyDb(`sqlite:${file}`);
+  const db = openDatabase(`sqlite:${file}`);
   await migrateLegacy(db);
   if (options.seed !== false) await seedLegacy(db, { rows });
   return {

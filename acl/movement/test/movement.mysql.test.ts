@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '../../../platform/test-kit/mysql';
-import { migrateLegacy, openLegacyDb, seedLegacy } from '../../../legacy-monolith/src/index';
+import { migrateLegacy, seedLegacy } from '../../../legacy-monolith/src/index';
+import { openDatabase } from '../../../platform';
 import { backfill, sync, verify } from '../index';
 import { FAST_RETRY, startCatalog, startOrders, type RunningService } from './kit';
 
@@ -18,7 +19,7 @@ describe('movement with a MySQL legacy database', () => {
   let orders: RunningService;
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = openLegacyDb(database.url);
+    db = openDatabase(database.url);
     await migrateLegacy(db);
     await seedLegacy(db, { rows: 500 });
     dir = mkdtempSync(path.join(os.tmpdir(), 'strangler-movement-mysql-'));

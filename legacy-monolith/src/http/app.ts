@@ -1,17 +1,16 @@
 import express from 'express';
 import type { Knex } from 'knex';
+import { requestLog, type Logger } from '../../../platform';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRouter } from './health';
-import type { LegacyLogger } from './logger';
 import { customersRouter, inventoryRouter, productsRouter } from './master-data';
 import { ordersRouter } from './orders';
 import { reportsRouter } from './reports';
-import { requestLog } from './request-log';
 
 /** What the monolith's HTTP layer is built from; the composition root provides it. */
 export interface LegacyAppDeps {
   db: Knex;
-  logger: LegacyLogger;
+  logger: Logger;
   /** Source of "now" for change timestamps written by checkout; defaults to the wall clock. */
   clock?: () => Date;
 }

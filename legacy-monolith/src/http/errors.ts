@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { LegacyLogger } from './logger';
+import { bodyFailureOf, type Logger } from '../../../platform';
 
 /** An error the monolith answers with; `code` becomes ERR_CD in the legacy error body. */
 export class LegacyHttpError extends Error {
@@ -20,17 +20,16 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json(body);
 };
 
-/** Errors raised by express's body parser carry a status and a type; nothing else should leak out. */
+/** A body express's parser refused, in the legacy codes its clients know. */
 function parserError(err: unknown): LegacyHttpError | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const { status, type } = err as { status?: unknown; type?: unknown };
-  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  if (type === 'entity.parse.failed') return new LegacyHttpError(400, 'BAD_JSON', 'request body is not valid JSON');
-  if (type === 'entity.too.large') return new LegacyHttpError(413, 'BODY_TOO_LRG', 'request body is too large');
-  return new LegacyHttpError(status, 'BAD_REQ', 'request could not be read');
+  const failure = bodyFailureOf(err);
+  if (failure === undefined) return undefined;
+  if (failure.code === 'invalid-json') return new LegacyHttpError(400, 'BAD_JSON', 'request body is not valid JSON');
+  if (failure.code === 'payload-too-large') return new LegacyHttpError(413, 'BODY_TOO_LRG', 'request body is too large');
+  return new LegacyHttpError(failure.status, 'BAD_REQ', 'request could not be read');
 }
 
-export function errorHandler(logger: LegacyLogger): ErrorRequestHandler {
+export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const known = err instanceof LegacyHttpError ? err : parserError(err);
     if (known === undefined) {

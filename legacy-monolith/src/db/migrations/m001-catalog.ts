@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { LegacyMigration } from './source';
+import type { NamedMigration } from '../../../../platform';
 
 /** Products and customers: the two master tables everything else hangs off. */
-export const m001Catalog: LegacyMigration = {
+export const m001Catalog: NamedMigration = {
   name: '001_catalog_and_customers',
   async up(knex: Knex): Promise<void> {
     await knex.schema.createTable('PRD_MSTR', (t) => {

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { LegacyMigration } from './source';
+import type { NamedMigration } from '../../../../platform';
 
 /** Order headers and lines. No foreign keys: the original schema predates them and the data has orphans to prove it. */
-export const m002Orders: LegacyMigration = {
+export const m002Orders: NamedMigration = {
   name: '002_orders',
   async up(knex: Knex): Promise<void> {
     await knex.schema.createTable('ORD_HDR', (t) => {

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { LegacyMigration } from './source';
+import type { NamedMigration } from '../../../../platform';
 
 /** Stock on hand per product; one row per product, single warehouse (the second one was never built). */
-export const m003Inventory: LegacyMigration = {
+export const m003Inventory: NamedMigration = {
   name: '003_inventory',
   async up(knex: Knex): Promise<void> {
     await knex.schema.createTable('INV_BAL', (t) => {
