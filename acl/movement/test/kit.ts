@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { createCatalogApp, migrateCatalog, openCatalogDb, silentLogger } from '../../../new-services/catalog/src/index';
+import { createCatalogApp, migrateCatalog } from '../../../new-services/catalog/src/index';
 import { createHttpCatalogClient, createOrdersApp, migrateOrders, openOrdersDb } from '../../../new-services/orders/src/index';
 import { migrateLegacy, seedLegacy } from '../../../legacy-monolith/src/index';
-import { openDatabase } from '../../../platform';
+import { openDatabase, silentLogger } from '../../../platform';
 
 /** A temp data dir with a seeded legacy SQLite file, and the writable knex the test uses to change legacy rows. */
 export interface LegacyFixture {
@@ -64,7 +64,7 @@ function running(server: Server, db: Knex, closeDb = true): RunningService {
 
 /** The catalog service on port 0, over an in-memory SQLite database. */
 export async function startCatalog(): Promise<RunningService> {
-  const db = openCatalogDb('sqlite::memory:');
+  const db = openDatabase('sqlite::memory:');
   await migrateCatalog(db);
   const server = await listen(createCatalogApp({ db, logger: silentLogger }) as never);
   return running(server, db);

@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { createAcl } from '../../../acl';
 import { createLegacyApp, migrateLegacy, seedLegacy } from '../../../legacy-monolith/src/index';
-import { createCatalogApp, migrateCatalog, openCatalogDb, ProductPageSchema, silentLogger, type Product, type ProductPage } from '../../../new-services/catalog/src/index';
+import { createCatalogApp, migrateCatalog, ProductPageSchema, type Product, type ProductPage } from '../../../new-services/catalog/src/index';
 import { createHttpCatalogClient, createOrdersApp, migrateOrders, openOrdersDb, type Order } from '../../../new-services/orders/src/index';
-import { openDatabase } from '../../../platform';
+import { openDatabase, silentLogger } from '../../../platform';
 import { compileRouteTable, loadRouteTableFile } from '../../src/config/load';
 import { aclMappings } from '../../src/translate/acl-adapter';
 import { startGateway, type RunningGateway } from '../kit/gateway';
@@ -70,7 +70,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 beforeAll(async () => {
   const legacyDb = openDatabase('sqlite::memory:');
-  const catalogDb = openCatalogDb('sqlite::memory:');
+  const catalogDb = openDatabase('sqlite::memory:');
   const ordersDb = openOrdersDb('sqlite::memory:');
   dbs.push(legacyDb, catalogDb, ordersDb);
   await migrateLegacy(legacyDb);

@@ -2,7 +2,8 @@ import type express from 'express';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../../../platform/test-kit/mysql';
-import { CATALOG_MIGRATIONS_TABLE, createCatalogApp, migrateCatalog, openCatalogDb, silentLogger } from '../src/index';
+import { openDatabase, silentLogger } from '../../../platform';
+import { CATALOG_MIGRATIONS_TABLE, createCatalogApp, migrateCatalog } from '../src/index';
 import { countProducts, product, writeBody } from './kit';
 
 // createTestDatabase throws when STRANGLER_TEST_MYSQL_URL is missing: this suite fails, never skips.
@@ -12,7 +13,7 @@ let app: express.Application;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  db = openCatalogDb(testDb.url);
+  db = openDatabase(testDb.url);
   app = createCatalogApp({ db, logger: silentLogger });
 });
 

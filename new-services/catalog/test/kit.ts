@@ -1,6 +1,7 @@
 import type express from 'express';
 import type { Knex } from 'knex';
-import { createCatalogApp, migrateCatalog, openCatalogDb, silentLogger, type Product } from '../src/index';
+import { openDatabase, silentLogger } from '../../../platform';
+import { createCatalogApp, migrateCatalog, type Product } from '../src/index';
 
 /** A migrated in-memory catalog and its app; close() releases the database. */
 export interface MemoryCatalog {
@@ -10,7 +11,7 @@ export interface MemoryCatalog {
 }
 
 export async function memoryCatalog(): Promise<MemoryCatalog> {
-  const db = openCatalogDb('sqlite::memory:');
+  const db = openDatabase('sqlite::memory:');
   await migrateCatalog(db);
   return { db, app: createCatalogApp({ db, logger: silentLogger }), close: () => db.destroy() };
 }

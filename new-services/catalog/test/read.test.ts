@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { createCatalogApp, createKnexProductRepository, ProductPageSchema, ProductSchema, silentLogger, type ProductPage } from '../src/index';
+import { silentLogger } from '../../../platform';
+import { createCatalogApp, createKnexProductRepository, ProductPageSchema, ProductSchema, type ProductPage } from '../src/index';
 import { memoryCatalog, product, PROBLEM_JSON, type MemoryCatalog } from './kit';
 
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

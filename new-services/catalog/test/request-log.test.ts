@@ -1,12 +1,13 @@
 import request from 'supertest';
-import { createCatalogApp, migrateCatalog, openCatalogDb, type CatalogLogger } from '../src/index';
+import { openDatabase, type Logger } from '../../../platform';
+import { createCatalogApp, migrateCatalog } from '../src/index';
 
 describe('request log', () => {
   it('writes one structured line per request with the caller request id', async () => {
-    const db = openCatalogDb('sqlite::memory:');
+    const db = openDatabase('sqlite::memory:');
     await migrateCatalog(db);
     const lines: Array<{ message: string; meta?: Record<string, unknown> }> = [];
-    const logger: CatalogLogger = {
+    const logger: Logger = {
       info: (message, meta) => lines.push({ message, meta }),
       warn: (message, meta) => lines.push({ message, meta }),
       error: (message, meta) => lines.push({ message, meta }),

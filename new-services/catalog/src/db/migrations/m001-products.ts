@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import type { CatalogMigration } from './source';
+import type { NamedMigration } from '../../../../../platform';
 
 export const PRODUCTS_TABLE = 'products';
 
 /** The product aggregate in one table: money as integer minor units, the version beside the body. */
-export const m001Products: CatalogMigration = {
+export const m001Products: NamedMigration = {
   name: '001_products',
   async up(knex: Knex): Promise<void> {
     await knex.schema.createTable(PRODUCTS_TABLE, (t) => {
