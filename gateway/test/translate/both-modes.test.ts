@@ -7,7 +7,7 @@ import type express from 'express';
 import { createAcl } from '../../../acl';
 import { createLegacyApp, migrateLegacy, seedLegacy } from '../../../legacy-monolith/src/index';
 import { createCatalogApp, migrateCatalog, ProductPageSchema, type Product, type ProductPage } from '../../../new-services/catalog/src/index';
-import { createHttpCatalogClient, createOrdersApp, migrateOrders, openOrdersDb, type Order } from '../../../new-services/orders/src/index';
+import { createHttpCatalogClient, createOrdersApp, migrateOrders, type Order } from '../../../new-services/orders/src/index';
 import { openDatabase, silentLogger } from '../../../platform';
 import { compileRouteTable, loadRouteTableFile } from '../../src/config/load';
 import { aclMappings } from '../../src/translate/acl-adapter';
@@ -71,7 +71,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 beforeAll(async () => {
   const legacyDb = openDatabase('sqlite::memory:');
   const catalogDb = openDatabase('sqlite::memory:');
-  const ordersDb = openOrdersDb('sqlite::memory:');
+  const ordersDb = openDatabase('sqlite::memory:');
   dbs.push(legacyDb, catalogDb, ordersDb);
   await migrateLegacy(legacyDb);
   await seedLegacy(legacyDb);

@@ -84,7 +84,7 @@ describe('POST /orders', () => {
     const res = await request(f.app).post('/orders').set('Idempotency-Key', 'k').set('content-type', 'application/json').send('{"customerId":');
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
-    expect(res.body).toMatchObject({ type: 'urn:strangler:problem:bad-request', detail: 'request body is not valid JSON' });
+    expect(res.body).toMatchObject({ type: 'urn:strangler:problem:invalid-json', detail: 'request body is not valid JSON' });
   });
 
   it('names the line of a product the catalog does not know (422), writing nothing', async () => {

@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Knex } from 'knex';
+import { notFoundProblem, problemResponder, requestLog, type Logger } from '../../../../platform';
 import type { CatalogClient } from '../catalog-client';
 import { createKnexOrdersRepository } from '../db/knex-repository';
 import type { OrdersRepository } from '../db/repository';
@@ -7,17 +8,16 @@ import { importBatchHandler } from './batch';
 import { deleteBatchHandler } from './batch-delete';
 import { createOrderHandler } from './create-order';
 import type { HandlerDeps } from './deps';
-import { errorHandler, notFoundHandler } from './error-handler';
+import { toProblem } from './domain-problems';
 import { healthHandler } from './health';
-import type { OrdersLogger } from './logger';
 import { changeStatusHandler } from './order-status';
 import { getOrderHandler, listOrdersHandler } from './read-orders';
-import { requestLog } from './request-log';
+import { isShadowRequest } from './shadow';
 
 /** What the orders HTTP layer is built from; give either a repository or a migrated knex database. */
 export type OrdersAppDeps = ({ repo: OrdersRepository; db?: undefined } | { db: Knex; repo?: undefined }) & {
   catalog: CatalogClient;
-  logger: OrdersLogger;
+  logger: Logger;
   /** Source of "now" for placedAt/updatedAt; defaults to the wall clock. */
   clock?: () => Date;
 };
@@ -29,7 +29,7 @@ export function createOrdersApp(deps: OrdersAppDeps): express.Application {
   const handlers: HandlerDeps = { repo, catalog: deps.catalog, logger: deps.logger, clock };
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestLog(deps.logger));
+  app.use(requestLog(deps.logger, (req) => (isShadowRequest(req) ? { shadow: true } : {})));
   // Sized for the backfill: a batch of 500 orders with all their lines.
   app.use(express.json({ limit: '5mb' }));
   app.get('/health', healthHandler(repo));
@@ -40,7 +40,7 @@ export function createOrdersApp(deps: OrdersAppDeps): express.Application {
   app.post('/orders/batch-delete', deleteBatchHandler(handlers));
   app.get('/orders/:id', getOrderHandler(handlers));
   app.post('/orders/:id/status', changeStatusHandler(handlers));
-  app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(notFoundProblem);
+  app.use(problemResponder(deps.logger, toProblem));
   return app;
 }

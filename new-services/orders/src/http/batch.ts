@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { OrderBatchSchema } from '../contract';
 import { orderViolations } from '../domain';
 import type { HandlerDeps } from './deps';
-import { HttpProblem, type FieldError } from './problems';
+import { HttpProblem, type FieldIssue } from './problems';
 import { isShadowRequest, markShadow } from './shadow';
 import { parseOr400 } from './validate';
 
@@ -14,7 +14,7 @@ import { parseOr400 } from './validate';
 export function importBatchHandler({ repo }: HandlerDeps): RequestHandler {
   return async (req, res) => {
     const { items } = parseOr400(OrderBatchSchema, req.body, 'order batch');
-    const errors: FieldError[] = [];
+    const errors: FieldIssue[] = [];
     const firstIndex = new Map<number, number>();
     items.forEach((order, i) => {
       const seen = firstIndex.get(order.id);

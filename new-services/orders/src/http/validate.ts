@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { HttpProblem, type FieldError, type ProblemCode } from './problems';
+import { HttpProblem, type FieldIssue, type ProblemCode } from './problems';
 
 /** `['lines', 0, 'quantity']` → `lines[0].quantity`; the root is `''`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -10,7 +10,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Every issue zod found, each with its path: a client fixes all of them in one round trip. */
-export function fieldErrors(error: z.ZodError): FieldError[] {
+export function fieldErrors(error: z.ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 }
 

@@ -1,7 +1,7 @@
 import type express from 'express';
 import type { Knex } from 'knex';
-import { createHttpCatalogClient, createOrdersApp, migrateOrders, openOrdersDb, type Order } from '../../src/index';
-import { silentLogger, type OrdersLogger } from '../../src/http/logger';
+import { openDatabase, silentLogger, type Logger } from '../../../../platform';
+import { createHttpCatalogClient, createOrdersApp, migrateOrders, type Order } from '../../src/index';
 import { T } from '../../src/db/tables';
 import { product, startCatalogStub, type CatalogStub } from './catalog-stub';
 
@@ -29,12 +29,12 @@ export interface OrdersFixture {
 export interface FixtureOptions {
   url?: string;
   catalogTimeoutMs?: number;
-  logger?: OrdersLogger;
+  logger?: Logger;
 }
 
 /** A migrated database (in memory unless `url`), a live catalog stub and the app wired to both. */
 export async function ordersFixture(options: FixtureOptions = {}): Promise<OrdersFixture> {
-  const db = openOrdersDb(options.url ?? 'sqlite::memory:');
+  const db = openDatabase(options.url ?? 'sqlite::memory:');
   await migrateOrders(db);
   const stub = await startCatalogStub(PRODUCTS);
   const catalog = createHttpCatalogClient({ baseUrl: stub.url, timeoutMs: options.catalogTimeoutMs ?? 2000 });

@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, T } from '../tables';
-import type { OrdersMigration } from './source';
+import type { NamedMigration } from '../../../../../platform';
 
 /**
  * Orders, their lines, and idempotency records. Money is integer minor units; the currency is
  * stored once per order because the domain allows only one. Instants are kept as the ISO-8601
  * text the API speaks, so a backfilled order reads back byte for byte on SQLite and MySQL alike.
  */
-export const m001Orders: OrdersMigration = {
+export const m001Orders: NamedMigration = {
   name: '001_orders',
   async up(knex: Knex): Promise<void> {
     await knex.schema.createTable(T.orders, (t) => {
