@@ -16,8 +16,8 @@ const DIST = path.join(ROOT, 'dist');
 /** Written by bin/build.js once tsc and the asset copy have both succeeded. */
 const STAMP = path.join(DIST, '.build-stamp');
 /** The folders the build compiles (tsconfig.build.json), minus what never ships. */
-const SOURCE_DIRS = ['gateway', 'acl', 'legacy-monolith', 'new-services'];
-const SKIPPED = new Set(['node_modules', 'dist', 'data', 'db', 'test', 'fixtures', 'coverage']);
+const SOURCE_DIRS = ['platform', 'gateway', 'acl', 'legacy-monolith', 'new-services'];
+const SKIPPED = new Set(['node_modules', 'dist', 'data', 'test', 'test-kit', 'fixtures', 'coverage']);
 const SOURCE_FILE = /\.(ts|jsonata|json)$/;
 
 /** The newest modification time (ms) of a source file under `dir`, or 0. */

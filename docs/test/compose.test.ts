@@ -35,7 +35,7 @@ const PARTS: readonly Part[] = [
 ];
 const GATEWAY = PARTS[3] as Part;
 /** What the image must hold to run every part: the entries and what they import. */
-const RUNTIME = ['bin', 'acl', 'gateway', 'legacy-monolith', 'new-services', 'routes.json', 'package.json', 'package-lock.json'];
+const RUNTIME = ['bin', 'platform', 'acl', 'gateway', 'legacy-monolith', 'new-services', 'routes.json', 'package.json', 'package-lock.json'];
 const SECRETS = ['STRANGLER_ADMIN_TOKEN', 'STRANGLER_CATALOG_DB_PASSWORD', 'STRANGLER_GATEWAY_DB_PASSWORD', 'STRANGLER_LEGACY_DB_PASSWORD', 'STRANGLER_ORDERS_DB_PASSWORD'];
 /** A value per secret that says where it came from, and is safe in a URL and in SQL. */
 const VARS = Object.fromEntries(SECRETS.map((name) => [name, `secret-${name.toLowerCase().replace(/_/g, '-')}`]));

@@ -40,6 +40,21 @@ test('an edited mapping file makes the build stale too (it is copied into dist/)
   expect(compiledEntryIn(root, ENTRY, {})).toBeNull();
 });
 
+test('an edited platform file makes the build stale, a db/ folder included (parts keep code there)', () => {
+  write('platform/db/open-database.ts', 'export {}', 3_000);
+  expect(compiledEntryIn(root, ENTRY, {})).toBeNull();
+});
+
+test('an edited database module of a service makes the build stale', () => {
+  write('new-services/orders/src/db/migrate.ts', 'export {}', 3_000);
+  expect(compiledEntryIn(root, ENTRY, {})).toBeNull();
+});
+
+test('the MySQL test kit edited after the build does not make it stale (it is not built)', () => {
+  write('platform/test-kit/mysql.ts', 'export {}', 3_000);
+  expect(compiledEntryIn(root, ENTRY, {})).not.toBeNull();
+});
+
 test('tests and fixtures edited after the build do not make it stale (they are not built)', () => {
   write('gateway/test/cli/some.test.ts', '', 3_000);
   write('acl/catalog/fixtures/product-read/one.json', '{}', 3_000);
