@@ -1,7 +1,7 @@
 import type { LoadResult } from './load';
 import { median, round } from './stats';
 
-export const TARGETS = ['direct', 'naive', 'gateway'] as const;
+export const TARGETS = ['direct', 'raw', 'naive', 'gateway'] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** Failures seen by one target over every run, warm-ups included; a single one voids the ratios. */
@@ -33,6 +33,7 @@ export interface GatewayReport {
   rounds: number;
   summary: Record<Target, TargetSummary>;
   gatewayVsNaive: number;
+  gatewayVsRaw: number;
   gatewayVsDirect: number;
   addedP50MsAt1000Rps: number;
   fixedRateAchieved: { direct: number; gateway: number };
@@ -41,9 +42,11 @@ export interface GatewayReport {
 /** The `--json` contract: exactly these keys, all numbers. */
 export interface GatewayBenchJson {
   direct_rps: number;
+  raw_rps: number;
   naive_rps: number;
   gateway_rps: number;
   gateway_vs_naive: number;
+  gateway_vs_raw: number;
   gateway_vs_direct: number;
   direct_p99_ms: number;
   gateway_p99_ms: number;
@@ -63,7 +66,7 @@ export function summarise(runs: readonly LoadResult[]): TargetSummary {
 }
 
 export function buildReport(m: GatewayMeasurements): GatewayReport {
-  const summary = { direct: summarise(m.saturated.direct), naive: summarise(m.saturated.naive), gateway: summarise(m.saturated.gateway) };
+  const summary = { direct: summarise(m.saturated.direct), raw: summarise(m.saturated.raw), naive: summarise(m.saturated.naive), gateway: summarise(m.saturated.gateway) };
   const fixedDirect = summarise(m.fixedRate.direct);
   const fixedGateway = summarise(m.fixedRate.gateway);
   return {
@@ -71,6 +74,7 @@ export function buildReport(m: GatewayMeasurements): GatewayReport {
     rounds: m.saturated.direct.length,
     summary,
     gatewayVsNaive: summary.gateway.rps / summary.naive.rps,
+    gatewayVsRaw: summary.gateway.rps / summary.raw.rps,
     gatewayVsDirect: summary.gateway.rps / summary.direct.rps,
     addedP50MsAt1000Rps: fixedGateway.p50Ms - fixedDirect.p50Ms,
     fixedRateAchieved: { direct: fixedDirect.rps, gateway: fixedGateway.rps },
@@ -80,9 +84,11 @@ export function buildReport(m: GatewayMeasurements): GatewayReport {
 export function toJson(r: GatewayReport): GatewayBenchJson {
   return {
     direct_rps: round(r.summary.direct.rps),
+    raw_rps: round(r.summary.raw.rps),
     naive_rps: round(r.summary.naive.rps),
     gateway_rps: round(r.summary.gateway.rps),
     gateway_vs_naive: round(r.gatewayVsNaive, 3),
+    gateway_vs_raw: round(r.gatewayVsRaw, 3),
     gateway_vs_direct: round(r.gatewayVsDirect, 3),
     direct_p99_ms: round(r.summary.direct.p99Ms, 2),
     gateway_p99_ms: round(r.summary.gateway.p99Ms, 2),
@@ -112,12 +118,13 @@ export function formatHuman(r: GatewayReport): string {
   const f = m.fixedRate;
   return [
     `gateway overhead: ${m.connections} connections, ${m.durationSec} s per target after a ${m.warmupSec} s warm-up,`,
-    `${r.rounds} interleaved rounds (direct, naive, gateway, ...); each figure is the MEDIAN over the rounds`,
+    `${r.rounds} interleaved rounds (direct, raw, naive, gateway, ...); each figure is the MEDIAN over the rounds`,
     '',
     line(header),
     ...rows.map(line),
     '',
     `gateway_vs_naive: ${r.gatewayVsNaive.toFixed(3)}   (gateway req/s / naive req/s)`,
+    `gateway_vs_raw: ${r.gatewayVsRaw.toFixed(3)}   (gateway req/s / raw node:http proxy req/s)`,
     `gateway_vs_direct: ${r.gatewayVsDirect.toFixed(3)}`,
     `added_p50_ms_at_1000rps: ${r.addedP50MsAt1000Rps.toFixed(2)}   (p50 gateway - p50 direct at a fixed ${f.rate} req/s over ` +
       `${f.connections} connections, median of ${f.direct.length} rounds; achieved ${r.fixedRateAchieved.direct.toFixed(0)} / ` +

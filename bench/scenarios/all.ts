@@ -10,7 +10,7 @@ import { runShadowPhase, startShadowTargets } from './shadow';
 
 export const allScenario: Scenario = (ctx) =>
   withTempDir(async (dir) => {
-    ctx.progress.phase('starting upstream, naive proxy and gateway');
+    ctx.progress.phase('starting upstream, raw and naive proxies and gateway');
     const children = await startTargets(ctx.group, dir, { naive: true });
     const gateway = await runGatewayPhase(ctx, children);
     const acl = await runAclPhase(ctx, children.upstream, children.gateway);

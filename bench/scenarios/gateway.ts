@@ -1,6 +1,7 @@
 /**
- * Gateway overhead: the same upstream reached directly, through the naive express +
- * http-proxy-middleware peer, and through the strangler gateway (logging and metrics on).
+ * Gateway overhead: the same upstream reached directly, through the raw node:http proxy, through
+ * the naive express + http-proxy-middleware peer, and through the strangler gateway (logging,
+ * metrics and the resilience policies on).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,21 +20,22 @@ const PATH = '/api/items/42';
 
 export const gatewayScenario: Scenario = (ctx) =>
   withTempDir(async (dir) => {
-    ctx.progress.phase('starting upstream, naive proxy and gateway');
+    ctx.progress.phase('starting upstream, raw and naive proxies and gateway');
     const children = await startTargets(ctx.group, dir, { naive: true });
     return runGatewayPhase(ctx, children);
   });
 
 /** The gateway-overhead phase against targets already running (the gateway with `routesFor`'s table). */
-export async function runGatewayPhase({ args, progress }: ScenarioContext, children: Targets & { naive: Child }): Promise<ScenarioOutcome> {
+export async function runGatewayPhase({ args, progress }: ScenarioContext, children: Targets & Peers): Promise<ScenarioOutcome> {
   const urls: Record<Target, string> = {
     direct: children.upstream.url + PATH,
+    raw: children.raw.url + PATH,
     naive: children.naive.url + PATH,
     gateway: children.gateway.url + PATH,
   };
   await checkPassThrough(urls);
 
-  const tallies: Record<Target, Tally> = { direct: zero(), naive: zero(), gateway: zero() };
+  const tallies: Record<Target, Tally> = { direct: zero(), raw: zero(), naive: zero(), gateway: zero() };
   const measure = async (target: Target, label: string, spec: { connections: number; durationSec: number; overallRate?: number }) => {
     progress.phase(`${label} (${target})`);
     const result = await runLoad({ url: urls[target], ...spec, onTick: (s) => progress.tick(s, spec.durationSec) });
@@ -43,7 +45,7 @@ export async function runGatewayPhase({ args, progress }: ScenarioContext, child
   };
 
   // Interleaved so that a slow patch of the machine hits every target, not just one of them.
-  const saturated: Record<Target, LoadResult[]> = { direct: [], naive: [], gateway: [] };
+  const saturated: Record<Target, LoadResult[]> = { direct: [], raw: [], naive: [], gateway: [] };
   for (let round = 1; round <= args.rounds; round += 1) {
     for (const target of TARGETS) {
       const of = `round ${round}/${args.rounds}`;
@@ -88,16 +90,23 @@ export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise
   }
 }
 
-/** The processes a run measures; `naive` only when asked for. */
+/** The processes a run measures; the peers only when asked for. */
 export interface Targets {
   upstream: Child;
   gateway: Child;
 }
 
-export async function startTargets(group: ProcessGroup, dir: string, want: { naive: true }): Promise<Targets & { naive: Child }>;
-export async function startTargets(group: ProcessGroup, dir: string, want: { naive: boolean }): Promise<Targets & { naive?: Child }>;
-export async function startTargets(group: ProcessGroup, dir: string, want: { naive: boolean }): Promise<Targets & { naive?: Child }> {
+/** The proxies the gateway is compared with: raw node:http, and naive express + http-proxy-middleware. */
+export interface Peers {
+  raw: Child;
+  naive: Child;
+}
+
+export async function startTargets(group: ProcessGroup, dir: string, want: { naive: true }): Promise<Targets & Peers>;
+export async function startTargets(group: ProcessGroup, dir: string, want: { naive: boolean }): Promise<Targets & Partial<Peers>>;
+export async function startTargets(group: ProcessGroup, dir: string, want: { naive: boolean }): Promise<Targets & Partial<Peers>> {
   const upstream = await group.start(tsChild('upstream', 'upstream.ts', []));
+  const raw = want.naive ? await group.start(tsChild('raw proxy', 'raw-proxy.ts', ['--target', upstream.url])) : undefined;
   const naive = want.naive ? await group.start(tsChild('naive proxy', 'naive-proxy.ts', ['--target', upstream.url])) : undefined;
   const routes = join(dir, 'routes.json');
   await writeFile(routes, JSON.stringify(routesFor(upstream.url), null, 2));
@@ -109,7 +118,7 @@ export async function startTargets(group: ProcessGroup, dir: string, want: { nai
     readiness: { kind: 'health', port, path: '/healthz' },
     readyTimeoutMs: 60_000,
   });
-  return naive ? { upstream, naive, gateway } : { upstream, gateway };
+  return raw && naive ? { upstream, raw, naive, gateway } : { upstream, gateway };
 }
 
 /**
@@ -134,7 +143,7 @@ export function routesFor(upstreamUrl: string): object {
 /** One request per target before any load: a proxy that answers something else would be measured for nothing. */
 async function checkPassThrough(urls: Record<Target, string>): Promise<void> {
   const expected = await (await fetch(urls.direct)).text();
-  for (const target of ['naive', 'gateway'] as const) {
+  for (const target of ['raw', 'naive', 'gateway'] as const) {
     const res = await fetch(urls[target]);
     const body = await res.text();
     if (res.status !== 200 || body !== expected) {

@@ -70,11 +70,12 @@ function measurements(): GatewayMeasurements {
     warmupSec: 2,
     saturated: {
       direct: [run(10000, 2, 8), run(12000, 1.5, 6), run(11000, 1.8, 7)],
+      raw: [run(6000, 5, 15), run(7000, 4, 12), run(6500, 4.5, 14)],
       naive: [run(4000, 10, 30), run(5000, 9, 25), run(4500, 9.5, 28)],
       gateway: [run(3000, 14, 40), run(4000, 12, 35), run(3600, 13, 36)],
     },
     fixedRate: { rate: 1000, connections: 10, direct: [run(1000, 0.5, 1), run(999, 0.6, 1)], gateway: [run(1000, 1.2, 3), run(998, 1.0, 2)] },
-    tallies: { direct: { non2xx: 0, errors: 0 }, naive: { non2xx: 0, errors: 0 }, gateway: { non2xx: 0, errors: 0 } },
+    tallies: { direct: { non2xx: 0, errors: 0 }, raw: { non2xx: 0, errors: 0 }, naive: { non2xx: 0, errors: 0 }, gateway: { non2xx: 0, errors: 0 } },
     gatewayLogLines: 1234,
   };
 }
@@ -88,6 +89,7 @@ describe('report', () => {
     const report = buildReport(measurements());
     expect(report.rounds).toBe(3);
     expect(report.gatewayVsNaive).toBeCloseTo(3600 / 4500);
+    expect(report.gatewayVsRaw).toBeCloseTo(3600 / 6500);
     expect(report.gatewayVsDirect).toBeCloseTo(3600 / 11000);
     expect(report.addedP50MsAt1000Rps).toBeCloseTo(1.1 - 0.55);
   });
@@ -96,10 +98,10 @@ describe('report', () => {
     const json = toJson(buildReport(measurements()));
     expect(Object.keys(json).sort()).toEqual([
       'added_p50_ms_at_1000rps', 'direct_p99_ms', 'direct_rps', 'gateway_p99_ms', 'gateway_rps',
-      'gateway_vs_direct', 'gateway_vs_naive', 'naive_rps',
+      'gateway_vs_direct', 'gateway_vs_naive', 'gateway_vs_raw', 'naive_rps', 'raw_rps',
     ]);
     for (const value of Object.values(json)) expect(typeof value === 'number' && Number.isFinite(value)).toBe(true);
-    expect(json).toMatchObject({ direct_rps: 11000, gateway_rps: 3600, gateway_vs_naive: 0.8, gateway_vs_direct: 0.327, added_p50_ms_at_1000rps: 0.55 });
+    expect(json).toMatchObject({ direct_rps: 11000, raw_rps: 6500, gateway_rps: 3600, gateway_vs_naive: 0.8, gateway_vs_raw: 0.554, gateway_vs_direct: 0.327, added_p50_ms_at_1000rps: 0.55 });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 
@@ -107,9 +109,11 @@ describe('report', () => {
     const text = formatHuman(buildReport(measurements()));
     expect(text).toMatch(/MEDIAN over the rounds/);
     expect(text).toMatch(/^direct .*1\.000/m);
+    expect(text).toMatch(/^raw /m);
     expect(text).toMatch(/^naive /m);
     expect(text).toMatch(/^gateway /m);
     expect(text).toMatch(/gateway_vs_naive: 0\.800/);
+    expect(text).toMatch(/gateway_vs_raw: 0\.554/);
     expect(text).toMatch(/gateway log lines on stdout: 1234/);
   });
 
@@ -296,19 +300,20 @@ describe('default run', () => {
     const shadow = { human: 'S', json: shadowToJson(buildShadowReport(shadowMeasurements())), failures: [] };
     const all = combine([gateway, acl, shadow]);
     expect(Object.keys(all.json).sort()).toEqual([...Object.keys(gateway.json), ...Object.keys(acl.json), ...Object.keys(shadow.json)].sort());
-    expect(Object.keys(all.json)).toHaveLength(25);
+    expect(Object.keys(all.json)).toHaveLength(27);
     expect(all.json).toMatchObject({ shadow_vs_legacy: 0.69, shadow_p99_ratio_at_0_1: 1 });
     expect(all.human).toBe('G\n\nA\n\nS');
     expect(all.failures).toEqual(['gateway: 1 non-2xx responses, 0 errors']);
   });
 });
 
-describe('upstream and naive proxy as real processes', () => {
+describe('upstream and the peer proxies as real processes', () => {
   const group = new ProcessGroup();
   afterAll(() => group.stopAll());
 
-  it('passes the upstream body through the naive proxy, and both are gone after stopAll', async () => {
+  it('passes the upstream body through the raw and naive proxies, and all are gone after stopAll', async () => {
     const upstream = await group.start(tsChild('upstream', 'upstream.ts', []));
+    const raw = await group.start(tsChild('raw proxy', 'raw-proxy.ts', ['--target', upstream.url]));
     const naive = await group.start(tsChild('naive proxy', 'naive-proxy.ts', ['--target', upstream.url]));
 
     const direct = await fetch(`${upstream.url}/api/items/7`);
@@ -318,9 +323,12 @@ describe('upstream and naive proxy as real processes', () => {
     expect(directBody.length).toBeGreaterThan(800);
     expect(directBody.length).toBeLessThan(1300);
 
-    const proxied = await fetch(`${naive.url}/api/items/7`);
-    expect(proxied.status).toBe(200);
-    expect(await proxied.text()).toBe(directBody);
+    for (const peer of [raw, naive]) {
+      const proxied = await fetch(`${peer.url}/api/items/7`);
+      expect(proxied.status).toBe(200);
+      expect(proxied.headers.get('content-type')).toBe('application/json');
+      expect(await proxied.text()).toBe(directBody);
+    }
 
     const page = await fetch(`${upstream.url}/legacy/products?size=50`);
     expect(page.status).toBe(200);
@@ -330,7 +338,7 @@ describe('upstream and naive proxy as real processes', () => {
     for (const size of ['0', '5001', '2.5', 'x']) expect((await fetch(`${upstream.url}/legacy/products?size=${size}`)).status).toBe(400);
 
     await group.stopAll();
-    for (const pid of [upstream.pid, naive.pid]) expect(isAlive(pid)).toBe(false);
+    for (const pid of [upstream.pid, raw.pid, naive.pid]) expect(isAlive(pid)).toBe(false);
   });
 });
 
