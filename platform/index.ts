@@ -6,6 +6,7 @@ export { parseDatabaseUrl, redactDatabaseUrl, DatabaseUrlError, type DatabaseTar
 export { openDatabase, type DatabaseOptions } from './db/open-database';
 export { isAlreadyExists, isDeadlock, isDuplicateColumn, isPrimaryKeyViolation, isUniqueViolation } from './db/driver-errors';
 export { runMigrations, type MigrationPlan, type NamedMigration } from './db/migrations';
+export { describeIssues, fieldIssues, fieldPath, storedBoolean, storedInteger, storedJson, storedNumber } from './db/stored-values';
 export { bodyFailureOf, type BodyFailure, type BodyFailureCode } from './http/body-errors';
 export { notFoundProblem, problemResponder, type ProblemMapper } from './http/error-responder';
 export { HTTP_PROBLEMS, type HttpProblemCode } from './http/http-problems';
