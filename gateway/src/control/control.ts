@@ -38,24 +38,27 @@ export class ControlService implements Control {
     this.clock = deps.clock ?? (() => new Date());
   }
 
+  /** The routes under the newest state version this gateway can read, as its gateways serve them; newer ones it cannot read are named. */
   async list(): Promise<RouteList> {
-    const state = await this.deps.store.current();
+    const { state, unreadable } = await this.deps.store.readable();
     const table = this.deps.baseline();
     const known = new Set(table.routes.map((r) => r.id));
     return {
       version: state.version,
       routes: table.routes.map((r) => routeView(r, state)),
       orphans: Object.keys(state.overlay).filter((id) => !known.has(id)),
+      ...(unreadable.length > 0 ? { unreadable } : {}),
     };
   }
 
   async explain(method: string, path: string, since: Date): Promise<Explanation> {
-    const state = await this.deps.store.current();
+    const { state, unreadable } = await this.deps.store.readable();
     const explained = await explainRequest(this.deps.baseline(), state, method, path, since, (id) => this.deps.store.traffic(id, since));
+    const noted = unreadable.length > 0 ? { ...explained, unreadable } : explained;
     const circuits = this.deps.circuits;
-    if (!circuits || !explained.route) return explained;
-    const names = new Set([explained.route.legacy, explained.route.new]);
-    return { ...explained, circuits: circuits().filter((c) => names.has(c.upstream)) };
+    if (!circuits || !noted.route) return noted;
+    const names = new Set([noted.route.legacy, noted.route.new]);
+    return { ...noted, circuits: circuits().filter((c) => names.has(c.upstream)) };
   }
 
   flip(routeId: string, request: FlipRequest, via: string, ifMatch?: number): Promise<ChangeResult> {

@@ -10,6 +10,8 @@ export const CONTROL_ERRORS = {
   'nothing-to-roll-back': { status: 409, title: 'Nothing to roll back' },
   'stale-version': { status: 409, title: 'Route state changed since it was read' },
   'store-unavailable': { status: 503, title: 'State store unavailable' },
+  /** A stored row this gateway cannot read (written by another gateway version, or damaged): nothing is decided on it. */
+  'unreadable-state': { status: 500, title: 'Stored route state unreadable' },
 } as const;
 
 export type ControlErrorCode = keyof typeof CONTROL_ERRORS;

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { RouteMode } from '../config/schema';
 import { ControlError } from './errors';
+import { AUDIT, LatestRowSchema, readAuditRow, readStateRow, readTrafficRow, STATE, toHundredths, TRAFFIC, unreadableVersionError } from './state-rows';
 import { isAlreadyExists, isUniqueViolation, openStateDb } from './store-db';
-import type { AuditEntry, ChangeResult, Overlay, RouteState, StateVersion, TrafficCount } from './types';
+import type { AuditEntry, ChangeResult, Overlay, StateVersion, TrafficCount, UnreadableVersion } from './types';
 
 /** An audit entry before the store numbers and stamps it. */
 export type AuditDraft = Omit<AuditEntry, 'id' | 'version' | 'at'>;
@@ -16,6 +16,12 @@ export interface TrafficRow {
   readonly requests: number;
 }
 
+/** The newest state version this gateway can read, and the newer ones it cannot (newest first). */
+export interface ReadableState {
+  readonly state: StateVersion;
+  readonly unreadable: readonly UnreadableVersion[];
+}
+
 /**
  * The route state store: versioned overlays over routes.json plus the append-only audit log, and
  * per-minute traffic counts for the proof of retirement. knex on SQLite (one gateway) or MySQL (a
@@ -24,8 +30,14 @@ export interface TrafficRow {
 export interface StateStore {
   migrate(): Promise<void>;
   latestVersion(): Promise<number>;
+  /** The newest version; one this gateway cannot read is refused (ControlError unreadable-state): a change must not build on it. */
   current(): Promise<StateVersion>;
-  /** The overlay as it was at a version (version 0: empty). */
+  /**
+   * The newest version this gateway can read (version 0 when none), with the newer ones it cannot:
+   * what a replica serves while another gateway version writes states it does not understand.
+   */
+  readable(): Promise<ReadableState>;
+  /** The overlay as it was at a version (version 0: empty); unreadable-state when this gateway cannot read it. */
   overlayAt(version: number): Promise<StateVersion>;
   /** Writes version `expected + 1`; another writer got there first → ControlError stale-version. */
   append(expected: number, overlay: Overlay, entry: AuditDraft, now: Date): Promise<ChangeResult>;
@@ -36,48 +48,8 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
-const STATE = 'strangler_route_state';
-const AUDIT = 'strangler_route_audit';
-const TRAFFIC = 'strangler_route_traffic';
-
-/** Percentages are stored as integer hundredths: no float or DECIMAL-as-string surprises. */
-const toHundredths = (p: number | undefined) => (p === undefined ? null : Math.round(p * 100));
-const state = (mode: string, hundredths: number | string | null): RouteState =>
-  hundredths === null ? { mode: mode as RouteMode } : { mode: mode as RouteMode, percent: Number(hundredths) / 100 };
-
-interface AuditRow {
-  id: number;
-  version: number;
-  at_ms: number | string;
-  actor: string;
-  via: string;
-  route_id: string;
-  action: string;
-  from_mode: string;
-  from_percent: number | null;
-  to_mode: string;
-  to_percent: number | null;
-  reason: string;
-  forced: number | boolean;
-  undoes: number | null;
-}
-
-function entryOf(r: AuditRow): AuditEntry {
-  return {
-    id: Number(r.id),
-    version: Number(r.version),
-    at: new Date(Number(r.at_ms)).toISOString(),
-    actor: r.actor,
-    via: r.via,
-    routeId: r.route_id,
-    action: r.action === 'rollback' ? 'rollback' : 'flip',
-    from: state(r.from_mode, r.from_percent),
-    to: state(r.to_mode, r.to_percent),
-    reason: r.reason,
-    forced: Boolean(r.forced),
-    undoes: r.undoes === null ? null : Number(r.undoes),
-  };
-}
+/** Rows read per step when looking back for the newest readable version. */
+const PAGE = 20;
 
 export function openStateStore(url: string): StateStore {
   return new KnexStateStore(openStateDb(url));
@@ -127,21 +99,40 @@ export class KnexStateStore implements StateStore {
   }
 
   async latestVersion(): Promise<number> {
-    const row = (await this.db(STATE).max({ v: 'version' }).first()) as { v: number | string | null } | undefined;
-    return row?.v == null ? 0 : Number(row.v);
+    const row: unknown = await this.db(STATE).max({ v: 'version' }).first();
+    return (row === undefined ? null : LatestRowSchema.parse(row).v) ?? 0;
   }
 
   async current(): Promise<StateVersion> {
-    const row = (await this.db(STATE).select('version', 'overlay').orderBy('version', 'desc').first()) as { version: number; overlay: string } | undefined;
-    if (!row) return { version: 0, overlay: {} };
-    return { version: Number(row.version), overlay: JSON.parse(row.overlay) as Overlay };
+    const row: unknown = await this.db(STATE).select('version', 'overlay').orderBy('version', 'desc').first();
+    if (row === undefined) return { version: 0, overlay: {} };
+    const read = readStateRow(row);
+    if (!read.ok) throw unreadableVersionError(read.unreadable);
+    return read.state;
+  }
+
+  async readable(): Promise<ReadableState> {
+    const unreadable: UnreadableVersion[] = [];
+    // Rows are never rewritten, so the version a replica serves stays readable: the walk back ends there at the latest.
+    for (let below = Number.MAX_SAFE_INTEGER; ; ) {
+      const rows: unknown[] = await this.db(STATE).select('version', 'overlay').where('version', '<', below).orderBy('version', 'desc').limit(PAGE);
+      for (const row of rows) {
+        const read = readStateRow(row);
+        if (read.ok) return { state: read.state, unreadable };
+        unreadable.push(read.unreadable);
+        below = read.unreadable.version;
+      }
+      if (rows.length < PAGE) return { state: { version: 0, overlay: {} }, unreadable };
+    }
   }
 
   async overlayAt(version: number): Promise<StateVersion> {
     if (version <= 0) return { version: 0, overlay: {} };
-    const row = (await this.db(STATE).select('overlay').where('version', version).first()) as { overlay: string } | undefined;
-    if (!row) throw new Error(`state version ${version} is missing from the store`);
-    return { version, overlay: JSON.parse(row.overlay) as Overlay };
+    const row: unknown = await this.db(STATE).select('version', 'overlay').where('version', version).first();
+    if (row === undefined) throw new Error(`state version ${version} is missing from the store`);
+    const read = readStateRow(row);
+    if (!read.ok) throw unreadableVersionError(read.unreadable);
+    return read.state;
   }
 
   async append(expected: number, overlay: Overlay, entry: AuditDraft, now: Date): Promise<ChangeResult> {
@@ -174,9 +165,10 @@ export class KnexStateStore implements StateStore {
   }
 
   async history(routeId?: string, limit = 100): Promise<AuditEntry[]> {
-    const q = this.db<AuditRow>(AUDIT).select('*').orderBy('id', 'desc').limit(limit);
+    const q = this.db(AUDIT).select('*').orderBy('id', 'desc').limit(limit);
     if (routeId !== undefined) void q.where('route_id', routeId);
-    return (await q).map(entryOf);
+    const rows: unknown[] = await q;
+    return rows.map(readAuditRow);
   }
 
   async addTraffic(replica: string, rows: readonly TrafficRow[]): Promise<void> {
@@ -192,15 +184,15 @@ export class KnexStateStore implements StateStore {
   }
 
   async traffic(routeId: string, since: Date): Promise<TrafficCount[]> {
-    const rows = (await this.db(TRAFFIC)
+    const rows: unknown[] = await this.db(TRAFFIC)
       .select('upstream')
       .sum({ requests: 'requests' })
       .max({ last: 'minute' })
       .where('route_id', routeId)
       .andWhere('minute', '>=', Math.floor(since.getTime() / 60_000))
       .groupBy('upstream')
-      .orderBy('upstream')) as { upstream: string; requests: number | string; last: number | string }[];
-    return rows.map((r) => ({ upstream: r.upstream, requests: Number(r.requests), lastSeen: new Date(Number(r.last) * 60_000).toISOString() }));
+      .orderBy('upstream');
+    return rows.map(readTrafficRow);
   }
 
   close(): Promise<void> {
