@@ -14,8 +14,10 @@ const NUMERIC = /^-?\d+(\.\d+)?$/;
  * A number. better-sqlite3 returns numbers; mysql2 returns INT, DOUBLE and BIGINT (within 2^53) as
  * numbers but DECIMAL as a string, and SUM() of integer columns is a DECIMAL ("12").
  */
+const NOT_A_NUMBER = 'expected a number (or a numeric string)';
+
 export const storedNumber = z
-  .union([z.number(), z.string().regex(NUMERIC)], { error: 'expected a number (or a numeric string)' })
+  .union([z.number(), z.string().regex(NUMERIC, NOT_A_NUMBER)], { error: NOT_A_NUMBER })
   .transform(Number)
   // A numeric string too long for a double reads as Infinity.
   .pipe(z.number());
