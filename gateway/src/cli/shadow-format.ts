@@ -17,7 +17,18 @@ function empty(r: RouteShadowReport): boolean {
   return r.compared + r.newErrors + r.newTimeouts + r.legacyErrors + r.legacyTimeouts + r.dropped + r.bodyTooLarge + r.compareErrors === 0;
 }
 
+/** Stored rows the report had to leave out: its numbers are short by them, so they are named. */
+function unreadableNote(r: RouteShadowReport): string {
+  if (!r.unreadable || r.unreadable.length === 0) return '';
+  const lines = r.unreadable.map((u) => `    ${u.table} ${cell(u.row)}: ${cell(u.field)}: ${cell(u.message)}`);
+  return `  warning: ${count(r.unreadable.length, 'stored row')} could not be read and ${r.unreadable.length === 1 ? 'is' : 'are'} left out of these numbers:\n${lines.join('\n')}\n`;
+}
+
 function formatRoute(r: RouteShadowReport): string {
+  return formatNumbers(r) + unreadableNote(r);
+}
+
+function formatNumbers(r: RouteShadowReport): string {
   const head = `${cell(r.routeId)}: shadow results since ${time(r.since)}`;
   if (empty(r)) return `${head}\n  nothing recorded yet\n`;
   const lines = [

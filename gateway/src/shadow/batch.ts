@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { fieldKey as fieldKeyOf } from './classify';
 import { addHistogram, emptyHistogram, observe, type Histogram } from './latency';
-import type { DiffKind, Difference, ShadowOutcome, ShadowSample } from './types';
+import { DiffKindSchema, type DiffKind, type Difference, type ShadowOutcome, type ShadowSample } from './types';
 
 /**
  * The in-memory aggregate of one route during one hour, as the recorder builds it between
@@ -39,7 +40,11 @@ export interface FieldCount {
 }
 
 /** One field of a fingerprint: [path, kind]. */
-export type FieldRef = readonly [string, DiffKind];
+export const FieldRefSchema = z.tuple([z.string(), DiffKindSchema]).readonly();
+export type FieldRef = z.infer<typeof FieldRefSchema>;
+
+/** A fingerprint as stored (fingerprintText): the sorted fields one differing request differed on. */
+export const FingerprintSchema = z.array(FieldRefSchema);
 
 export interface RouteHourBatch {
   readonly routeId: string;
@@ -68,10 +73,6 @@ export const DEFAULT_BATCH_LIMITS: BatchLimits = { samplesPerField: 5, maxFinger
 export const fieldId = (path: string, kind: DiffKind): string => fieldKeyOf({ path, kind });
 
 export const fingerprintText = (fields: readonly FieldRef[]): string => JSON.stringify(fields);
-
-export function parseFingerprint(text: string): FieldRef[] {
-  return JSON.parse(text) as FieldRef[];
-}
 
 export function emptyTotals(): ShadowTotals {
   return { compared: 0, noiseSampled: 0, identical: 0, dropped: 0, bodyTooLarge: 0, truncated: 0, newErrors: 0, newTimeouts: 0, compareErrors: 0, legacyErrors: 0, legacyTimeouts: 0, fingerprintOverflow: 0 };

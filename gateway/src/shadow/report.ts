@@ -1,7 +1,7 @@
 import { fieldId, type FieldCount, type FieldRef, type ShadowTotals } from './batch';
 import { classifyFields, DEFAULT_NOISE_THRESHOLDS } from './classify';
 import { summarize, type Histogram } from './latency';
-import type { FieldReport, GateThresholds, NoiseThresholds, RouteShadowReport, ShadowSample } from './types';
+import type { FieldReport, GateThresholds, NoiseThresholds, RouteShadowReport, ShadowSample, UnreadableRow } from './types';
 
 /** A route's shadow record since a time, summed over hours and replicas, as the store reads it. */
 export interface RouteAggregate {
@@ -12,6 +12,8 @@ export interface RouteAggregate {
   readonly latency: { readonly legacy: Histogram; readonly fresh: Histogram };
   /** By fieldId, newest first. */
   readonly samples: ReadonlyMap<string, readonly ShadowSample[]>;
+  /** Stored rows left out because they could not be read. */
+  readonly unreadable?: readonly UnreadableRow[];
 }
 
 /** Each field's verdict by fieldId, for the report and for the recorder's match counter. */
@@ -55,6 +57,7 @@ export function buildReport(agg: RouteAggregate, since: Date, noise: NoiseThresh
     newErrorRate: t.compared + failed === 0 ? null : failed / (t.compared + failed),
     latency: { legacy: summarize(agg.latency.legacy), fresh: summarize(agg.latency.fresh) },
     fields,
+    ...(agg.unreadable && agg.unreadable.length > 0 ? { unreadable: agg.unreadable } : {}),
   };
 }
 

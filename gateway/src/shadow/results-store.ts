@@ -4,6 +4,7 @@ import { openStateDb } from '../control/store-db';
 import { DEFAULT_BATCH_LIMITS, HOUR_MS, TOTAL_KEYS, type RouteHourBatch } from './batch';
 import { DEFAULT_SAMPLE_BODY_BYTES, storableSample } from './redact';
 import { readAggregates, readVerdicts } from './results-read';
+import { FingerprintKeyRowSchema, readKeys, SampleIdRowSchema } from './results-rows';
 import { DEFAULT_NOISE_THRESHOLDS, buildReport } from './report';
 import { COLUMN, LATENCY_COLUMNS, T, createShadowTables, fieldHash, sha1 } from './results-tables';
 import type { NoiseThresholds, RouteShadowReport, ShadowSample } from './types';
@@ -97,7 +98,8 @@ export class ShadowStore {
 
     if (b.fingerprints.size > 0) {
       let overflow = 0;
-      const existing = new Set(((await trx(T.fingerprints).select('fp_key').where(key)) as { fp_key: string }[]).map((r) => r.fp_key));
+      const kept: unknown[] = await trx(T.fingerprints).select('fp_key').where(key);
+      const existing = new Set(readKeys(FingerprintKeyRowSchema, T.fingerprints, kept).map((r) => r.fp_key));
       let room = this.maxFingerprints - existing.size;
       const fps = [...b.fingerprints].map(([text, n]) => ({ text, n, fp: sha1(text) })).sort((x, y) => (x.fp < y.fp ? -1 : 1));
       for (const { text, n, fp } of fps) {
@@ -139,11 +141,12 @@ export class ShadowStore {
     }
     const touched = [...new Set([...b.samples.keys()].map(fieldHash))].sort();
     for (const fk of touched) {
-      const old = ((await trx(T.sampleFields)
+      const older: unknown[] = await trx(T.sampleFields)
         .select('sample_id')
         .where({ route_id: b.routeId, field_key: fk })
         .orderBy('sample_id', 'desc')
-        .offset(this.samplesPerField)) as { sample_id: number | string }[]).map((r) => Number(r.sample_id));
+        .offset(this.samplesPerField);
+      const old = readKeys(SampleIdRowSchema, T.sampleFields, older).map((r) => r.sample_id);
       if (old.length === 0) continue;
       await trx(T.sampleFields).where({ route_id: b.routeId, field_key: fk }).whereIn('sample_id', old).delete();
       await deleteOrphans(trx, old);

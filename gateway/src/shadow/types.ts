@@ -1,37 +1,56 @@
+import { z } from 'zod';
+
 /**
  * Shadow comparison vocabulary, shared by the mirror, the comparator, the results store, the
- * report (CLI and admin API) and the flip gate. Plain JSON throughout.
+ * report (CLI and admin API) and the flip gate. Plain JSON throughout. What is stored or sent is
+ * a zod schema, the one source of its type: the store parses its rows with it and the admin
+ * client parses the API's answers with it.
  */
 
+export const DIFF_KINDS = ['changed', 'missing', 'extra', 'type', 'array-order', 'array-length'] as const;
+
 /** How two JSON values differ at one (folded) field path. */
-export type DiffKind = 'changed' | 'missing' | 'extra' | 'type' | 'array-order' | 'array-length';
+export const DiffKindSchema = z.enum(DIFF_KINDS);
+export type DiffKind = z.infer<typeof DiffKindSchema>;
 
 /**
  * One difference. `path` is folded: array indexes become `[*]` and map-like keys (ids) `{*}`, so
  * that the same field in fifty items counts as one field. `status` and `header:<name>` are paths
  * too. Missing: in legacy's answer, not in new's; extra: the other way round.
  */
-export interface Difference {
-  readonly path: string;
-  readonly kind: DiffKind;
-}
+export const DifferenceSchema = z.object({ path: z.string(), kind: DiffKindSchema }).readonly();
+export type Difference = z.infer<typeof DifferenceSchema>;
+
+const headerMap = z.record(z.string(), z.string()).readonly();
 
 /** What one comparison is given: both answers, already read (bodies capped) and translated to one model. */
-export interface ComparedAnswer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Parsed JSON body, or the raw text when it is not JSON, or null when empty. */
-  readonly body: unknown;
-  readonly truncated: boolean;
-  readonly ms: number;
-}
+export const ComparedAnswerSchema = z
+  .object({
+    status: z.number().int(),
+    headers: headerMap,
+    /** Parsed JSON body, or the raw text when it is not JSON, or null when empty. */
+    body: z.unknown(),
+    truncated: z.boolean(),
+    ms: z.number(),
+  })
+  .readonly();
+export type ComparedAnswer = z.infer<typeof ComparedAnswerSchema>;
 
 /** A mirrored request, as stored in samples (secrets in headers redacted). */
-export interface SampledRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
-}
+export const SampledRequestSchema = z.object({ method: z.string(), path: z.string(), headers: headerMap }).readonly();
+export type SampledRequest = z.infer<typeof SampledRequestSchema>;
+
+/** One request that differed, as stored (redacted, capped) and as the report shows it. */
+export const ShadowSampleSchema = z
+  .object({
+    at: z.string(),
+    request: SampledRequestSchema,
+    legacy: ComparedAnswerSchema,
+    fresh: ComparedAnswerSchema,
+    differences: z.array(DifferenceSchema).readonly(),
+  })
+  .readonly();
+export type ShadowSample = z.infer<typeof ShadowSampleSchema>;
 
 /** The outcome of one shadowed request, as the recorder aggregates it. */
 export type ShadowOutcome =
@@ -60,59 +79,73 @@ export interface NoiseThresholds {
 }
 
 /** Per field in the report. Rates are per compared request (noise per noise-sampled request). */
-export interface FieldReport {
-  readonly path: string;
-  readonly kind: DiffKind;
-  /** Requests where legacy and new differed here. */
-  readonly raw: number;
-  /** Requests where two legacy answers differed here (among those sampled for noise). */
-  readonly noise: number;
-  readonly rawRate: number;
-  readonly noiseRate: number;
-  /** True when this field differs legacy → new clearly more often than legacy → legacy. */
-  readonly real: boolean;
-  readonly samples: readonly ShadowSample[];
-}
+export const FieldReportSchema = z
+  .object({
+    path: z.string(),
+    kind: DiffKindSchema,
+    /** Requests where legacy and new differed here. */
+    raw: z.number(),
+    /** Requests where two legacy answers differed here (among those sampled for noise). */
+    noise: z.number(),
+    rawRate: z.number(),
+    noiseRate: z.number(),
+    /** True when this field differs legacy → new clearly more often than legacy → legacy. */
+    real: z.boolean(),
+    samples: z.array(ShadowSampleSchema).readonly(),
+  })
+  .readonly();
+export type FieldReport = z.infer<typeof FieldReportSchema>;
 
-export interface ShadowSample {
-  readonly at: string;
-  readonly request: SampledRequest;
-  readonly legacy: ComparedAnswer;
-  readonly fresh: ComparedAnswer;
-  readonly differences: readonly Difference[];
-}
+export const LatencySummarySchema = z.object({ count: z.number(), meanMs: z.number(), p50Ms: z.number(), p99Ms: z.number() }).readonly();
+export type LatencySummary = z.infer<typeof LatencySummarySchema>;
 
-export interface LatencySummary {
-  readonly count: number;
-  readonly meanMs: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-}
+/**
+ * A stored row the report could not read (written by another version, or damaged): left out of
+ * the numbers and named here, so that a report is never silently short.
+ */
+export const UnreadableRowSchema = z
+  .object({
+    table: z.string(),
+    /** Which row: its key columns, e.g. `route_id=products hour=493123 side=fresh`. */
+    row: z.string(),
+    /** The JSON path of the bad field, from the column name on (`sample.legacy.status`). */
+    field: z.string(),
+    message: z.string(),
+  })
+  .readonly();
+export type UnreadableRow = z.infer<typeof UnreadableRowSchema>;
 
-export interface RouteShadowReport {
-  readonly routeId: string;
-  readonly since: string;
-  /** Requests both sides answered and that were compared. */
-  readonly compared: number;
-  /** Compared requests whose only differences (if any) are noise. */
-  readonly matches: number;
-  readonly matchRate: number | null;
-  /** Requests sampled for a second legacy call. */
-  readonly noiseSampled: number;
-  readonly dropped: number;
-  readonly bodyTooLarge: number;
-  readonly truncated: number;
-  readonly newErrors: number;
-  readonly newTimeouts: number;
-  readonly compareErrors: number;
-  /** Reverse shadow only: copies to legacy that failed or ran out of time (not in the new error rate). */
-  readonly legacyErrors: number;
-  readonly legacyTimeouts: number;
-  /** (newErrors + newTimeouts) / (compared + newErrors + newTimeouts). */
-  readonly newErrorRate: number | null;
-  readonly latency: { readonly legacy: LatencySummary; readonly fresh: LatencySummary };
-  readonly fields: readonly FieldReport[];
-}
+const rate = z.number().nullable();
+
+export const RouteShadowReportSchema = z
+  .object({
+    routeId: z.string(),
+    since: z.string(),
+    /** Requests both sides answered and that were compared. */
+    compared: z.number(),
+    /** Compared requests whose only differences (if any) are noise. */
+    matches: z.number(),
+    matchRate: rate,
+    /** Requests sampled for a second legacy call. */
+    noiseSampled: z.number(),
+    dropped: z.number(),
+    bodyTooLarge: z.number(),
+    truncated: z.number(),
+    newErrors: z.number(),
+    newTimeouts: z.number(),
+    compareErrors: z.number(),
+    /** Reverse shadow only: copies to legacy that failed or ran out of time (not in the new error rate). */
+    legacyErrors: z.number(),
+    legacyTimeouts: z.number(),
+    /** (newErrors + newTimeouts) / (compared + newErrors + newTimeouts). */
+    newErrorRate: rate,
+    latency: z.object({ legacy: LatencySummarySchema, fresh: LatencySummarySchema }).readonly(),
+    fields: z.array(FieldReportSchema).readonly(),
+    /** Present only when some of the route's stored rows could not be read and were left out. */
+    unreadable: z.array(UnreadableRowSchema).readonly().optional(),
+  })
+  .readonly();
+export type RouteShadowReport = z.infer<typeof RouteShadowReportSchema>;
 
 /** What the flip gate needs of a route's shadow record, and its verdict. */
 export interface GateThresholds {
