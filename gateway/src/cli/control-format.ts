@@ -1,5 +1,5 @@
 import { describeState } from '../control/modes';
-import type { AuditEntry, ChangeResult, Explanation, RouteList, RouteView, TrafficCount } from '../control/types';
+import type { AuditEntry, ChangeResult, Explanation, RouteList, RouteView, TrafficCount, UnreadableVersion } from '../control/types';
 import { cell, formatTable } from './tables';
 
 /** The human-readable forms of the control objects; `--json` prints the objects themselves instead. */
@@ -9,12 +9,22 @@ const time = (iso: string): string => iso.replace(/\.\d{3}Z$/, 'Z');
 
 const sourceOf = (r: RouteView): string => (r.source === 'routes.json' ? 'routes.json' : `v${r.source.version}`);
 
+/**
+ * Newer versions the gateway could not read: what is shown (and served) is an older version, and
+ * the operator must know why before flipping anything.
+ */
+function unreadableNote(unreadable: readonly UnreadableVersion[] | undefined, shown: number): string {
+  if (!unreadable || unreadable.length === 0) return '';
+  const lines = unreadable.map((u) => `  version ${u.version}: ${u.issues.map((i) => `${cell(i.path)}: ${cell(i.message)}`).join('; ')}`);
+  return `warning: newer route state cannot be read by this gateway (written by another gateway version?); version ${shown} is shown and served:\n${lines.join('\n')}\n`;
+}
+
 export function formatList(list: RouteList): string {
   const rows = list.routes.map((r) => [r.id, r.path, r.methods ? r.methods.join(',') : 'all', describeState(r.state), sourceOf(r), r.legacy ?? '-', r.new ?? '-']);
   let out = formatTable(['ID', 'PATH', 'METHODS', 'MODE', 'FROM', 'LEGACY', 'NEW'], rows);
   out += `state version ${list.version}${list.version === 0 ? ' (no flips yet: every route follows routes.json)' : ''}\n`;
   if (list.orphans.length > 0) out += `flipped routes that routes.json no longer has (ignored): ${list.orphans.map(cell).join(', ')}\n`;
-  return out;
+  return out + unreadableNote(list.unreadable, list.version);
 }
 
 /** `v2.products: legacy → new (version 3, forced)`. */
@@ -47,13 +57,14 @@ export function formatExplanation(x: Explanation): string {
     const shown = x.circuits.map((c) => `${cell(c.upstream)} ${c.state}${c.retryAfterMs !== undefined ? ` (probes in ${Math.ceil(c.retryAfterMs / 1000)} s)` : ''}`);
     lines.push(`circuits: ${shown.length ? shown.join(', ') : 'no request yet'}`);
   }
-  if (!x.route) return lines.join('\n') + '\n';
+  const note = unreadableNote(x.unreadable, x.version);
+  if (!x.route) return lines.join('\n') + '\n' + note;
   lines.push(`traffic since ${time(x.since)}:`);
   const rows = trafficRows(x.route, x.traffic);
   let out = lines.join('\n') + '\n' + formatTable(['UPSTREAM', 'SIDE', 'REQUESTS', 'LAST SEEN'], rows, '  ');
   const proof = legacyProof(x.route, x.traffic, time(x.since));
   if (proof) out += proof + '\n';
-  return out;
+  return out + note;
 }
 
 /** Every upstream that reported traffic, plus the route's own sides with 0 when they received nothing: a zero is the evidence. */

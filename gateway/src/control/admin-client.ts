@@ -1,5 +1,8 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import { z } from 'zod';
+import { describeIssues, fieldIssues } from '../../../platform';
 import type { RouteShadowReport } from '../shadow/types';
+import { ADMIN_ANSWERS } from './admin-answers';
 import { PROBLEM_TYPE_PREFIX } from './admin-problems';
 import { CONTROL_ERRORS, ControlError, type ControlErrorCode } from './errors';
 import type { AuditEntry, ChangeResult, Control, Explanation, FlipRequest, RollbackRequest, RouteList } from './types';
@@ -15,7 +18,10 @@ export interface AdminClientOptions {
 export class AdminApiError extends Error {
   constructor(
     readonly status: number,
-    /** The problem type's code (`unauthorized`, `admin-disabled`…), or null when the answer was not a problem. */
+    /**
+     * The problem type's code (`unauthorized`, `admin-disabled`…); `unreadable-answer` for a success
+     * whose body does not parse; null when the answer was not a problem.
+     */
     readonly code: string | null,
     message: string,
   ) {
@@ -53,17 +59,18 @@ export class AdminClient implements Control {
   }
 
   list(): Promise<RouteList> {
-    return this.call<RouteList>({ method: 'GET', url: '/admin/routes' }, 200);
+    return this.call(ADMIN_ANSWERS.routes, { method: 'GET', url: '/admin/routes' }, 200);
   }
 
   explain(method: string, path: string, since: Date): Promise<Explanation> {
-    return this.call<Explanation>({ method: 'GET', url: '/admin/routes/explain', params: { method, path, since: since.toISOString() } }, 200);
+    return this.call(ADMIN_ANSWERS.explain, { method: 'GET', url: '/admin/routes/explain', params: { method, path, since: since.toISOString() } }, 200);
   }
 
   /** `via` is not sent: the API records the address it was reached from, which a client cannot claim. */
   flip(routeId: string, request: FlipRequest, _via: string, ifMatch?: number): Promise<ChangeResult> {
     const { to, percent, reason, force, actor } = request;
-    return this.call<ChangeResult>(
+    return this.call(
+      ADMIN_ANSWERS.flip,
       { method: 'POST', url: `/admin/routes/${encodeURIComponent(routeId)}/flip`, data: { to, percent, reason, force, actor }, headers: precondition(ifMatch) },
       201,
     );
@@ -71,26 +78,39 @@ export class AdminClient implements Control {
 
   rollback(routeId: string, request: RollbackRequest, _via: string, ifMatch?: number): Promise<ChangeResult> {
     const { reason, actor } = request;
-    return this.call<ChangeResult>(
+    return this.call(
+      ADMIN_ANSWERS.rollback,
       { method: 'POST', url: `/admin/routes/${encodeURIComponent(routeId)}/rollback`, data: { reason, actor }, headers: precondition(ifMatch) },
       201,
     );
   }
 
   history(routeId?: string, limit?: number): Promise<readonly AuditEntry[]> {
-    return this.call<AuditEntry[]>({ method: 'GET', url: '/admin/history', params: { route: routeId, limit } }, 200);
+    return this.call(ADMIN_ANSWERS.history, { method: 'GET', url: '/admin/history', params: { route: routeId, limit } }, 200);
   }
 
   shadowReport(routeId: string | undefined, since: Date): Promise<RouteShadowReport[]> {
-    return this.call<RouteShadowReport[]>({ method: 'GET', url: '/admin/shadow/report', params: { route: routeId, since: since.toISOString() } }, 200);
+    return this.call(ADMIN_ANSWERS.shadowReport, { method: 'GET', url: '/admin/shadow/report', params: { route: routeId, since: since.toISOString() } }, 200);
   }
 
-  private async call<T>(config: AxiosRequestConfig, expected: number): Promise<T> {
+  /**
+   * Sends a request and parses the answer with the schema the API describes it by. An answer that
+   * does not parse (a gateway of another version, a proxy's page) is an AdminApiError naming each
+   * bad field, never an object of the wrong shape handed on to be printed as `undefined`.
+   */
+  private async call<S extends z.ZodType>(answer: S, config: AxiosRequestConfig & { method: string; url: string }, expected: number): Promise<z.output<S>> {
     const response = await this.http.request<unknown>(config).catch((e: unknown) => {
       throw this.transportError(e);
     });
-    if (response.status === expected && typeof response.data === 'object' && response.data !== null) return response.data as T;
-    throw refusalOf(response.status, response.statusText, response.data);
+    if (response.status !== expected) throw refusalOf(response.status, response.statusText, response.data);
+    const parsed = answer.safeParse(response.data);
+    if (parsed.success) return parsed.data;
+    const issues = fieldIssues(parsed.error);
+    throw new AdminApiError(
+      response.status,
+      'unreadable-answer',
+      `the admin API at ${this.url} answered ${config.method} ${config.url} with something this CLI cannot read (a gateway of another version?): ${describeIssues(issues.slice(0, 5))}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`,
+    );
   }
 
   /**
@@ -116,9 +136,12 @@ function codeOf(e: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+const ProblemFieldsSchema = z.record(z.string(), z.unknown());
+
 /** A problem+json answer as the error it names: a ControlError for control refusals, else an AdminApiError. */
 export function refusalOf(status: number, statusText: string, body: unknown): Error {
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  // Read leniently: whatever the body is, the status alone still makes a refusal.
+  const fields = ProblemFieldsSchema.catch({}).parse(body);
   const { type, title, status: _status, detail, ...details } = fields;
   const code = typeof type === 'string' && type.startsWith(PROBLEM_TYPE_PREFIX) ? type.slice(PROBLEM_TYPE_PREFIX.length) : null;
   const message = typeof detail === 'string' && detail !== '' ? detail : null;

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { RouteShadowReportSchema } from '../shadow/types';
+import type { ADMIN_PATHS } from './admin-paths';
+import { AuditEntrySchema, ChangeResultSchema, ExplanationSchema, RouteListSchema } from './types';
+
+/**
+ * What each admin endpoint answers when it succeeds, by the name of its path in ADMIN_PATHS. The
+ * API's answers are these types (the Control returns them), and the admin client parses what it
+ * receives with these same schemas: one definition on both sides of the wire.
+ */
+export const ADMIN_ANSWERS = {
+  routes: RouteListSchema,
+  explain: ExplanationSchema,
+  flip: ChangeResultSchema,
+  rollback: ChangeResultSchema,
+  history: z.array(AuditEntrySchema).readonly(),
+  shadowReport: z.array(RouteShadowReportSchema),
+} as const satisfies Record<keyof typeof ADMIN_PATHS, z.ZodType>;
