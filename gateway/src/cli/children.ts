@@ -1,10 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
 
 /** Child processes of the local stack: TypeScript entry points run through tsx. */
 
 const TSX = pathToFileURL(require.resolve('tsx')).href;
+
+/**
+ * The fields of a child's JSON log line that say it is listening; other fields and other lines
+ * are passed through untouched.
+ */
+const ListeningLineSchema = z.object({ message: z.string(), url: z.string().min(1), adminUrl: z.string().nullish() });
+
+/** A log line as JSON, or undefined when it is not JSON (a stack trace, a tool's plain output). */
+function jsonOf(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Child {
   readonly name: string;
@@ -19,11 +35,10 @@ export function startChild(name: string, entry: string, args: readonly string[],
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       process.stdout.write(line + '\n');
-      try {
-        const entry = JSON.parse(line) as { message?: string; url?: string; adminUrl?: unknown };
-        if (entry.message === listeningMessage && entry.url) resolve({ url: entry.url, ...(typeof entry.adminUrl === 'string' ? { adminUrl: entry.adminUrl } : {}) });
-      } catch {
-        // not a JSON line: passed through as is
+      const entry = ListeningLineSchema.safeParse(jsonOf(line));
+      if (entry.success && entry.data.message === listeningMessage) {
+        const { url, adminUrl } = entry.data;
+        resolve({ url, ...(typeof adminUrl === 'string' ? { adminUrl } : {}) });
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
