@@ -1,6 +1,8 @@
 import http from 'node:http';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
 import type { Logger } from '../observability/logger';
+import type { ADMIN_ANSWERS } from './admin-answers';
 import { adminGate } from './admin-auth';
 import { ADMIN_PATHS } from './admin-paths';
 import { AdminHttpError, sendProblem } from './admin-problems';
@@ -52,7 +54,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .route(ADMIN_PATHS.routes)
     .get(async (_req, res) => {
       const list = await control.list();
-      res.set('ETag', `"${list.version}"`).json(list);
+      send(res.set('ETag', `"${list.version}"`), 'routes', list);
     })
     .all(notAllowed('GET, HEAD'));
 
@@ -60,7 +62,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .route(ADMIN_PATHS.explain)
     .get(async (req, res) => {
       const q = parseExplainQuery(req.query, clock());
-      res.json(await control.explain(q.method, q.path, q.since));
+      send(res, 'explain', await control.explain(q.method, q.path, q.since));
     })
     .all(notAllowed('GET, HEAD'));
 
@@ -69,7 +71,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .post(...jsonBody, async (req, res) => {
       const ifMatch = parseIfMatch(req.get('if-match'));
       const result = await control.flip(routeIdOf(req), parseFlip(req.body), viaOf(req), ifMatch);
-      res.status(201).set('ETag', `"${result.version}"`).json(result);
+      send(res.status(201).set('ETag', `"${result.version}"`), 'flip', result);
     })
     .all(notAllowed('POST'));
 
@@ -78,7 +80,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .post(...jsonBody, async (req, res) => {
       const ifMatch = parseIfMatch(req.get('if-match'));
       const result = await control.rollback(routeIdOf(req), parseRollback(req.body), viaOf(req), ifMatch);
-      res.status(201).set('ETag', `"${result.version}"`).json(result);
+      send(res.status(201).set('ETag', `"${result.version}"`), 'rollback', result);
     })
     .all(notAllowed('POST'));
 
@@ -86,7 +88,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .route(ADMIN_PATHS.history)
     .get(async (req, res) => {
       const q = parseHistoryQuery(req.query);
-      res.json(await control.history(q.route, q.limit));
+      send(res, 'history', await control.history(q.route, q.limit));
     })
     .all(notAllowed('GET, HEAD'));
 
@@ -94,7 +96,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
     .route(ADMIN_PATHS.shadowReport)
     .get(async (req, res) => {
       const q = parseShadowReportQuery(req.query, clock());
-      res.json(await control.shadowReport(q.route, q.since));
+      send(res, 'shadowReport', await control.shadowReport(q.route, q.since));
     })
     .all(notAllowed('GET, HEAD'));
 
@@ -103,6 +105,14 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
   });
   app.use(onError(logger));
   return app;
+}
+
+/**
+ * A success answer, typed by the schema the admin client parses it with (ADMIN_ANSWERS): what an
+ * endpoint sends and what the client accepts cannot drift apart without the compiler saying so.
+ */
+function send<K extends keyof typeof ADMIN_ANSWERS>(res: Response, _endpoint: K, body: z.input<(typeof ADMIN_ANSWERS)[K]>): void {
+  res.json(body);
 }
 
 /** Admin answers are live state: a cache or a browser must never replay one, nor sniff it into HTML. */
