@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isRouteTableError, type TableIssue } from '../config/errors';
 import type { RouteTable } from '../config/table';
 import type { Logger } from '../observability/logger';
+import { FileWatch } from './watch-file';
 
 export interface WatchRouteTableOptions {
   /** The routes.json in service; its content when the watcher starts counts as applied. */
@@ -24,7 +25,7 @@ export interface RouteTableWatcher {
   close(): void;
 }
 
-/** Content seen at one instant: its hash, or why it could not be read. */
+/** Content as seen when the file could not be read. */
 const MISSING = 'missing';
 
 function contentHash(file: string): string {
@@ -35,155 +36,100 @@ function contentHash(file: string): string {
   }
 }
 
-/** Changes when the file is rewritten, renamed over or replaced; the content hash decides whether it really changed. */
-function statSignature(file: string): string {
-  try {
-    const s = fs.statSync(file);
-    return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
-  } catch {
-    return MISSING;
-  }
-}
-
 function issuesOf(file: string, e: unknown): readonly TableIssue[] {
   if (isRouteTableError(e)) return e.issues;
   return [{ path: file, message: e instanceof Error ? e.message : String(e) }];
 }
 
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 /**
- * Hot reload of routes.json. Watches the file's directory (editors save by writing a temporary
- * file and renaming it over the original, which a watch on the file itself would lose), debounces,
- * and polls stat as a safety net. A file is loaded only when its content hash changed; a good one
- * goes to onTable, a bad, half-written or missing one is refused with every issue logged, and the
- * table in service stays. Nothing thrown here reaches the caller after it returns.
+ * Hot reload of routes.json. A FileWatch says when the file may have changed; the file is loaded
+ * only when its content hash changed; a good one goes to onTable, a bad, half-written or missing
+ * one is refused with every issue logged, and the table in service stays. Nothing thrown here
+ * reaches the caller after it returns.
  */
 export function watchRouteTable(options: WatchRouteTableOptions): RouteTableWatcher {
-  const { load, onTable, logger } = options;
   const file = path.resolve(options.file);
-  const dir = path.dirname(file);
-  const base = path.basename(file);
-  const debounceMs = options.debounceMs ?? 100;
-  const pollMs = options.pollMs ?? 1000;
-  // A symlinked file (a Kubernetes ConfigMap mount) changes when another entry, `..data`, is
-  // swapped, so every event in the directory counts.
-  const everyEntry = isSymlink(file);
+  const reloader = new RouteTableReloader(file, options.load, options.onTable, options.logger);
+  const watch = new FileWatch({
+    file,
+    label: 'route table',
+    debounceMs: options.debounceMs ?? 100,
+    pollMs: options.pollMs ?? 1000,
+    logger: options.logger,
+    onQuiet: () => reloader.look(),
+  });
+  return { close: () => watch.close() };
+}
 
-  let closed = false;
+/**
+ * Decides what a look at the file does, by content hash: which content is behind the table in
+ * service, and which was last acted on, so that a change is loaded once and a refusal logged once.
+ */
+class RouteTableReloader {
   /** Hash of the content behind the table in service. */
-  let applied = contentHash(file);
+  private applied: string;
   /** Hash of the content last acted on (applied or refused), so a refusal is logged once. */
-  let seen = applied;
-  let lastStat = statSignature(file);
-  let pending: NodeJS.Timeout | null = null;
-  let watcher: fs.FSWatcher | null = null;
-  /** The poll retries a lost watch each round; the warning is logged once per loss. */
-  let watchLost = false;
+  private seen: string;
 
-  const refuse = (issues: readonly TableIssue[]) => logger.error('route table refused', { file, issues });
+  constructor(
+    private readonly file: string,
+    private readonly load: (file: string) => RouteTable,
+    private readonly onTable: (table: RouteTable) => void | Promise<void>,
+    private readonly logger: Logger,
+  ) {
+    // The content when the watcher starts counts as applied.
+    this.applied = contentHash(file);
+    this.seen = this.applied;
+  }
 
-  const apply = (table: RouteTable, hash: string) => {
-    const done = () => {
-      applied = hash;
-      logger.info('route table reloaded', { file, routes: table.routes.length });
-    };
-    const failed = (e: unknown) => logger.error('route table reload failed', { file, error: e instanceof Error ? e.message : String(e) });
+  /** Loads the file if its content changed; true when it was written again meanwhile, to look again later. Never throws. */
+  look(): boolean {
     try {
-      const result: unknown = onTable(table);
+      return this.check();
+    } catch (e) {
+      this.logger.error('route table watcher failed', { file: this.file, error: messageOf(e) });
+      return false;
+    }
+  }
+
+  private check(): boolean {
+    const { file } = this;
+    const before = contentHash(file);
+    if (before === this.seen) return false;
+    if (before === this.applied) {
+      this.seen = before;
+      this.logger.info('route table file is back to the table in service', { file });
+      return false;
+    }
+    let table: RouteTable | null = null;
+    let error: unknown = null;
+    try {
+      table = this.load(file);
+    } catch (e) {
+      error = e;
+    }
+    // Written again while it was being read: what was loaded may be neither version; look again.
+    if (contentHash(file) !== before) return true;
+    this.seen = before;
+    if (table) this.apply(table, before);
+    else this.logger.error('route table refused', { file, issues: issuesOf(file, error) });
+    return false;
+  }
+
+  private apply(table: RouteTable, hash: string): void {
+    const done = () => {
+      this.applied = hash;
+      this.logger.info('route table reloaded', { file: this.file, routes: table.routes.length });
+    };
+    const failed = (e: unknown) => this.logger.error('route table reload failed', { file: this.file, error: messageOf(e) });
+    try {
+      const result: unknown = this.onTable(table);
       if (result instanceof Promise) result.then(done, failed);
       else done();
     } catch (e) {
       failed(e);
     }
-  };
-
-  const check = () => {
-    if (closed) return;
-    const before = contentHash(file);
-    if (before === seen) return;
-    if (before === applied) {
-      seen = before;
-      logger.info('route table file is back to the table in service', { file });
-      return;
-    }
-    let table: RouteTable | null = null;
-    let error: unknown = null;
-    try {
-      table = load(file);
-    } catch (e) {
-      error = e;
-    }
-    // Written again while it was being read: what was loaded may be neither version; look again.
-    if (contentHash(file) !== before) return schedule();
-    seen = before;
-    if (table) apply(table, before);
-    else refuse(issuesOf(file, error));
-  };
-
-  const safeCheck = () => {
-    try {
-      check();
-    } catch (e) {
-      logger.error('route table watcher failed', { file, error: e instanceof Error ? e.message : String(e) });
-    }
-  };
-
-  function schedule(): void {
-    if (closed) return;
-    if (pending) clearTimeout(pending);
-    pending = setTimeout(() => {
-      pending = null;
-      safeCheck();
-    }, debounceMs);
-  }
-
-  const lostWatch = (e: unknown) => {
-    if (!watchLost) logger.warn('route table watch unavailable, polling only', { file, error: e instanceof Error ? e.message : String(e) });
-    watchLost = true;
-  };
-
-  const startWatch = () => {
-    try {
-      const w = fs.watch(dir, { persistent: true }, (_event, name) => {
-        if (everyEntry || name === null || name === base) schedule();
-      });
-      w.on('error', (e) => {
-        w.close();
-        if (watcher === w) watcher = null;
-        lostWatch(e);
-      });
-      watcher = w;
-      watchLost = false;
-    } catch (e) {
-      lostWatch(e);
-    }
-  };
-
-  const poll = setInterval(() => {
-    if (!watcher) startWatch();
-    const stat = statSignature(file);
-    if (stat === lastStat) return;
-    lastStat = stat;
-    schedule();
-  }, pollMs);
-
-  startWatch();
-
-  return {
-    close() {
-      closed = true;
-      clearInterval(poll);
-      if (pending) clearTimeout(pending);
-      pending = null;
-      watcher?.close();
-      watcher = null;
-    },
-  };
-}
-
-function isSymlink(file: string): boolean {
-  try {
-    return fs.lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
   }
 }
