@@ -11,6 +11,7 @@ import { noiseFromTable, ShadowStore } from '../shadow/results-store';
 import { KnexStateStore, type StateStore } from './state-store';
 import { openStateDb } from './store-db';
 import { TrafficRecorder } from './traffic';
+import type { Control } from './types';
 import { watchRouteTable } from './watch-routes';
 
 export interface PlaneOptions {
@@ -54,11 +55,7 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
   const db = openStateDb(o.stateUrl);
   const store = new KnexStateStore(db);
   const shadowStore = new ShadowStore(db, { noise: noiseFromTable(() => baseline) });
-  const shadow = new ShadowRecorder({
-    store: shadowStore,
-    ...(o.metrics ? { metrics: o.metrics } : {}),
-    onError: (what, e) => o.logger.warn(`shadow results ${what} failed; counts kept for the next try`, { error: e instanceof Error ? e.message : String(e) }),
-  });
+  const shadow = shadowRecorder(shadowStore, o);
   const follower = new StateFollower({ store, swap: o.swap, logger: o.logger, ...(o.pollMs ? { pollMs: o.pollMs } : {}) }, o.baseline);
   let baseline = o.baseline;
   // Watching starts before anything is awaited, so that an edit made during start-up is not missed.
@@ -86,41 +83,53 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
   const traffic = new TrafficRecorder(store, o.replica, o.logger);
   traffic.start();
   shadow.start();
-  let admin: http.Server | null = null;
-  let adminUrl: string | null = null;
-  if (o.admin) {
-    const control = new ControlService({ store, baseline: () => baseline, shadow: shadowStore, ...(o.circuits ? { circuits: o.circuits } : {}) });
-    admin = createAdminServer({ control, token: o.admin.token, logger: o.logger });
-    const server = admin;
-    const { host, port } = o.admin;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    adminUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
-  }
+  const admin = o.admin
+    ? await listenAdmin(new ControlService({ store, baseline: () => baseline, shadow: shadowStore, ...(o.circuits ? { circuits: o.circuits } : {}) }), o.admin, o.logger)
+    : null;
   return {
     store,
     traffic,
     shadow,
     follower,
-    adminUrl,
+    adminUrl: admin?.url ?? null,
     async close() {
       watcher?.close();
       follower.stop();
-      if (admin) {
-        const server = admin;
-        await new Promise<void>((r) => {
-          server.close(() => r());
-          server.closeAllConnections();
-        });
-      }
+      if (admin) await closeAdmin(admin.server);
       await traffic.stop();
       await shadow.stop();
       await store.close();
     },
   };
+}
+
+/** Counts shadow outcomes and writes them to the store in batches; a failed write is logged and its counts kept. */
+function shadowRecorder(store: ShadowStore, o: PlaneOptions): ShadowRecorder {
+  return new ShadowRecorder({
+    store,
+    ...(o.metrics ? { metrics: o.metrics } : {}),
+    onError: (what, e) => o.logger.warn(`shadow results ${what} failed; counts kept for the next try`, { error: e instanceof Error ? e.message : String(e) }),
+  });
+}
+
+/** The admin API on its own listener; resolves once it listens, with its URL (the port the system gave, for port 0). */
+async function listenAdmin(control: Control, at: NonNullable<PlaneOptions['admin']>, logger: Logger): Promise<{ server: http.Server; url: string }> {
+  const server = createAdminServer({ control, token: at.token, logger });
+  const { host, port } = at;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
+}
+
+/** Stops the admin listener, cutting open connections (an operator's keep-alive must not hold the shutdown). */
+function closeAdmin(server: http.Server): Promise<void> {
+  return new Promise<void>((r) => {
+    server.close(() => r());
+    server.closeAllConnections();
+  });
 }
