@@ -47,6 +47,18 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
   app.use(logRequests(logger));
   app.use(adminGate(deps.token));
 
+  mountRouteStateEndpoints(app, control, clock);
+  mountReportEndpoints(app, control, clock);
+
+  app.use((req) => {
+    throw new AdminHttpError('not-found', `no admin endpoint ${req.method} ${req.path.slice(0, 200)}`);
+  });
+  app.use(onError(logger));
+  return app;
+}
+
+/** The route state: read it, explain a request against it, and change it by flip or rollback. */
+function mountRouteStateEndpoints(app: express.Express, control: Control, clock: () => Date): void {
   // requireJson has already checked the media type; parsing whatever passed it avoids a second, possibly different, opinion.
   const jsonBody = [requireJson, express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: () => true, inflate: false, strict: true })];
 
@@ -83,7 +95,10 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
       send(res.status(201).set('ETag', `"${result.version}"`), 'rollback', result);
     })
     .all(notAllowed('POST'));
+}
 
+/** What happened: the audit log and the shadow comparison report. */
+function mountReportEndpoints(app: express.Express, control: Control, clock: () => Date): void {
   app
     .route(ADMIN_PATHS.history)
     .get(async (req, res) => {
@@ -99,12 +114,6 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
       send(res, 'shadowReport', await control.shadowReport(q.route, q.since));
     })
     .all(notAllowed('GET, HEAD'));
-
-  app.use((req) => {
-    throw new AdminHttpError('not-found', `no admin endpoint ${req.method} ${req.path.slice(0, 200)}`);
-  });
-  app.use(onError(logger));
-  return app;
 }
 
 /**
