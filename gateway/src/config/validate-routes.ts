@@ -23,81 +23,113 @@ export function checkRoutes(
   issues: TableIssue[],
   mappings: MappingResolver | undefined,
 ): CompiledRoute[] {
+  const table: TableContext = { upstreams, declared, issues, mappings };
   const compiled: CompiledRoute[] = [];
   const seen = new Map<string, number>();
   configs.forEach((config, i) => {
     const at = `routes[${i}]`;
     const before = issues.length;
-    const first = seen.get(config.id);
-    if (first !== undefined) issues.push({ path: `${at}.id`, message: `duplicate route id "${config.id}" (first at routes[${first}])` });
-    else seen.set(config.id, i);
-    if (config.mode === 'canary' && config.canary?.percent === undefined) {
-      issues.push({ path: `${at}.canary.percent`, message: 'mode "canary" needs canary.percent' });
-    }
-    if (config.canary && config.canary.stickyBy !== 'client' && !config.canary.key) {
-      issues.push({ path: `${at}.canary.key`, message: `stickyBy "${config.canary.stickyBy}" needs the ${config.canary.stickyBy} name in key` });
-    }
-    if (config.canary?.percent !== undefined && checkPercent(config.canary.percent)) {
-      issues.push({ path: `${at}.canary.percent`, message: checkPercent(config.canary.percent) as string });
-    }
-    for (const side of MODE_NEEDS[config.mode]) {
-      if (!config[side]) issues.push({ path: `${at}.${side}`, message: `mode "${config.mode}" needs a ${side} target` });
-    }
-    let pattern;
-    try {
-      pattern = compilePattern(config.path);
-    } catch (e) {
-      issues.push({ path: `${at}.path`, message: e instanceof PatternError ? e.message : String(e) });
-      return;
-    }
-    const target = (side: 'legacy' | 'new', t: TargetConfig | undefined): CompiledTarget | null => {
-      if (!t) return null;
-      const upstream = upstreams.get(t.upstream);
-      if (!upstream) {
-        if (!declared.has(t.upstream)) issues.push({ path: `${at}.${side}.upstream`, message: `unknown upstream "${t.upstream}"` });
-        return null;
-      }
-      const mapping = (kind: 'request' | 'response'): TranslationMapping | null => {
-        const wanted = t.translate?.[kind];
-        if (!wanted) return null;
-        if (!mappings) {
-          issues.push({ path: `${at}.${side}.translate.${kind}`, message: 'no anti-corruption layer is loaded to resolve mappings' });
-          return null;
-        }
-        try {
-          return mappings(wanted);
-        } catch (e) {
-          issues.push({ path: `${at}.${side}.translate.${kind}`, message: e instanceof Error ? e.message : String(e) });
-          return null;
-        }
-      };
-      const translate = t.translate ? { request: mapping('request'), response: mapping('response') } : null;
-      try {
-        return { side, upstream, buildPath: compileRewrite(t.rewrite, config.path), translate, policy: compileTargetPolicy(upstream.config, config.resilience) };
-      } catch (e) {
-        issues.push({ path: `${at}.${side}.rewrite`, message: e instanceof Error ? e.message : String(e) });
-        return null;
-      }
-    };
-    const route: Mutable<CompiledRoute> = {
-      id: config.id,
-      mode: config.mode,
-      percent: config.mode === 'canary' ? (config.canary?.percent ?? 0) : 0,
-      stickyKey: compileStickyKey(config.canary),
-      config,
-      pattern,
-      methods: methodSet(config.methods),
-      legacy: target('legacy', config.legacy),
-      new: target('new', config.new),
-      fallback: compileFallback(config.resilience?.fallback, upstreams, `${at}.resilience.fallback`, issues),
-      optionalParts: compileOptionalParts(config.resilience?.optionalParts, config.path, upstreams, `${at}.resilience.optionalParts`, issues),
-      shadow: null,
-    };
-    if (route.legacy && route.new) route.shadow = compileShadow(config, at, issues);
-    if (issues.length === before) compiled.push(route);
+    checkUniqueId(config, i, seen, issues);
+    checkModeSettings(config, at, issues);
+    const route = compileRoute(config, at, table);
+    if (route && issues.length === before) compiled.push(route);
   });
   checkReachability(compiled, configs, issues);
   return compiled;
+}
+
+/** What a route is checked against, and where its issues go. */
+interface TableContext {
+  readonly upstreams: ReadonlyMap<string, CompiledUpstream>;
+  /** Every upstream the table names, compiled or not: one refused for its own reasons is not also "unknown". */
+  readonly declared: ReadonlySet<string>;
+  readonly issues: TableIssue[];
+  readonly mappings: MappingResolver | undefined;
+}
+
+function checkUniqueId(config: RouteConfig, i: number, seen: Map<string, number>, issues: TableIssue[]): void {
+  const first = seen.get(config.id);
+  if (first !== undefined) issues.push({ path: `routes[${i}].id`, message: `duplicate route id "${config.id}" (first at routes[${first}])` });
+  else seen.set(config.id, i);
+}
+
+/** What the route's mode and canary settings need of each other. */
+function checkModeSettings(config: RouteConfig, at: string, issues: TableIssue[]): void {
+  if (config.mode === 'canary' && config.canary?.percent === undefined) {
+    issues.push({ path: `${at}.canary.percent`, message: 'mode "canary" needs canary.percent' });
+  }
+  if (config.canary && config.canary.stickyBy !== 'client' && !config.canary.key) {
+    issues.push({ path: `${at}.canary.key`, message: `stickyBy "${config.canary.stickyBy}" needs the ${config.canary.stickyBy} name in key` });
+  }
+  if (config.canary?.percent !== undefined && checkPercent(config.canary.percent)) {
+    issues.push({ path: `${at}.canary.percent`, message: checkPercent(config.canary.percent) as string });
+  }
+  for (const side of MODE_NEEDS[config.mode]) {
+    if (!config[side]) issues.push({ path: `${at}.${side}`, message: `mode "${config.mode}" needs a ${side} target` });
+  }
+}
+
+/** The route compiled, its issues pushed as they are found; null when its path does not compile (nothing else can be judged without it). */
+function compileRoute(config: RouteConfig, at: string, table: TableContext): CompiledRoute | null {
+  const { upstreams, issues } = table;
+  let pattern;
+  try {
+    pattern = compilePattern(config.path);
+  } catch (e) {
+    issues.push({ path: `${at}.path`, message: e instanceof PatternError ? e.message : String(e) });
+    return null;
+  }
+  const route: Mutable<CompiledRoute> = {
+    id: config.id,
+    mode: config.mode,
+    percent: config.mode === 'canary' ? (config.canary?.percent ?? 0) : 0,
+    stickyKey: compileStickyKey(config.canary),
+    config,
+    pattern,
+    methods: methodSet(config.methods),
+    legacy: compileTarget('legacy', config.legacy, config, at, table),
+    new: compileTarget('new', config.new, config, at, table),
+    fallback: compileFallback(config.resilience?.fallback, upstreams, `${at}.resilience.fallback`, issues),
+    optionalParts: compileOptionalParts(config.resilience?.optionalParts, config.path, upstreams, `${at}.resilience.optionalParts`, issues),
+    shadow: null,
+  };
+  if (route.legacy && route.new) route.shadow = compileShadow(config, at, issues);
+  return route;
+}
+
+/** One side of a route: its upstream, path rewrite, translation and policy; null when it has none or it is unsound. */
+function compileTarget(side: 'legacy' | 'new', t: TargetConfig | undefined, config: RouteConfig, at: string, table: TableContext): CompiledTarget | null {
+  if (!t) return null;
+  const { issues } = table;
+  const upstream = table.upstreams.get(t.upstream);
+  if (!upstream) {
+    if (!table.declared.has(t.upstream)) issues.push({ path: `${at}.${side}.upstream`, message: `unknown upstream "${t.upstream}"` });
+    return null;
+  }
+  const translate = t.translate ? { request: resolveMapping(t, 'request', `${at}.${side}`, table), response: resolveMapping(t, 'response', `${at}.${side}`, table) } : null;
+  try {
+    return { side, upstream, buildPath: compileRewrite(t.rewrite, config.path), translate, policy: compileTargetPolicy(upstream.config, config.resilience) };
+  } catch (e) {
+    issues.push({ path: `${at}.${side}.rewrite`, message: e instanceof Error ? e.message : String(e) });
+    return null;
+  }
+}
+
+/** The mapping a target names for one direction, from the anti-corruption layer; null when it names none or it cannot be resolved. */
+function resolveMapping(t: TargetConfig, kind: 'request' | 'response', at: string, table: TableContext): TranslationMapping | null {
+  const { mappings, issues } = table;
+  const wanted = t.translate?.[kind];
+  if (!wanted) return null;
+  if (!mappings) {
+    issues.push({ path: `${at}.translate.${kind}`, message: 'no anti-corruption layer is loaded to resolve mappings' });
+    return null;
+  }
+  try {
+    return mappings(wanted);
+  } catch (e) {
+    issues.push({ path: `${at}.translate.${kind}`, message: e instanceof Error ? e.message : String(e) });
+    return null;
+  }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
