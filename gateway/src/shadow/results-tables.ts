@@ -39,25 +39,26 @@ export const fieldHash = (id: string): string => sha1(id);
 
 /** Creates the tables that do not exist yet; when replicas race to create one, the loser carries on. */
 export async function createShadowTables(db: Knex): Promise<void> {
-  const create = async (name: string, build: (t: Knex.CreateTableBuilder) => void) => {
-    if (await db.schema.hasTable(name)) return;
-    try {
-      await db.schema.createTable(name, build);
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e;
-    }
-  };
-  const routeHour = (t: Knex.CreateTableBuilder) => {
-    t.string('route_id', 128).notNullable();
-    // Its own index too: pruning and reports over every route select by hour alone.
-    t.bigInteger('hour').notNullable().index();
-  };
-  await create(T.totals, (t) => {
-    routeHour(t);
-    for (const k of TOTAL_KEYS) t.bigInteger(COLUMN[k]).notNullable().defaultTo(0);
-    t.primary(['route_id', 'hour']);
-  });
-  // A totals table made before a count existed gets its column, every row at 0.
+  await createOnce(db, T.totals, totalsTable);
+  await addMissingTotals(db);
+  await createOnce(db, T.fields, fieldsTable);
+  await createOnce(db, T.fingerprints, fingerprintsTable);
+  await createOnce(db, T.latency, latencyTable);
+  await createOnce(db, T.samples, samplesTable);
+  await createOnce(db, T.sampleFields, sampleFieldsTable);
+}
+
+async function createOnce(db: Knex, name: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void> {
+  if (await db.schema.hasTable(name)) return;
+  try {
+    await db.schema.createTable(name, build);
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+  }
+}
+
+/** A totals table made before a count existed gets its column, every row at 0. */
+async function addMissingTotals(db: Knex): Promise<void> {
   for (const k of TOTAL_KEYS) {
     if (await db.schema.hasColumn(T.totals, COLUMN[k])) continue;
     try {
@@ -66,41 +67,59 @@ export async function createShadowTables(db: Knex): Promise<void> {
       if (!isDuplicateColumn(e)) throw e;
     }
   }
-  await create(T.fields, (t) => {
-    routeHour(t);
-    t.string('field_key', 40).notNullable();
-    t.text('path').notNullable();
-    t.string('kind', 16).notNullable();
-    t.bigInteger('raw').notNullable().defaultTo(0);
-    t.bigInteger('noise').notNullable().defaultTo(0);
-    t.primary(['route_id', 'hour', 'field_key']);
-  });
-  await create(T.fingerprints, (t) => {
-    routeHour(t);
-    t.string('fp_key', 40).notNullable();
-    t.text('fields', 'mediumtext').notNullable();
-    t.bigInteger('requests').notNullable().defaultTo(0);
-    t.primary(['route_id', 'hour', 'fp_key']);
-  });
-  await create(T.latency, (t) => {
-    routeHour(t);
-    t.string('side', 8).notNullable();
-    t.bigInteger('requests').notNullable().defaultTo(0);
-    t.double('sum_ms').notNullable().defaultTo(0);
-    for (const c of LATENCY_COLUMNS) t.bigInteger(c).notNullable().defaultTo(0);
-    t.primary(['route_id', 'hour', 'side']);
-  });
-  await create(T.samples, (t) => {
-    t.increments('id');
-    t.string('route_id', 128).notNullable();
-    t.bigInteger('at_ms').notNullable().index();
-    t.text('sample', 'mediumtext').notNullable();
-  });
-  await create(T.sampleFields, (t) => {
-    t.string('route_id', 128).notNullable();
-    t.string('field_key', 40).notNullable();
-    t.integer('sample_id').unsigned().notNullable().index();
-    t.bigInteger('at_ms').notNullable().index();
-    t.primary(['route_id', 'field_key', 'sample_id']);
-  });
+}
+
+/** The key columns of the hourly tables. */
+function routeHour(t: Knex.CreateTableBuilder): void {
+  t.string('route_id', 128).notNullable();
+  // Its own index too: pruning and reports over every route select by hour alone.
+  t.bigInteger('hour').notNullable().index();
+}
+
+function totalsTable(t: Knex.CreateTableBuilder): void {
+  routeHour(t);
+  for (const k of TOTAL_KEYS) t.bigInteger(COLUMN[k]).notNullable().defaultTo(0);
+  t.primary(['route_id', 'hour']);
+}
+
+function fieldsTable(t: Knex.CreateTableBuilder): void {
+  routeHour(t);
+  t.string('field_key', 40).notNullable();
+  t.text('path').notNullable();
+  t.string('kind', 16).notNullable();
+  t.bigInteger('raw').notNullable().defaultTo(0);
+  t.bigInteger('noise').notNullable().defaultTo(0);
+  t.primary(['route_id', 'hour', 'field_key']);
+}
+
+function fingerprintsTable(t: Knex.CreateTableBuilder): void {
+  routeHour(t);
+  t.string('fp_key', 40).notNullable();
+  t.text('fields', 'mediumtext').notNullable();
+  t.bigInteger('requests').notNullable().defaultTo(0);
+  t.primary(['route_id', 'hour', 'fp_key']);
+}
+
+function latencyTable(t: Knex.CreateTableBuilder): void {
+  routeHour(t);
+  t.string('side', 8).notNullable();
+  t.bigInteger('requests').notNullable().defaultTo(0);
+  t.double('sum_ms').notNullable().defaultTo(0);
+  for (const c of LATENCY_COLUMNS) t.bigInteger(c).notNullable().defaultTo(0);
+  t.primary(['route_id', 'hour', 'side']);
+}
+
+function samplesTable(t: Knex.CreateTableBuilder): void {
+  t.increments('id');
+  t.string('route_id', 128).notNullable();
+  t.bigInteger('at_ms').notNullable().index();
+  t.text('sample', 'mediumtext').notNullable();
+}
+
+function sampleFieldsTable(t: Knex.CreateTableBuilder): void {
+  t.string('route_id', 128).notNullable();
+  t.string('field_key', 40).notNullable();
+  t.integer('sample_id').unsigned().notNullable().index();
+  t.bigInteger('at_ms').notNullable().index();
+  t.primary(['route_id', 'field_key', 'sample_id']);
 }
