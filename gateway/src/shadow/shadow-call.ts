@@ -76,75 +76,109 @@ export type ShadowHeaders = Readonly<Record<string, string | string[]>>;
  */
 export function callShadow(r: ShadowRequest, clients: ShadowClients, resolve: (result: CallResult) => void): void {
   const started = process.hrtime.bigint();
-  const requestedAt = Date.now();
-  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
-  let done = false;
-  let abort: ((err?: Error) => void) | null = null;
-  const finish = (result: CallResult) => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    resolve(result);
-  };
-  const stop = () => {
-    // Not yet on a connection: onConnect aborts it as soon as it gets one.
-    if (abort) abort(new Error('shadow call abandoned'));
-  };
   const refused = unwritableHeader(r.headers);
   if (refused !== null) {
-    resolve({ ok: false, timeout: false, detail: `header "${refused}" cannot be sent`, ms: elapsed() });
+    resolve({ ok: false, timeout: false, detail: `header "${refused}" cannot be sent`, ms: msSince(started) });
     return;
   }
-  const timer = setTimeout(() => {
-    finish({ ok: false, timeout: true, detail: `no complete answer within ${r.timeoutMs} ms`, ms: elapsed() });
-    stop();
-  }, r.timeoutMs);
-  let status = 0;
-  let answerHeaders: Record<string, string> = {};
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const answer = (truncated: boolean): CallResult => ({ ok: true, answer: { status, headers: answerHeaders, body: Buffer.concat(chunks, size), truncated, ms: elapsed(), requestedAt } });
+  const call = new ShadowCall(r, clients, resolve, started);
   try {
     clients.dispatch(
       r.upstream,
       { origin: r.upstream.origin.origin, method: r.method as Dispatcher.HttpMethod, path: r.path, headers: r.headers, body: r.body, headersTimeout: r.timeoutMs, bodyTimeout: r.timeoutMs },
-      {
-        onConnect(abortCall) {
-          abort = abortCall;
-          if (done) abortCall(new Error('shadow call abandoned'));
-        },
-        onHeaders(statusCode, raw) {
-          if (statusCode < 200) return true; // 1xx: the answer is still to come
-          status = statusCode;
-          answerHeaders = rawHeaderMap(raw);
-          return true;
-        },
-        onData(chunk) {
-          if (done) return false;
-          if (size + chunk.length > r.maxResponseBytes) {
-            // What is beyond the cap is not wanted: stop reading and free the connection.
-            finish(answer(true));
-            stop();
-            return false;
-          }
-          size += chunk.length;
-          chunks.push(chunk);
-          return true;
-        },
-        onComplete() {
-          clients.holdWrites();
-          finish(answer(false));
-        },
-        onError(e: Error & { code?: string }) {
-          // Once the answer has begun, any failure means it was cut short, whatever the socket said.
-          const detail = status !== 0 ? 'answer cut short' : errorDetail(e);
-          finish({ ok: false, timeout: e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT', detail, ms: elapsed() });
-        },
-      },
+      call,
     );
   } catch (e) {
     // Anything undici throws while taking the call (it reports most refusals through onError): that copy failed.
-    finish({ ok: false, timeout: false, detail: e instanceof Error ? e.message : String(e), ms: elapsed() });
+    call.finish({ ok: false, timeout: false, detail: e instanceof Error ? e.message : String(e), ms: call.elapsed() });
+  }
+}
+
+function msSince(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/**
+ * One shadow call in flight, and undici's handler for it: a class rather than a handler object of
+ * closures, so that a call costs one object (every shadowed request makes one).
+ */
+class ShadowCall implements Dispatcher.DispatchHandlers {
+  private readonly requestedAt = Date.now();
+  private done = false;
+  private abort: ((err?: Error) => void) | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private status = 0;
+  private answerHeaders: Record<string, string> = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly r: ShadowRequest,
+    private readonly clients: ShadowClients,
+    private readonly resolve: (result: CallResult) => void,
+    private readonly started: bigint,
+  ) {
+    this.timer = setTimeout(() => {
+      this.finish({ ok: false, timeout: true, detail: `no complete answer within ${r.timeoutMs} ms`, ms: this.elapsed() });
+      this.stop();
+    }, r.timeoutMs);
+  }
+
+  elapsed(): number {
+    return msSince(this.started);
+  }
+
+  /** Hands over the result, once; later results (a timeout racing the answer) are dropped. */
+  finish(result: CallResult): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.resolve(result);
+  }
+
+  private stop(): void {
+    // Not yet on a connection: onConnect aborts it as soon as it gets one.
+    if (this.abort) this.abort(new Error('shadow call abandoned'));
+  }
+
+  private answer(truncated: boolean): CallResult {
+    return { ok: true, answer: { status: this.status, headers: this.answerHeaders, body: Buffer.concat(this.chunks, this.size), truncated, ms: this.elapsed(), requestedAt: this.requestedAt } };
+  }
+
+  onConnect(abortCall: (err?: Error) => void): void {
+    this.abort = abortCall;
+    if (this.done) abortCall(new Error('shadow call abandoned'));
+  }
+
+  onHeaders(statusCode: number, raw: Buffer[]): boolean {
+    if (statusCode < 200) return true; // 1xx: the answer is still to come
+    this.status = statusCode;
+    this.answerHeaders = rawHeaderMap(raw);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.done) return false;
+    if (this.size + chunk.length > this.r.maxResponseBytes) {
+      // What is beyond the cap is not wanted: stop reading and free the connection.
+      this.finish(this.answer(true));
+      this.stop();
+      return false;
+    }
+    this.size += chunk.length;
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.clients.holdWrites();
+    this.finish(this.answer(false));
+  }
+
+  onError(e: Error & { code?: string }): void {
+    // Once the answer has begun, any failure means it was cut short, whatever the socket said.
+    const detail = this.status !== 0 ? 'answer cut short' : errorDetail(e);
+    this.finish({ ok: false, timeout: e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT', detail, ms: this.elapsed() });
   }
 }
 
