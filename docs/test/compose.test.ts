@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { trustedProxiesFrom, upstreamUrlsFrom } from '../../gateway/src/cli/options';
-import { clientAddress } from '../../gateway/src/pipeline/context';
+import { clientAddress } from '../../gateway/src/routing/client-address';
 import { loadRouteTableFile } from '../../gateway/src/config/load';
 import { aclMappings } from '../../gateway/src/translate/acl-adapter';
 import { commandsOf } from './commands';

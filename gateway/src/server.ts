@@ -1,27 +1,41 @@
 import http from 'node:http';
 import type { RouteTable } from './config/table';
 import { isAdminPath } from './control/admin-paths';
-import { AgentPool } from './forwarding/agents';
+import { Plans } from './forwarding/plans';
+import { Call } from './forwarding/policy';
+import { UpstreamPools } from './forwarding/pools';
+import { forwardStage, respondStage } from './forwarding/stages';
+import { streamResponder } from './forwarding/stream';
+import { answerClientError, answerConnect, answerExpectation } from './http/client-errors';
 import type { Logger } from './observability/logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createOpsApp, OPS_PATHS } from './observability/ops-app';
-import { answerClientError } from './pipeline/client-errors';
-import { PARSED_HEADER_CAP } from './pipeline/guards';
-import { createProxyHandler, type PipelineDeps } from './pipeline/handler';
-import { ShadowMirror } from './shadow/mirror';
-import type { ShadowOutcome } from './shadow/types';
+import { contextStage } from './pipeline/context';
+import type { Stage } from './pipeline/exchange';
+import { guardStage, PARSED_HEADER_CAP } from './pipeline/guards';
+import { createPipeline } from './pipeline/pipeline';
+import { decideStage, matchStage, normaliseStage } from './pipeline/route';
+import { shedStage } from './pipeline/shed-gate';
 import type { CircuitView } from './resilience/breaker';
 import { mathRandom, monotonicClock, type Clock, type Random } from './resilience/clock';
 import { registerResilienceMetrics } from './resilience/metrics';
 import { ResilienceRegistry } from './resilience/registry';
-import { shedGate } from './resilience/shed-gate';
 import { eventLoopDelaySampler, LoadShedder } from './resilience/shedder';
+import { ShadowMirror } from './shadow/mirror';
+import type { ShadowOutcome } from './shadow/types';
+import { requestTranslateStage } from './translate/request';
+import { translatingResponder } from './translate/response';
+
+/** Counts what each upstream receives per route, for the proof of retirement across a fleet. */
+export interface TrafficCounter {
+  count(routeId: string, upstream: string): void;
+}
 
 export interface GatewayOptions {
   readonly table: RouteTable;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
-  readonly traffic?: PipelineDeps['traffic'];
+  readonly traffic?: TrafficCounter;
   /** Injected in tests: the policies' clock and random source, and the event-loop delay the shedder reads. */
   readonly resilience?: { readonly clock?: Clock; readonly random?: Random; readonly eventLoopDelayMs?: () => number };
 }
@@ -35,7 +49,7 @@ export interface Gateway {
   /** Each upstream's circuit state, for `routes explain` through the admin API. */
   circuits(): CircuitView[];
   /** Where per-route upstream counts go (the control plane's recorder, started after the gateway). */
-  setTraffic(traffic: NonNullable<PipelineDeps['traffic']>): void;
+  setTraffic(traffic: TrafficCounter): void;
   /** Where shadow comparison outcomes go (the control plane's shadow recorder). */
   setShadowSink(sink: (outcome: ShadowOutcome) => void): void;
   listen(port: number, host: string): Promise<{ port: number; host: string }>;
@@ -45,32 +59,64 @@ export interface Gateway {
 /** Node's own parser limit: room for the longest target we answer 414 to, plus the head limit we answer 431 to. */
 const PARSER_HEAD_BYTES = 65_536 + 65_536;
 
+/**
+ * The gateway's composition root: the stages of the request pipeline in order, the plans that
+ * reach each target, and the listener. Only here are the layers wired together.
+ */
 export function createGateway(options: GatewayOptions): Gateway {
   let current = options.table;
   let listening = false;
-  const agents = new AgentPool();
   const table = () => current;
   let traffic = options.traffic;
   // Shadow outcomes go to the control plane's recorder once it is attached; until then they are not kept.
   let shadowSink: ((outcome: ShadowOutcome) => void) | null = null;
+  const { logger, metrics } = options;
   const mirror = new ShadowMirror((outcome) => shadowSink?.(outcome), current.shadowing);
   const r = options.resilience ?? {};
   const clock = r.clock ?? monotonicClock;
   const delay = r.eventLoopDelayMs ? null : eventLoopDelaySampler(clock);
   const shedder = new LoadShedder(r.eventLoopDelayMs ?? (() => delay?.read() ?? 0));
   const registry = new ResilienceRegistry(clock);
-  const resilienceMetrics = registerResilienceMetrics(options.metrics.registry, () => registry.circuits());
-  const resilience = { agents, registry, clock, random: r.random ?? mathRandom, event: resilienceMetrics.event };
-  const proxyHandler = createProxyHandler({ table, agents, resilience, logger: options.logger, metrics: options.metrics, traffic: { count: (r, u) => traffic?.count(r, u) }, shadow: mirror, reserved: isAdminPath });
-  const proxy = shedGate(shedder, () => current.shedding, (why) => resilienceMetrics.event('shed', why), proxyHandler);
-  options.metrics.describe(current);
-  const ops = createOpsApp({ table, metrics: options.metrics, ready: () => listening });
+  const events = registerResilienceMetrics(metrics.registry, () => registry.circuits());
+  const pools = new UpstreamPools();
+  const sent = (call: Call) => {
+    const upstream = call.plan.upstream.name;
+    call.x.upstream = upstream;
+    metrics.sent(call.plan.routeId, upstream);
+    traffic?.count(call.plan.routeId, upstream);
+  };
+  const plans = new Plans({
+    pools,
+    registry,
+    clock,
+    random: r.random ?? mathRandom,
+    events,
+    sent,
+    responderFor: (target) => (target.translate?.response ? translatingResponder(target.translate.response) : streamResponder),
+  });
+  plans.prepare(current);
+  const stages: Stage[] = [
+    shedStage(shedder, (why) => events.emit('shed', why)),
+    contextStage,
+    guardStage,
+    normaliseStage(isAdminPath),
+    matchStage,
+    decideStage,
+    respondStage(plans, { pool: (u) => pools.get(u), circuitOpen: (u) => registry.circuit(u)?.state === 'open' }, events),
+    mirror.stage,
+    requestTranslateStage,
+    forwardStage(plans, sent),
+  ];
+  const proxy = createPipeline(stages, { table, logger, metrics });
+  metrics.describe(current);
+  const ops = createOpsApp({ table, metrics, ready: () => listening });
   const limits = current.limits;
   const server = http.createServer(
     {
       maxHeaderSize: PARSER_HEAD_BYTES,
       insecureHTTPParser: false,
-      requireHostHeader: true,
+      // Refused by the guards instead, with a problem+json body like every other refusal.
+      requireHostHeader: false,
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: 300_000,
       keepAliveTimeout: 5_000,
@@ -83,8 +129,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       else proxy(req, res);
     },
   );
-  // Node would send 100 Continue before the handler runs; the handler sends it once the head passed its checks, so a 413 is never preceded by it.
+  // Node would send 100 Continue before the handler runs; the decide stage sends it once the head passed its checks, so a 413 is never preceded by it.
   server.on('checkContinue', (req, res) => server.emit('request', req, res));
+  server.on('checkExpectation', answerExpectation);
+  server.on('connect', answerConnect);
   // The guards must see every field: a head the parser truncates at this count always fails their count (maxHeaderCount ≤ 1000).
   server.maxHeadersCount = PARSED_HEADER_CAP;
   server.on('clientError', answerClientError);
@@ -93,10 +141,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     table,
     swap(next) {
       current = next;
-      agents.retain(next.upstreams.values());
+      plans.prepare(next);
+      pools.retain(next.upstreams.values());
       mirror.reconfigure(next.shadowing, next.upstreams.values());
       registry.retain(next);
-      options.metrics.describe(next);
+      metrics.describe(next);
     },
     circuits: () => registry.circuits(),
     setTraffic(next) {
@@ -120,7 +169,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       listening = false;
       return new Promise((resolve) => {
         server.close(() => {
-          agents.destroy();
+          pools.destroy();
           mirror.close();
           delay?.stop();
           resolve();

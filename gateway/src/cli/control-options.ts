@@ -1,5 +1,5 @@
 import { ROUTE_MODES, type RouteMode } from '../config/schema';
-import { checkPercent } from '../control/modes';
+import { checkPercent } from '../config/modes';
 import { UsageError } from './options';
 
 /** Parsers for the flags of the route control commands; each refuses a bad value as a usage error (exit 2) before anything is read or changed. */

@@ -6,7 +6,7 @@ import { buildTable, type RouteTable } from './table';
 import { checkRoutes } from './validate-routes';
 import { compileTrustedProxies } from './trusted-proxies';
 import { checkUpstreamUrl, type UpstreamOrigin } from './upstream-url';
-import type { MappingResolver } from '../translate/mapping';
+import type { MappingResolver } from './mapping';
 
 export interface LoadOptions {
   /** Upstream URL overrides by name (from flags or environment), applied before validation. */

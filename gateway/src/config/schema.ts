@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HTTP_METHODS } from '../http/methods';
-import { RouteResilienceSchema, SheddingSchema, upstreamResilience } from '../resilience/schema';
+import { RouteResilienceSchema, SheddingSchema, upstreamResilience } from './resilience-schema';
 
 /**
  * The route table schema: the single source of the TypeScript types (z.infer) and of the JSON

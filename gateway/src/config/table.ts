@@ -1,15 +1,15 @@
 import type { BlockList } from 'node:net';
-import { compileMatcher, methodSet, type Matcher } from '../routing/matcher';
-import type { StickyKey } from '../routing/canary';
-import type { CompiledPattern } from '../routing/pattern';
-import type { PathBuilder } from '../routing/rewrite';
-import type { TranslationMapping } from '../translate/mapping';
-import type { DiffOptions } from '../shadow/diff';
+import { compileMatcher, methodSet, type Matcher } from './matcher';
+import type { StickyKey } from './sticky-key';
+import type { CompiledPattern } from './pattern';
+import type { PathBuilder } from './rewrite';
+import type { TranslationMapping } from './mapping';
+import type { DiffOptions } from './diff-options';
 import type { Limits, RouteConfig, RouteMode, ShadowConfig, UpstreamConfig } from './schema';
 import type { UpstreamOrigin } from './upstream-url';
-import type { CompiledFallback, TargetPolicy } from '../resilience/policy';
-import type { CompiledPart } from '../forwarding/optional-parts';
-import type { SheddingConfig } from '../resilience/schema';
+import type { CompiledFallback, TargetPolicy } from './policy';
+import type { CompiledPart } from './optional-parts';
+import type { SheddingConfig } from './resilience-schema';
 
 /** Runtime model of the route table: built once at load, frozen, swapped whole, never mutated. */
 

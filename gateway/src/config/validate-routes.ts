@@ -1,15 +1,16 @@
-import { comparePrecedence, methodSet } from '../routing/matcher';
-import { compilePattern, covers, PatternError } from '../routing/pattern';
-import { compileRewrite } from '../routing/rewrite';
+import { comparePrecedence, methodSet } from './matcher';
+import { compilePattern, covers, PatternError } from './pattern';
+import { compileRewrite } from './rewrite';
 import type { TableIssue } from './errors';
-import { checkPercent, MODE_NEEDS } from '../control/modes';
-import { compileStickyKey } from '../routing/canary';
-import { compileDiffOptions, DiffOptionsError } from '../shadow/diff';
+import { checkPercent, MODE_NEEDS } from './modes';
+import { compileStickyKey } from './sticky-key';
+import { compileDiffOptions } from './diff-options';
+import { DiffOptionsError } from './field-paths';
 import { ShadowSchema, type RouteConfig, type TargetConfig } from './schema';
 import type { CompiledRoute, CompiledTarget, CompiledUpstream } from './table';
-import type { MappingResolver, TranslationMapping } from '../translate/mapping';
-import { compileFallback, compileTargetPolicy } from '../resilience/policy';
-import { compileOptionalParts } from '../forwarding/optional-parts';
+import type { MappingResolver, TranslationMapping } from './mapping';
+import { compileFallback, compileTargetPolicy } from './policy';
+import { compileOptionalParts } from './optional-parts';
 
 
 /**

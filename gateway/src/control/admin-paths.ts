@@ -20,9 +20,11 @@ export const ADMIN_SECTIONS: readonly string[] = [...new Set(Object.values(ADMIN
 
 /**
  * True when a normalised public path lies in an admin section, in any letter case (the admin
- * app's router matches without regard to case, and so might an upstream's).
+ * app's router matches without regard to case, and so might an upstream's) and with any `;`
+ * parameters on its segments (which servlet containers strip: `/admin;x=1/routes`).
  */
 export function isAdminPath(path: string): boolean {
   const lower = path.toLowerCase();
-  return ADMIN_SECTIONS.some((s) => lower === s || lower.startsWith(`${s}/`));
+  const plain = lower.includes(';') ? lower.replace(/;[^/]*/g, '') : lower;
+  return ADMIN_SECTIONS.some((s) => plain === s || plain.startsWith(`${s}/`));
 }

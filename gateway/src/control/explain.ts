@@ -1,5 +1,5 @@
 import type { CompiledRoute, RouteTable } from '../config/table';
-import { compareSpecificity, matchPattern } from '../routing/pattern';
+import { compareSpecificity, matchPattern } from '../config/pattern';
 import { normalizeTarget } from '../routing/normalize';
 import { ControlError } from './errors';
 import { applyOverlay, routeView } from './overlay';

@@ -1,3 +1,4 @@
+import { checkPercent, MODE_NEEDS } from '../config/modes';
 import { ROUTE_MODES, type RouteMode } from '../config/schema';
 import { ControlError } from './errors';
 import type { RouteState } from './types';
@@ -12,15 +13,6 @@ import type { RouteState } from './types';
 
 const rank = (m: RouteMode): number => ROUTE_MODES.indexOf(m);
 
-/** Which sides a mode needs in order to answer. */
-export const MODE_NEEDS: Readonly<Record<RouteMode, readonly ('legacy' | 'new')[]>> = {
-  legacy: ['legacy'],
-  shadow: ['legacy', 'new'],
-  canary: ['legacy', 'new'],
-  new: ['new'],
-  retired: ['new'],
-};
-
 /** The modes a route in `from` may move to without --force. */
 export function allowedNext(from: RouteMode): RouteMode[] {
   return ROUTE_MODES.filter((to) => isAllowed(from, to));
@@ -34,13 +26,6 @@ function isAllowed(from: RouteMode, to: RouteMode): boolean {
 
 export function describeState(s: RouteState): string {
   return s.mode === 'canary' ? `canary ${s.percent ?? 0}%` : s.mode;
-}
-
-/** Checks a percentage: more than 0, less than 100, at most two decimals. */
-export function checkPercent(percent: number): string | null {
-  if (!Number.isFinite(percent) || percent <= 0 || percent >= 100) return 'must be more than 0 and less than 100 (use mode new for 100, legacy or shadow for 0)';
-  if (Math.round(percent * 100) / 100 !== percent) return 'must have at most two decimals';
-  return null;
 }
 
 /**

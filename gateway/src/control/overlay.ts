@@ -1,5 +1,5 @@
 import { buildTable, type CompiledRoute, type RouteTable } from '../config/table';
-import { MODE_NEEDS } from './modes';
+import { MODE_NEEDS } from '../config/modes';
 import type { OverlayEntry, RouteState, RouteView, StateVersion } from './types';
 
 /** An overlay entry the baseline cannot honour (its route is gone, or lost a side the mode needs). */

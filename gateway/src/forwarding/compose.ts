@@ -1,18 +1,15 @@
-import type http from 'node:http';
-import type { RequestContext } from '../pipeline/context';
-import { clientResponseHeaders } from '../pipeline/headers';
-import { GatewayError, sendProblem } from '../pipeline/problems';
+import type { TranslationMapping } from '../config/mapping';
+import { TranslationError } from '../config/mapping';
+import type { AnswerControl, AnswerSink } from '../http/answer';
 import { isJson } from '../http/body';
-import { TranslationError, type TranslationMapping } from '../translate/mapping';
-import type { Responder } from './forward';
+import { rawHeader } from '../http/headers';
+import { GatewayError } from '../http/problems';
+import type { Exchange, Finished, Responder } from '../pipeline/exchange';
+import { BodyBuffer, sendJsonAnswer } from './json-answer';
 import type { DroppedPart, PendingParts } from './optional-parts';
-import { upstreamFailure } from './socket-errors';
 
 /** Names the parts left out of a composed answer, so that a client can tell a degraded page from a whole one. */
 export const DEGRADED_HEADER = 'x-strangler-degraded';
-
-/** Upstream fields that describe the upstream's body and would lie about the composed one. */
-const BODY_FIELDS = new Set(['content-length', 'content-type', 'content-encoding', 'etag', 'content-md5', 'digest']);
 
 export interface Composition {
   readonly parts: PendingParts;
@@ -31,109 +28,105 @@ export interface Composition {
  * without parts: a missing part may thin an answer, never fail or delay it past the part's timeout.
  */
 export function composingResponder(c: Composition): Responder {
-  return async (upstreamRes, res, ctx, upstream) => {
-    if (!composable(upstreamRes)) {
-      c.parts.cancel();
-      return c.inner(upstreamRes, res, ctx, upstream);
-    }
-    const read = await readUpTo(upstreamRes, c.capBytes);
-    if (read.over) {
-      // Handed back unread, so the inner responder streams (or refuses) it exactly as without parts.
-      c.parts.cancel();
-      upstreamRes.unshift(read.body);
-      return c.inner(upstreamRes, res, ctx, upstream);
-    }
-    if (!upstreamRes.complete) {
-      c.parts.cancel();
-      const error = upstreamFailure(upstream, Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
-      sendProblem(res, error, ctx.requestId);
-      return error;
-    }
+  return (x, finished) => new ComposingSink(x, finished, c);
+}
+
+class ComposingSink implements AnswerSink {
+  private inner: AnswerSink | null = null;
+  private readonly body: BodyBuffer;
+  private status = 0;
+  private reason = '';
+  private headers: readonly Buffer[] = [];
+  private control: AnswerControl | null = null;
+
+  constructor(
+    private readonly x: Exchange,
+    private readonly finished: Finished,
+    private readonly c: Composition,
+  ) {
+    this.body = new BodyBuffer(c.capBytes);
+  }
+
+  head(status: number, reason: string, headers: readonly Buffer[], control: AnswerControl): void {
+    this.status = status;
+    this.reason = reason;
+    this.headers = headers;
+    this.control = control;
+    if (!composable(status, headers)) this.handOver();
+  }
+
+  data(chunk: Buffer): boolean {
+    if (this.inner) return this.inner.data(chunk);
+    // Past the cap, the inner responder gets the answer from its start and streams (or refuses) it as without parts.
+    if (!this.body.add(chunk)) this.handOver();
+    return true;
+  }
+
+  end(): void {
+    if (this.inner) return this.inner.end();
     let value: unknown;
     try {
-      value = JSON.parse(read.body.toString('utf8'));
+      value = JSON.parse(this.body.whole().toString('utf8'));
     } catch {
-      c.parts.cancel();
-      if (c.mapping) return refuse(res, ctx, c.mapping, upstream, `the answer of "${upstream}" is not valid JSON`);
-      res.writeHead(upstreamRes.statusCode ?? 200, upstreamRes.statusMessage, clientResponseHeaders(upstreamRes.rawHeaders, upstreamRes.headers.connection, ctx.requestId));
-      res.end(read.body);
-      return undefined;
+      this.handOver();
+      return this.inner!.end();
     }
-    if (c.mapping) {
-      try {
-        value = await c.mapping.evaluate(value, new Date(ctx.receivedAt));
-      } catch (e) {
-        c.parts.cancel();
-        if (e instanceof TranslationError) return refuse(res, ctx, c.mapping, upstream, e.message, e.issues.length ? { errors: e.issues } : {});
-        return refuse(res, ctx, c.mapping, upstream, `mapping ${c.mapping.name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    const translated = this.c.mapping ? this.c.mapping.evaluate(value, new Date(this.x.receivedAt)) : Promise.resolve(value);
+    translated.then((v) => this.merge(v), (e: unknown) => this.refuse(e));
+  }
+
+  cut(error: GatewayError): void {
+    if (this.inner) return this.inner.cut(error);
+    this.c.parts.cancel();
+    this.x.refuse(error);
+    this.finished(error);
+  }
+
+  /** The inner responder takes the answer over from its head, with what was read so far. */
+  private handOver(): void {
+    this.c.parts.cancel();
+    const inner = (this.inner = this.c.inner(this.x, this.finished));
+    inner.head(this.status, this.reason, this.headers, this.control!);
+    for (const piece of this.body.pieces) inner.data(piece);
+  }
+
+  private async merge(value: unknown): Promise<void> {
     const extra: string[] = [];
     if (isPlainObject(value)) {
       const dropped: DroppedPart[] = [];
-      for (const part of await c.parts.results) {
+      for (const part of await this.c.parts.results) {
         if (part.ok) value[part.field] = part.value;
         else dropped.push(part);
       }
       // A degraded answer must not be cached as if it were whole.
-      if (dropped.length > 0) extra.push(DEGRADED_HEADER, dropped.map((p) => p.field).join(', '), 'cache-control', 'no-store');
-      if (dropped.length > 0) c.onDegraded(dropped);
+      if (dropped.length > 0) {
+        extra.push(DEGRADED_HEADER, dropped.map((p) => p.field).join(', '), 'cache-control', 'no-store');
+        this.c.onDegraded(dropped);
+      }
     } else {
-      c.parts.cancel();
+      this.c.parts.cancel();
     }
-    writeJson(res, upstreamRes, ctx, JSON.stringify(value), extra);
-    return undefined;
-  };
+    sendJsonAnswer(this.x, this.status, this.reason, this.headers, JSON.stringify(value), extra);
+    this.finished(null);
+  }
+
+  /** The same refusal as the translating responder's: a bad translation is a 502, never a half-translated answer. */
+  private refuse(e: unknown): void {
+    this.c.parts.cancel();
+    const mapping = this.c.mapping?.name ?? '-';
+    const detail = e instanceof TranslationError ? e.message : `mapping ${mapping} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`;
+    const extra = e instanceof TranslationError && e.issues.length ? { errors: e.issues } : {};
+    const error = new GatewayError('translation-failed', detail, { mapping, upstream: this.x.upstream, ...extra });
+    this.x.refuse(error);
+    this.finished(error);
+  }
 }
 
-function composable(upstreamRes: http.IncomingMessage): boolean {
-  const status = upstreamRes.statusCode ?? 502;
-  const encoding = upstreamRes.headers['content-encoding'] ?? 'identity';
-  return status >= 200 && status < 300 && status !== 204 && status !== 205 && encoding === 'identity' && isJson(upstreamRes.headers['content-type']);
+function composable(status: number, headers: readonly Buffer[]): boolean {
+  const encoding = rawHeader(headers, 'content-encoding') ?? 'identity';
+  return status >= 200 && status < 300 && status !== 204 && status !== 205 && encoding === 'identity' && isJson(rawHeader(headers, 'content-type'));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function writeJson(res: http.ServerResponse, upstreamRes: http.IncomingMessage, ctx: RequestContext, body: string, extra: readonly string[]): void {
-  const upstreamHeaders = clientResponseHeaders(upstreamRes.rawHeaders, upstreamRes.headers.connection, ctx.requestId);
-  const replaced = new Set([...BODY_FIELDS, ...extra.filter((_, i) => i % 2 === 0)]);
-  const headers: string[] = [];
-  for (let i = 0; i < upstreamHeaders.length; i += 2) {
-    const name = upstreamHeaders[i] as string;
-    if (!replaced.has(name.toLowerCase())) headers.push(name, upstreamHeaders[i + 1] as string);
-  }
-  headers.push('content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(body)), ...extra);
-  res.writeHead(upstreamRes.statusCode ?? 200, headers);
-  res.end(body);
-}
-
-/** The same refusal as the translating responder's: a bad translation is a 502, never a half-translated answer. */
-function refuse(res: http.ServerResponse, ctx: RequestContext, mapping: TranslationMapping, upstream: string, detail: string, extra: Record<string, unknown> = {}): GatewayError {
-  const error = new GatewayError('translation-failed', detail, { mapping: mapping.name, upstream, ...extra });
-  sendProblem(res, error, ctx.requestId);
-  return error;
-}
-
-/** Reads a body up to a cap; past it, stops reading and hands back what it has, so that it can be put back. */
-function readUpTo(stream: http.IncomingMessage, cap: number): Promise<{ body: Buffer; over: boolean }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size <= cap) return;
-      stream.off('data', onData);
-      stream.pause();
-      resolve({ body: Buffer.concat(chunks, size), over: true });
-    };
-    stream.on('data', onData);
-    // 'close' also ends a body cut short; the caller tells the two apart by `complete`.
-    const whole = () => resolve({ body: Buffer.concat(chunks, size), over: false });
-    stream.once('end', whole);
-    stream.once('close', whole);
-    stream.once('error', whole);
-  });
 }

@@ -30,6 +30,8 @@ export function readBody(stream: IncomingMessage, limit: number): Promise<BodyRe
       chunks.push(chunk);
     };
     stream.on('data', onData);
+    // The forward stage may have paused the body; a 'data' listener alone does not restart a paused stream.
+    stream.resume();
     stream.once('end', () => settle({ ok: true, body: Buffer.concat(chunks, size) }));
     // 'close' before 'end' (or an 'error', which Node follows with 'close') means the body was cut short.
     stream.once('error', () => settle(INCOMPLETE));

@@ -1,7 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ROUTE_MODES } from '../config/schema';
 import type { RouteTable } from '../config/table';
-import type { ShadowResult } from '../shadow/recorder';
+
+/** What became of one shadowed request, as counted on /metrics. */
+export type ShadowResult = 'match' | 'mismatch' | 'new_error' | 'new_timeout' | 'legacy_error' | 'legacy_timeout' | 'dropped' | 'body_too_large' | 'compare_error';
 
 /** The gateway's Prometheus metrics on a registry of its own (no global state). */
 export interface GatewayMetrics {

@@ -1,79 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { isIP, type BlockList } from 'node:net';
+import { requestIdFrom } from '../../../platform';
+import { clientAddress } from '../routing/client-address';
+import type { Exchange } from './exchange';
 
-/** What the pipeline knows about a request before routing it. */
-export interface RequestContext {
-  readonly requestId: string;
-  readonly startedAt: bigint;
-  /** Wall-clock receipt time (ms since epoch): the `$now` that translations see. */
-  readonly receivedAt: number;
-  /** The TCP peer. */
-  readonly peer: string;
-  /** True when the peer is a configured trusted proxy, so its X-Forwarded-* are believed. */
-  readonly peerTrusted: boolean;
-  /** The client as best known: the peer, or from X-Forwarded-For through trusted proxies only. */
-  readonly clientIp: string;
-}
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** A well-formed incoming id is kept so that a trace spans systems; anything else is replaced. */
-export function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-}
-
-function family(ip: string): 'ipv4' | 'ipv6' {
-  return isIP(ip) === 4 ? 'ipv4' : 'ipv6';
-}
-
-/**
- * Answers per list and address, remembered: `BlockList.check` builds a SocketAddress on every call,
- * which showed in the gateway's profile, and a gateway sees few distinct peers. Bounded, since
- * X-Forwarded-For hops are written by clients. Safe to remember: a list is built once with its
- * route table and never changed (a new table brings new lists).
- */
-const verdicts = new WeakMap<BlockList, Map<string, boolean>>();
-const MAX_REMEMBERED = 4096;
-
-/** True when the address (IPv4-mapped IPv6 included) is in the list. */
-export function isTrustedAddress(list: BlockList, ip: string): boolean {
-  let known = verdicts.get(list);
-  if (!known) verdicts.set(list, (known = new Map()));
-  const remembered = known.get(ip);
-  if (remembered !== undefined) return remembered;
-  const verdict = checkAddress(list, ip);
-  if (known.size >= MAX_REMEMBERED) known.clear();
-  known.set(ip, verdict);
-  return verdict;
-}
-
-function checkAddress(list: BlockList, ip: string): boolean {
-  if (isIP(ip) === 0) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return list.check(ip, family(ip)) || (mapped !== null && list.check(mapped[1] as string, 'ipv4'));
-}
-
-/**
- * Walks X-Forwarded-For from the right, skipping trusted proxies; the first untrusted hop is
- * the client. Entries left of it were written by the client and prove nothing.
- */
-export function clientAddress(peer: string, xff: string | undefined, trusted: BlockList): { clientIp: string; peerTrusted: boolean } {
-  if (!isTrustedAddress(trusted, peer)) return { clientIp: peer, peerTrusted: false };
-  if (!xff) return { clientIp: peer, peerTrusted: true };
-  const hops = xff.split(',').map((h) => h.trim()).filter((h) => h !== '');
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i] as string;
-    if (isIP(hop) === 0) return { clientIp: peer, peerTrusted: true };
-    if (!isTrustedAddress(trusted, hop)) return { clientIp: hop, peerTrusted: true };
-  }
-  return { clientIp: hops[0] ?? peer, peerTrusted: true };
-}
-
-export function createContext(req: IncomingMessage, trusted: BlockList): RequestContext {
-  const peer = req.socket.remoteAddress ?? '';
+/** Stage `context`: the request id, the peer, and the client address believed through trusted proxies only. */
+export function contextStage(x: Exchange): void {
+  const { req } = x;
+  // A well-formed incoming id is kept so that a trace spans systems; anything else is replaced.
+  x.requestId = requestIdFrom(req.headers['x-request-id']);
+  x.peer = req.socket.remoteAddress ?? '';
   const xff = req.headers['x-forwarded-for'];
-  const { clientIp, peerTrusted } = clientAddress(peer, typeof xff === 'string' ? xff : undefined, trusted);
-  return { requestId: requestIdOf(req), startedAt: process.hrtime.bigint(), receivedAt: Date.now(), peer, peerTrusted, clientIp };
+  const { clientIp, peerTrusted } = clientAddress(x.peer, typeof xff === 'string' ? xff : undefined, x.table.trustedProxies);
+  x.clientIp = clientIp;
+  x.peerTrusted = peerTrusted;
+  x.next();
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Limits } from '../config/schema';
 import { connectionTokens, protectedFromConnection, SINGLETON_FIELDS } from '../http/header-rules';
 import { REFUSED_METHODS } from '../http/methods';
-import { GatewayError } from './problems';
+import { GatewayError } from '../http/problems';
+import type { Exchange } from './exchange';
 
 /**
  * Refusals decided from the request head alone, before routing: request smuggling shapes
@@ -15,6 +16,9 @@ import { GatewayError } from './problems';
  * allowed `maxHeaderCount`, so a head the parser truncated always fails the count.
  */
 export function checkRequestHead(req: IncomingMessage, limits: Limits): GatewayError | null {
+  // HTTP/0.9 has no head at all, and HTTP/1.1 requires a Host (RFC 9112 §3.2): neither is forwarded.
+  if (req.httpVersionMajor !== 1) return new GatewayError('bad-request', `HTTP/${req.httpVersion} is not accepted`);
+  if (req.httpVersionMinor === 1 && req.headers.host === undefined) return new GatewayError('missing-host', 'an HTTP/1.1 request must carry a Host header');
   const url = req.url ?? '';
   if (url.length > limits.maxUrlBytes) return new GatewayError('uri-too-long', `request target is ${url.length} bytes; the limit is ${limits.maxUrlBytes}`);
   const raw = req.rawHeaders;
@@ -58,4 +62,14 @@ export const PARSED_HEADER_CAP = 1_001;
 function duplicate(lower: string): GatewayError {
   if (lower === 'host') return new GatewayError('duplicate-host', 'a request must carry exactly one Host header');
   return new GatewayError('duplicate-header', `a request may carry only one ${lower} field`);
+}
+
+/**
+ * Stage `guards`. A refused head always closes the connection: whatever the client sends after a
+ * request the gateway would not read (its body, a smuggled second request) is never parsed.
+ */
+export function guardStage(x: Exchange): void {
+  const refused = checkRequestHead(x.req, x.table.limits);
+  if (refused) return x.refuse(refused, true);
+  x.next();
 }

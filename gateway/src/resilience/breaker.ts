@@ -1,6 +1,6 @@
 import { CircuitState, ConsecutiveBreaker, CountBreaker } from 'cockatiel';
 import type { Clock } from './clock';
-import type { BreakerConfig } from './schema';
+import type { BreakerConfig } from '../config/resilience-schema';
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open';
 

@@ -1,5 +1,5 @@
 import { BulkheadPolicy, isBulkheadRejectedError } from 'cockatiel';
-import type { BulkheadConfig } from './schema';
+import type { BulkheadConfig } from '../config/resilience-schema';
 
 /** Gives the slot back; calling it more than once is harmless. */
 export type Release = () => void;

@@ -3,7 +3,7 @@ import { Breaker, type CircuitStateName, type CircuitView } from './breaker';
 import { Bulkhead } from './bulkhead';
 import type { Clock } from './clock';
 import { RetryBudget } from './retry-budget';
-import type { BulkheadConfig } from './schema';
+import type { BulkheadConfig } from '../config/resilience-schema';
 
 /** The stateful policies of one upstream. */
 export interface UpstreamPolicies {

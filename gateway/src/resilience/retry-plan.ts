@@ -2,7 +2,7 @@ import { fullJitterDelay } from './backoff';
 import type { Random } from './clock';
 import { retryAfterMs } from './retry-after';
 import type { RetryBudget } from './retry-budget';
-import type { RetryConfig } from './schema';
+import type { RetryConfig } from '../config/resilience-schema';
 
 /** A failed try as the retry decision sees it. */
 export interface FailedTry {

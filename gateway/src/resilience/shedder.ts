@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Clock } from './clock';
-import type { SheddingConfig } from './schema';
+import type { SheddingConfig } from '../config/resilience-schema';
 
 export type ShedReason = 'in-flight' | 'event-loop-delay';
 export type ShedDecision = { readonly ok: true; readonly done: () => void } | { readonly ok: false; readonly reason: ShedReason };

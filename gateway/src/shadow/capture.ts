@@ -1,45 +1,58 @@
-import type { Responder } from '../forwarding/forward';
-import { headerMap, type CalledAnswer } from './shadow-call';
+import type { AnswerControl, AnswerSink } from '../http/answer';
+import type { GatewayError } from '../http/problems';
+import type { Responder } from '../pipeline/exchange';
+import { rawHeaderMap, type CalledAnswer } from './shadow-call';
 
 /**
  * Wraps the primary's responder to keep a copy of the upstream's answer (status, headers, raw body
  * up to a cap) as it goes by. The client's answer is produced by the wrapped responder exactly as
- * without shadowing: the copy only listens to the same chunks. `onAnswer` gets null when the
- * primary's answer did not complete.
+ * without shadowing: the copy only sees the same pieces. `onAnswer` gets null when the primary's
+ * answer did not complete.
  */
-export function capturingResponder(inner: Responder, capBytes: number, startedAt: bigint, onAnswer: (answer: CalledAnswer | null) => void): Responder {
-  return (upstreamRes, res, ctx, upstream) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let truncated = false;
-    let reported = false;
-    const report = (answer: CalledAnswer | null) => {
-      if (reported) return;
-      reported = true;
-      onAnswer(answer);
-    };
-    upstreamRes.on('data', (chunk: Buffer) => {
-      if (truncated) return;
-      if (size + chunk.length > capBytes) {
-        truncated = true;
-        return;
+export function capturingResponder(inner: Responder, capBytes: number, onAnswer: (answer: CalledAnswer | null) => void): Responder {
+  return (x, finished) => new CapturingSink(inner(x, finished), capBytes, x.startedAt, x.receivedAt, onAnswer);
+}
+
+class CapturingSink implements AnswerSink {
+  private status = 0;
+  private headers: Readonly<Record<string, string>> = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private truncated = false;
+
+  constructor(
+    private readonly inner: AnswerSink,
+    private readonly capBytes: number,
+    private readonly startedAt: bigint,
+    private readonly requestedAt: number,
+    private readonly onAnswer: (answer: CalledAnswer | null) => void,
+  ) {}
+
+  head(status: number, reason: string, headers: readonly Buffer[], control: AnswerControl): void {
+    this.status = status;
+    this.headers = rawHeaderMap(headers);
+    this.inner.head(status, reason, headers, control);
+  }
+
+  data(chunk: Buffer): boolean {
+    if (!this.truncated) {
+      if (this.size + chunk.length > this.capBytes) this.truncated = true;
+      else {
+        this.size += chunk.length;
+        this.chunks.push(chunk);
       }
-      size += chunk.length;
-      chunks.push(chunk);
-    });
-    upstreamRes.once('end', () =>
-      report({
-        status: upstreamRes.statusCode ?? 0,
-        headers: headerMap(upstreamRes),
-        body: Buffer.concat(chunks, size),
-        truncated,
-        ms: Number(process.hrtime.bigint() - startedAt) / 1e6,
-        requestedAt: ctx.receivedAt,
-      }),
-    );
-    upstreamRes.once('close', () => {
-      if (!upstreamRes.complete) report(null);
-    });
-    return inner(upstreamRes, res, ctx, upstream);
-  };
+    }
+    return this.inner.data(chunk);
+  }
+
+  end(): void {
+    const ms = Number(process.hrtime.bigint() - this.startedAt) / 1e6;
+    this.onAnswer({ status: this.status, headers: this.headers, body: Buffer.concat(this.chunks, this.size), truncated: this.truncated, ms, requestedAt: this.requestedAt });
+    this.inner.end();
+  }
+
+  cut(error: GatewayError): void {
+    this.onAnswer(null);
+    this.inner.cut(error);
+  }
 }

@@ -1,6 +1,6 @@
 import type { CompiledRoute } from '../config/table';
 import { isJson } from '../http/body';
-import type { TranslationMapping } from '../translate/mapping';
+import type { TranslationMapping } from '../config/mapping';
 import { diffAnswers, type DiffAnswer } from './diff';
 import type { CallResult, CalledAnswer } from './shadow-call';
 import type { ComparedAnswer, SampledRequest, ShadowOutcome } from './types';

@@ -1,7 +1,6 @@
 import type { DiffKind, Difference } from './types';
-import { DiffOptionsError, compileGlobLists, isHeaderName, shownPath, type CompiledGlobs, type OptionIssue, type PathRules } from './paths';
-
-export { DiffOptionsError, type OptionIssue } from './paths';
+import type { DiffOptions } from '../config/diff-options';
+import { shownPath, type PathRules } from '../config/field-paths';
 
 /**
  * Structural comparison of two answers, legacy's and new's, already brought to one model. Runs on
@@ -13,26 +12,6 @@ export { DiffOptionsError, type OptionIssue } from './paths';
  * is what a client tests for); null against every other value is `type`, null being its own JSON
  * type. An empty body is null too, so empty against JSON is a `type` difference at `body`.
  */
-
-/** Per-route comparison settings as the route table gives them; globs as in `paths.ts`. */
-export interface DiffOptionsInput {
-  /** Paths left out of the comparison, with their subtrees. */
-  readonly ignore?: readonly string[];
-  /** Arrays whose order does not matter. */
-  readonly unordered?: readonly string[];
-  /** Headers compared, by name; none when absent. */
-  readonly headers?: readonly string[];
-  /** Objects whose keys are ids, folded to `{*}` (all-digit and UUID keys always are). */
-  readonly maps?: readonly string[];
-  /** Distinct differences after which a comparison stops and reports `truncated`; default 200. */
-  readonly maxDifferences?: number;
-}
-
-export interface DiffOptions extends CompiledGlobs {
-  /** Lower-case names. */
-  readonly headers: readonly string[];
-  readonly maxDifferences: number;
-}
 
 export interface DiffAnswer {
   readonly status: number;
@@ -48,25 +27,6 @@ export interface DiffResult {
   readonly differences: Difference[];
   /** True when the comparison stopped at `maxDifferences`: there may be more. */
   readonly truncated: boolean;
-}
-
-export const DEFAULT_MAX_DIFFERENCES = 200;
-
-/** Validates and compiles the options once, when the route table loads; throws DiffOptionsError. */
-export function compileDiffOptions(input: DiffOptionsInput): DiffOptions {
-  const issues: OptionIssue[] = [];
-  const globs = compileGlobLists(input, issues);
-  const headers = (input.headers ?? []).map((name, i) => {
-    const lower = name.toLowerCase();
-    if (!isHeaderName(lower)) issues.push({ path: `headers[${i}]`, message: `"${name}" is not a header name` });
-    return lower;
-  });
-  const maxDifferences = input.maxDifferences ?? DEFAULT_MAX_DIFFERENCES;
-  if (!Number.isInteger(maxDifferences) || maxDifferences < 1) {
-    issues.push({ path: 'maxDifferences', message: 'must be a positive integer' });
-  }
-  if (issues.length > 0) throw new DiffOptionsError(issues);
-  return Object.freeze({ ...globs, headers: [...new Set(headers)], maxDifferences });
 }
 
 /** Compares new's answer with legacy's: status, the configured headers, then the body. */

@@ -3,7 +3,7 @@ import { compareAnswers } from './compare';
 import type { CalledAnswer, CallResult, ShadowHeaders } from './shadow-call';
 import type { SampledRequest, ShadowOutcome } from './types';
 
-export interface ExchangeDeps {
+export interface ShadowExchangeDeps {
   call(target: CompiledTarget, body: Buffer | null, done: (result: CallResult) => void): void;
   record(outcome: ShadowOutcome): void;
   /** Called once, when the exchange has recorded its outcome or was abandoned. */
@@ -17,7 +17,7 @@ export interface ExchangeDeps {
  * among them) is the noise. Once all three are in, the comparison runs and its outcome is
  * recorded. Plain callbacks rather than a chain of promises: this runs for every shadowed request.
  */
-export class Exchange {
+export class ShadowExchange {
   /** undefined: not yet answered; null: no answer (the primary failed, or no second read). */
   private first: CalledAnswer | null | undefined = undefined;
   private mirrored: CallResult | undefined = undefined;
@@ -30,7 +30,7 @@ export class Exchange {
     private readonly other: CompiledTarget,
     private readonly request: SampledRequest,
     private readonly noise: boolean,
-    private readonly deps: ExchangeDeps,
+    private readonly deps: ShadowExchangeDeps,
   ) {
     this.second = noise ? undefined : null;
   }

@@ -1,12 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { CompiledRoute, CompiledTarget, CompiledUpstream } from '../config/table';
-import type { Responder } from '../forwarding/forward';
+import type { CompiledUpstream } from '../config/table';
 import { hasBody } from '../http/framing';
+import { forwardedRequestHeaders } from '../http/headers';
 import { MIRRORED_BY_DEFAULT } from '../http/methods';
-import type { RequestContext } from '../pipeline/context';
-import { upstreamRequestHeaders } from '../pipeline/headers';
+import type { Exchange, Stage } from '../pipeline/exchange';
 import { capturingResponder } from './capture';
-import { Exchange, sampledRequest } from './exchange';
+import { ShadowExchange, sampledRequest } from './exchange';
 import { callShadow, shadowHeaders, type CallResult, type ShadowRequest } from './shadow-call';
 import { ShadowClients } from './shadow-clients';
 import type { ShadowOutcome } from './types';
@@ -16,14 +15,6 @@ export interface MirrorLimits {
   readonly maxPending: number;
   /** Shadow calls in flight at once; the rest of the admitted wait their turn. */
   readonly concurrency: number;
-}
-
-/** What the handler keeps for one shadowed request. */
-export interface ShadowTicket {
-  /** Wraps the primary's responder so that its answer is copied for the comparison. */
-  wrap(inner: Responder): Responder;
-  /** The client's response closed: a primary that never answered cancels the comparison. */
-  closed(): void;
 }
 
 /**
@@ -48,39 +39,45 @@ export class ShadowMirror {
     this.clients = new ShadowClients(limits.concurrency);
   }
 
-  /** A ticket when this request is to be shadowed, else null (not sampled, a write not opted in, or dropped). */
-  begin(route: CompiledRoute, primary: CompiledTarget, req: IncomingMessage, ctx: RequestContext, path: string, params: Record<string, string>, query: string): ShadowTicket | null {
+  /**
+   * Stage `shadow`: a request the route shadows (mode shadow, or a reverse shadow in mode new; a
+   * forced request is a debugging call, not traffic to compare) gets its copy, and the primary's
+   * answer is listened to for the comparison.
+   */
+  readonly stage: Stage = (x: Exchange) => {
+    const route = x.route!;
+    if (route.shadow && x.decidedBy !== 'forced' && (route.mode === 'shadow' ? x.target!.side === 'legacy' : route.mode === 'new' && route.shadow.config.reverse)) this.begin(x);
+    x.next();
+  };
+
+  /** Mirrors one request, unless it is not sampled, a write not opted in, or dropped; true when a copy was taken. */
+  begin(x: Exchange): boolean {
+    const route = x.route!;
+    const primary = x.target!;
     const shadow = route.shadow;
     const other = primary.side === 'legacy' ? route.new : route.legacy;
-    if (!shadow || !other || primary.side === other.side) return null;
+    if (!shadow || !other || primary.side === other.side) return false;
+    const { req } = x;
     const method = req.method ?? 'GET';
     // Writes are mirrored only when the route opts in, and never to legacy (the monolith knows no shadow marker).
     const safe = MIRRORED_BY_DEFAULT.has(method);
-    if (!safe && (!shadow.config.mirrorWrites || other.side === 'legacy')) return null;
-    if (this.random() >= shadow.config.sample) return null;
+    if (!safe && (!shadow.config.mirrorWrites || other.side === 'legacy')) return false;
+    if (this.random() >= shadow.config.sample) return false;
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > shadow.config.maxBodyBytes) {
       this.record({ kind: 'body-too-large', routeId: route.id });
-      return null;
+      return false;
     }
     if (this.pending >= this.limits.maxPending) {
       this.record({ kind: 'dropped', routeId: route.id });
-      return null;
+      return false;
     }
     this.pending++;
-    const headers = shadowHeaders(upstreamRequestHeaders(req, ctx, other.upstream));
-    const exchange = new Exchange(route, primary, other, sampledRequest(method, path, headers), safe && this.random() < shadow.config.noiseSample, {
+    const headers = shadowHeaders(forwardedRequestHeaders(req, x));
+    const exchange = new ShadowExchange(route, primary, other, sampledRequest(method, x.path, headers), safe && this.random() < shadow.config.noiseSample, {
       call: (target, body, done) =>
         this.limited(
-          {
-            upstream: target.upstream,
-            method,
-            path: target.buildPath(path, params) + query,
-            headers: target === other ? headers : shadowHeaders(upstreamRequestHeaders(req, ctx, target.upstream)),
-            body,
-            timeoutMs: shadow.config.timeoutMs,
-            maxResponseBytes: shadow.config.maxResponseBytes,
-          },
+          { upstream: target.upstream, method, path: target.buildPath(x.path, x.params) + x.query, headers, body, timeoutMs: shadow.config.timeoutMs, maxResponseBytes: shadow.config.maxResponseBytes },
           done,
         ),
       record: this.record,
@@ -96,11 +93,10 @@ export class ShadowMirror {
         exchange.start(b);
       });
     }
-    const startedAt = ctx.startedAt;
-    return {
-      wrap: (inner) => capturingResponder(inner, shadow.config.maxResponseBytes, startedAt, (a) => exchange.primaryAnswered(a)),
-      closed: () => exchange.primaryAnswered(null),
-    };
+    x.respond = capturingResponder(x.respond!, shadow.config.maxResponseBytes, (a) => exchange.primaryAnswered(a));
+    // A primary that never answered cancels the comparison.
+    x.onEnd(() => exchange.primaryAnswered(null));
+    return true;
   }
 
   /** Admitted shadowed requests not yet compared (for tests and metrics). */

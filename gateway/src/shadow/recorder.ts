@@ -1,9 +1,7 @@
 import { DEFAULT_BATCH_LIMITS, HOUR_MS, addOutcome, emptyBatch, fieldId, mergeBatch, type BatchLimits, type RouteHourBatch } from './batch';
 import type { ShadowStore } from './results-store';
 import type { ShadowOutcome } from './types';
-
-/** What the Prometheus counter `strangler_shadow_requests_total{route,result}` distinguishes. */
-export type ShadowResult = 'match' | 'mismatch' | 'new_error' | 'new_timeout' | 'legacy_error' | 'legacy_timeout' | 'dropped' | 'body_too_large' | 'compare_error';
+import type { ShadowResult } from '../observability/metrics';
 
 /** The metrics the recorder feeds (GatewayMetrics has it). */
 export interface ShadowMetrics {

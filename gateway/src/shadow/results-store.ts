@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { RouteTable } from '../config/table';
-import { openStateDb } from '../control/store-db';
 import { DEFAULT_BATCH_LIMITS, HOUR_MS, TOTAL_KEYS, type RouteHourBatch } from './batch';
 import { DEFAULT_SAMPLE_BODY_BYTES, storableSample } from './redact';
 import { readAggregates, readVerdicts } from './results-read';
@@ -23,6 +22,8 @@ export interface ShadowStoreOptions {
   readonly clock?: () => Date;
   /** Told when pruning fails; a failed prune never fails the flush it follows. */
   readonly onPruneError?: (error: unknown) => void;
+  /** The store closes the database with itself (one opened for it alone); the caller's otherwise. */
+  readonly ownsDb?: boolean;
 }
 
 
@@ -48,11 +49,11 @@ export class ShadowStore {
   private lastPrune = 0;
 
   constructor(
-    db: Knex | string,
+    db: Knex,
     private readonly options: ShadowStoreOptions = {},
   ) {
-    this.owned = typeof db === 'string';
-    this.db = typeof db === 'string' ? openStateDb(db) : db;
+    this.owned = options.ownsDb ?? false;
+    this.db = db;
     this.retentionMs = options.retentionMs ?? 7 * 24 * HOUR_MS;
     this.pruneEveryMs = options.pruneEveryMs ?? 5 * 60_000;
     this.samplesPerField = options.samplesPerField ?? DEFAULT_BATCH_LIMITS.samplesPerField;

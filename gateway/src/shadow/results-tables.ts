@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { isAlreadyExists, isDuplicateColumn } from '../control/store-db';
+import { isAlreadyExists, isDuplicateColumn } from '../../../platform';
 import { TOTAL_KEYS, type ShadowTotals } from './batch';
 import { LATENCY_BUCKETS_MS } from './latency';
 

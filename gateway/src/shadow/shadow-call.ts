@@ -1,5 +1,3 @@
-import type http from 'node:http';
-import type { OutgoingHttpHeaders } from 'node:http';
 import type { CompiledUpstream } from '../config/table';
 import type { Dispatcher } from 'undici';
 import type { ShadowClients } from './shadow-clients';
@@ -31,15 +29,8 @@ export interface ShadowRequest {
   readonly maxResponseBytes: number;
 }
 
-/** Response headers as one lower-case map (repeated fields joined, as HTTP allows). */
-export function headerMap(res: http.IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  return out;
-}
-
 /** undici's raw response headers (name, value, name, value...) as one lower-case map. */
-function rawHeaderMap(raw: readonly Buffer[]): Record<string, string> {
+export function rawHeaderMap(raw: readonly Buffer[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
@@ -51,15 +42,17 @@ function rawHeaderMap(raw: readonly Buffer[]): Record<string, string> {
 }
 
 /** Fields undici sets itself (the copy's body is whole, so undici frames it) or refuses; a client's `Expect: 100-continue` is not repeated to a shadow. */
-const NOT_SENT = new Set(['content-length', 'transfer-encoding', 'expect']);
+const NOT_SENT: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding', 'expect']);
 
-/** A request's headers as a shadow call sends them: undici's string values, without what it sets itself, with the shadow marker. */
-export function shadowHeaders(headers: OutgoingHttpHeaders): ShadowHeaders {
+/** A request's forwarded fields (a flat name/value list) as a shadow call sends them: a map undici takes, without what it sets itself, with the shadow marker. */
+export function shadowHeaders(headers: readonly string[]): ShadowHeaders {
   const out: Record<string, string | string[]> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || NOT_SENT.has(name)) continue;
-    out[name] = typeof value === 'number' ? String(value) : value;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = (headers[i] as string).toLowerCase();
+    if (NOT_SENT.has(name)) continue;
+    const value = headers[i + 1] as string;
+    const prev = out[name];
+    out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
   out['x-strangler-shadow'] = '1';
   return out;

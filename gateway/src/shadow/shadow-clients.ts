@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import type { CompiledUpstream } from '../config/table';
-import { poolKey } from '../forwarding/agents';
+import { poolKey } from '../forwarding/pools';
 
 /**
  * Requests written back to back on one shadow connection before the first answer is back. A copy

@@ -1,5 +1,5 @@
 import { createAcl, isAclError, type Acl } from '../../../acl';
-import { TranslationError, type MappingResolver } from './mapping';
+import { TranslationError, type MappingResolver } from '../config/mapping';
 
 const KIND = {
   AclInputError: 'input',

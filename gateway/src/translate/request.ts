@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { GatewayError } from '../pipeline/problems';
+import { GatewayError } from '../http/problems';
 import { isJson, readBody } from '../http/body';
-import { TranslationError, type TranslationMapping } from './mapping';
+import { TranslationError, type TranslationMapping } from '../config/mapping';
+import { WRITE_METHODS } from '../http/methods';
+import type { Exchange } from '../pipeline/exchange';
 
 /** The client went away before its body ended: nothing is forwarded, and there is nobody to answer. */
 export const CLIENT_LEFT = 'client-left' as const;
@@ -37,4 +39,23 @@ export async function translateRequestBody(req: IncomingMessage, mapping: Transl
     const detail = e instanceof Error ? e.message : String(e);
     return new GatewayError('translation-failed', `mapping ${mapping.name} failed: ${detail}`, { mapping: mapping.name });
   }
+}
+
+/**
+ * Stage `request-translate`: a write to a side with a request mapping carries the client's body,
+ * read whole and mapped into the upstream's shape, instead of the client's own.
+ */
+export function requestTranslateStage(x: Exchange): void {
+  const mapping = x.target!.translate?.request;
+  if (!mapping || !WRITE_METHODS.has(x.req.method ?? '')) return x.next();
+  const limit = x.table.limits.maxBodyBytes;
+  translateRequestBody(x.req, mapping, limit, new Date(x.receivedAt)).then(
+    (body) => {
+      if (body === CLIENT_LEFT || x.ended) return;
+      if (body instanceof GatewayError) return x.refuse(body, body.status === 413);
+      x.body = body;
+      x.next();
+    },
+    (e: unknown) => x.refuse(new GatewayError('internal-error', e instanceof Error ? e.message : String(e)), true),
+  );
 }

@@ -1,59 +1,99 @@
-import type { Responder } from '../forwarding/forward';
-import { streamResponse } from '../forwarding/forward';
-import { clientResponseHeaders } from '../pipeline/headers';
-import { GatewayError, sendProblem } from '../pipeline/problems';
-import { isJson, readBody } from '../http/body';
-import { TranslationError, type TranslationMapping } from './mapping';
+import type { TranslationMapping } from '../config/mapping';
+import { TranslationError } from '../config/mapping';
+import type { AnswerControl, AnswerSink } from '../http/answer';
+import { isJson } from '../http/body';
+import { rawHeader } from '../http/headers';
+import { GatewayError } from '../http/problems';
+import { BodyBuffer, sendJsonAnswer } from '../forwarding/json-answer';
+import { streamResponder } from '../forwarding/stream';
+import type { Exchange, Finished, Responder } from '../pipeline/exchange';
 
-/** Upstream fields that describe the untranslated body and would lie about the translated one. */
-const BODY_FIELDS = new Set(['content-length', 'content-type', 'content-encoding', 'etag', 'content-md5', 'digest']);
+/** The most of an upstream answer the gateway buffers to translate. */
+export const TRANSLATE_CAP_BYTES = 16 * 1024 * 1024;
 
 /**
  * Answers with the upstream's 2xx JSON translated into the new contract. Anything else (errors,
  * non-JSON) streams through untouched. A body that cannot be translated is a 502 naming the
- * mapping and the fields, never a half-translated answer.
+ * mapping and the fields, never a half-translated answer. Built once per mapping.
  */
-export function translatingResponder(mapping: TranslationMapping, capBytes: number): Responder {
-  return async (upstreamRes, res, ctx, upstream) => {
-    const status = upstreamRes.statusCode ?? 502;
-    if (status < 200 || status >= 300 || status === 204 || !isJson(upstreamRes.headers['content-type'])) {
-      return streamResponse(upstreamRes, res, ctx, upstream);
+export function translatingResponder(mapping: TranslationMapping, capBytes = TRANSLATE_CAP_BYTES): Responder {
+  return (x, finished) => new TranslatingSink(x, finished, mapping, capBytes);
+}
+
+/** True for an answer a mapping may translate: 2xx with content, JSON. */
+export function translatable(status: number, headers: readonly Buffer[]): boolean {
+  return status >= 200 && status < 300 && status !== 204 && status !== 205 && isJson(rawHeader(headers, 'content-type'));
+}
+
+class TranslatingSink implements AnswerSink {
+  private inner: AnswerSink | null = null;
+  private body: BodyBuffer;
+  private status = 0;
+  private reason = '';
+  private headers: readonly Buffer[] = [];
+  private control: AnswerControl | null = null;
+  private over = false;
+
+  constructor(
+    private readonly x: Exchange,
+    private readonly finished: Finished,
+    private readonly mapping: TranslationMapping,
+    private readonly capBytes: number,
+  ) {
+    this.body = new BodyBuffer(capBytes);
+  }
+
+  head(status: number, reason: string, headers: readonly Buffer[], control: AnswerControl): void {
+    if (!translatable(status, headers)) {
+      this.inner = streamResponder(this.x, this.finished);
+      return this.inner.head(status, reason, headers, control);
     }
-    const read = await readBody(upstreamRes, capBytes);
-    const fail = (detail: string, extra: Record<string, unknown> = {}) => {
-      const error = new GatewayError('translation-failed', detail, { mapping: mapping.name, upstream, ...extra });
-      sendProblem(res, error, ctx.requestId);
-      return error;
-    };
-    if (!read.ok && read.why === 'too-large') {
-      upstreamRes.destroy();
-      return fail(`the answer of "${upstream}" is larger than ${capBytes} bytes, the most the gateway translates`);
-    }
-    if (!read.ok) return fail(`"${upstream}" cut its answer short`);
-    const raw = read.body;
-    let body: string;
+    this.status = status;
+    this.reason = reason;
+    this.headers = headers;
+    this.control = control;
+  }
+
+  data(chunk: Buffer): boolean {
+    if (this.inner) return this.inner.data(chunk);
+    if (this.over || this.body.add(chunk)) return true;
+    this.control?.stop();
+    this.fail(`the answer of "${this.x.upstream}" is larger than ${this.capBytes} bytes, the most the gateway translates`);
+    return true;
+  }
+
+  end(): void {
+    if (this.inner) return this.inner.end();
+    if (this.over) return;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(raw.toString('utf8'));
+      parsed = JSON.parse(this.body.whole().toString('utf8'));
     } catch {
-      return fail(`the answer of "${upstream}" is not valid JSON`);
+      return this.fail(`the answer of "${this.x.upstream}" is not valid JSON`);
     }
-    try {
-      body = JSON.stringify(await mapping.evaluate(parsed, new Date(ctx.receivedAt)));
-    } catch (e) {
-      if (e instanceof TranslationError) return fail(e.message, e.issues.length ? { errors: e.issues } : {});
-      // Whatever else went wrong inside the ACL is still this answer's failure, never the process's.
-      return fail(`mapping ${mapping.name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const upstreamHeaders = clientResponseHeaders(upstreamRes.rawHeaders, upstreamRes.headers.connection, ctx.requestId);
-    const headers: string[] = [];
-    for (let i = 0; i < upstreamHeaders.length; i += 2) {
-      const name = upstreamHeaders[i] as string;
-      if (!BODY_FIELDS.has(name.toLowerCase())) headers.push(name, upstreamHeaders[i + 1] as string);
-    }
-    headers.push('content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(body)));
-    res.writeHead(status, headers);
-    res.end(body);
-    return undefined;
-  };
+    this.mapping.evaluate(parsed, new Date(this.x.receivedAt)).then(
+      (value) => {
+        sendJsonAnswer(this.x, this.status, this.reason, this.headers, JSON.stringify(value));
+        this.finished(null);
+      },
+      (e: unknown) => {
+        if (e instanceof TranslationError) return this.fail(e.message, e.issues.length ? { errors: e.issues } : {});
+        // Whatever else went wrong inside the ACL is still this answer's failure, never the process's.
+        this.fail(`mapping ${this.mapping.name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+  }
+
+  cut(error: GatewayError): void {
+    if (this.inner) return this.inner.cut(error);
+    this.fail(`"${this.x.upstream}" cut its answer short`);
+  }
+
+  private fail(detail: string, extra: Record<string, unknown> = {}): void {
+    if (this.over) return;
+    this.over = true;
+    const error = new GatewayError('translation-failed', detail, { mapping: this.mapping.name, upstream: this.x.upstream, ...extra });
+    this.x.refuse(error);
+    this.finished(error);
+  }
 }

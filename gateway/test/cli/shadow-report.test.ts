@@ -1,3 +1,4 @@
+import { openStateDb } from '../../src/control/store-db';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -23,7 +24,7 @@ function cli(...args: string[]) {
 
 beforeAll(async () => {
   // Seeded the way the gateway records: through a recorder into the store, in the last hour.
-  const store = new ShadowStore(URL);
+  const store = new ShadowStore(openStateDb(URL), { ownsDb: true });
   await store.migrate();
   const rec = new ShadowRecorder({ store });
   for (let i = 0; i < 40; i++) {

@@ -1,7 +1,7 @@
 import { RouteTableError } from '../../src/config/errors';
 import { compileRouteTable } from '../../src/config/load';
 import { trustedProxiesFrom } from '../../src/cli/options';
-import { clientAddress } from '../../src/pipeline/context';
+import { clientAddress } from '../../src/routing/client-address';
 
 /**
  * Trusted proxies added by the deployment (`--trusted-proxy`, `STRANGLER_TRUSTED_PROXIES`): behind a

@@ -1,3 +1,4 @@
+import { openStateDb } from '../../src/control/store-db';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ADMIN_ANSWERS } from '../../src/control/admin-answers';
@@ -84,7 +85,7 @@ it('a long list of bad fields is cut to the first five', async () => {
 it("the real API's answers parse with the schemas (what the client reads is what the server sends)", async () => {
   const store = openStateStore('sqlite::memory:');
   await store.migrate();
-  const control = new ControlService({ store, baseline: twoRouteTable, shadow: new ShadowStore('sqlite::memory:') });
+  const control = new ControlService({ store, baseline: twoRouteTable, shadow: new ShadowStore(openStateDb('sqlite::memory:'), { ownsDb: true }) });
   const server = createAdminServer({ control, token: TOKEN, logger: silentLogger() });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = new AdminClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: TOKEN });

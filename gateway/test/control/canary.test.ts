@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { BUCKETS, canaryBucket, compileStickyKey, inCanary } from '../../src/routing/canary';
+import { compileStickyKey } from '../../src/config/sticky-key';
+import { BUCKETS, canaryBucket, inCanary } from '../../src/routing/canary';
 
 /** The canary split (issue 5): stable buckets per key, the share honoured, raising it moves nobody back. */
 

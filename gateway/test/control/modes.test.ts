@@ -1,7 +1,8 @@
 import { ROUTE_MODES, type RouteMode } from '../../src/config/schema';
 import { RouteTableError } from '../../src/config/errors';
 import { ControlError } from '../../src/control/errors';
-import { allowedNext, checkPercent, planMove } from '../../src/control/modes';
+import { checkPercent } from '../../src/config/modes';
+import { allowedNext, planMove } from '../../src/control/modes';
 import type { RouteState } from '../../src/control/types';
 import { tableFor } from '../kit/gateway';
 

@@ -17,6 +17,8 @@ export interface FaultProxy {
   readonly port: number;
   /** Connections accepted so far (a refused one is never accepted). */
   connections(): number;
+  /** Bytes read from the gateway so far: a request that was sent shows here, an idle connection does not. */
+  received(): number;
   set(fault: Fault, options?: { latencyMs?: number; dripMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
@@ -30,12 +32,14 @@ export async function startFaultProxy(target: { port: number; host?: string }): 
   let latencyMs = 200;
   let dripMs = 50;
   let accepted = 0;
+  let received = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     accepted += 1;
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.on('error', () => undefined);
+    client.on('data', (chunk: Buffer) => (received += chunk.length));
     if (fault === 'black-hole') {
       client.resume();
       return;
@@ -58,6 +62,7 @@ export async function startFaultProxy(target: { port: number; host?: string }): 
     url: `http://127.0.0.1:${port}`,
     port,
     connections: () => accepted,
+    received: () => received,
     async set(next, options = {}) {
       latencyMs = options.latencyMs ?? latencyMs;
       dripMs = options.dripMs ?? dripMs;

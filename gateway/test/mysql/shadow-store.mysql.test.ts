@@ -1,3 +1,4 @@
+import { openStateDb } from '../../src/control/store-db';
 import { ShadowRecorder } from '../../src/shadow/recorder';
 import { ShadowStore } from '../../src/shadow/results-store';
 import { createTestDatabase, type TestDatabase } from '../../../platform/test-kit/mysql';
@@ -14,8 +15,8 @@ const SINCE = new Date('2026-11-25T00:00:00Z');
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  a = new ShadowStore(db.url, { clock, samplesPerField: 2 });
-  b = new ShadowStore(db.url, { clock, samplesPerField: 2 });
+  a = new ShadowStore(openStateDb(db.url), { clock, samplesPerField: 2, ownsDb: true });
+  b = new ShadowStore(openStateDb(db.url), { clock, samplesPerField: 2, ownsDb: true });
   // Both replicas migrate at once on an empty database: whoever loses the race to create a table carries on.
   await Promise.all([a.migrate(), b.migrate()]);
 }, 60_000);

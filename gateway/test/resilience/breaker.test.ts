@@ -1,5 +1,5 @@
 import { Breaker, type Admission } from '../../src/resilience/breaker';
-import { BreakerSchema } from '../../src/resilience/schema';
+import { BreakerSchema } from '../../src/config/resilience-schema';
 import { manualClock } from './stack';
 
 /** The breaker's timing, on an injected clock: no waiting, no wall-clock thresholds. */

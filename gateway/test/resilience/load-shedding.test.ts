@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { LoadShedder } from '../../src/resilience/shedder';
-import { SheddingSchema } from '../../src/resilience/schema';
+import { SheddingSchema } from '../../src/config/resilience-schema';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { send } from '../edge/http-client';
 import { startResilienceGateway, until, type ResilienceStack } from './stack';

@@ -5,7 +5,7 @@ import { compileRouteTable } from '../../src/config/load';
 import { RouteTableError } from '../../src/config/errors';
 import { createMetrics } from '../../src/observability/metrics';
 import { createGateway, type Gateway } from '../../src/server';
-import type { TranslationMapping } from '../../src/translate/mapping';
+import type { TranslationMapping } from '../../src/config/mapping';
 import { send } from '../edge/http-client';
 import { captureLogs, type LogCapture } from '../edge/log-capture';
 import { startUpstream, type TestUpstream } from '../kit/upstream';

@@ -1,6 +1,6 @@
-import { compileMatcher, methodSet, type MatchableRoute } from '../../src/routing/matcher';
-import { compilePattern, covers } from '../../src/routing/pattern';
-import { compileRewrite } from '../../src/routing/rewrite';
+import { compileMatcher, methodSet, type MatchableRoute } from '../../src/config/matcher';
+import { compilePattern, covers } from '../../src/config/pattern';
+import { compileRewrite } from '../../src/config/rewrite';
 import type { HttpMethod } from '../../src/http/methods';
 
 const route = (id: string, path: string, methods?: HttpMethod[]): MatchableRoute => ({ id, pattern: compilePattern(path), methods: methodSet(methods) });

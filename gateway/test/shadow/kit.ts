@@ -5,7 +5,7 @@ import { compileRouteTable } from '../../src/config/load';
 import type { RouteTable } from '../../src/config/table';
 import { ShadowMirror } from '../../src/shadow/mirror';
 import type { ShadowOutcome } from '../../src/shadow/types';
-import type { TranslationMapping } from '../../src/translate/mapping';
+import type { TranslationMapping } from '../../src/config/mapping';
 import { startGateway, type RunningGateway } from '../kit/gateway';
 
 /**
@@ -273,7 +273,7 @@ export function watchMirror(routeId: string = ROUTE, pollMs = 2): MirrorWatch {
   const total = () => [...mirrors].reduce((n, m) => n + m.size(), 0);
   const spy = jest.spyOn(ShadowMirror.prototype, 'begin').mockImplementation(function (this: ShadowMirror, ...args: Parameters<ShadowMirror['begin']>) {
     const ticket = original.apply(this, args);
-    if (args[0].id === routeId) {
+    if (args[0].route?.id === routeId) {
       mirrors.add(this);
       begins++;
       if (ticket) tickets++;

@@ -1,3 +1,4 @@
+import { openStateDb } from '../../src/control/store-db';
 import type http from 'node:http';
 import { HOUR_MS } from '../../src/shadow/batch';
 import { classifyFields, type FieldCounts } from '../../src/shadow/classify';
@@ -35,7 +36,7 @@ async function upstream(handler: UpstreamHandler): Promise<TestUpstream> {
 /** A gateway in mode shadow whose outcomes also go, live, to a recorder on an in-memory store. */
 async function shadowStack(legacy: UpstreamHandler, fresh: UpstreamHandler, options: TableOptions): Promise<{ gw: RunningGateway; outcomes: OutcomeLog; report: () => Promise<RouteShadowReport> }> {
   const [l, f] = [await upstream(legacy), await upstream(fresh)];
-  const store = new ShadowStore('sqlite::memory:');
+  const store = new ShadowStore(openStateDb('sqlite::memory:'), { ownsDb: true });
   stores.push(store);
   await store.migrate();
   const recorder = new ShadowRecorder({ store });

@@ -1,3 +1,4 @@
+import { openStateDb } from '../../src/control/store-db';
 import { HOUR_MS } from '../../src/shadow/batch';
 import { ShadowRecorder } from '../../src/shadow/recorder';
 import { ShadowStore } from '../../src/shadow/results-store';
@@ -44,7 +45,7 @@ const fresh: UpstreamHandler = (req, res) => later(() => json(res, { ...page(idO
 beforeAll(async () => {
   const [l, f] = [await startUpstream(legacy), await startUpstream(fresh)];
   upstreams.push(l, f);
-  store = new ShadowStore('sqlite::memory:');
+  store = new ShadowStore(openStateDb('sqlite::memory:'), { ownsDb: true });
   await store.migrate();
   const recorder = new ShadowRecorder({ store });
   const table = shadowTable(l.url, f.url, {

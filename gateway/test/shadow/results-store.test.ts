@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStateDb } from '../../src/control/store-db';
 import { HOUR_MS } from '../../src/shadow/batch';
-import { ShadowRecorder, type ShadowResult } from '../../src/shadow/recorder';
+import type { ShadowResult } from '../../src/observability/metrics';
+import { ShadowRecorder } from '../../src/shadow/recorder';
 import { REDACTED } from '../../src/shadow/redact';
 import { ShadowStore, type ShadowStoreOptions } from '../../src/shadow/results-store';
 import { T } from '../../src/shadow/results-tables';
@@ -18,7 +19,7 @@ const SINCE = new Date(NOW.getTime() - 24 * HOUR_MS);
 
 async function freshStore(options: ShadowStoreOptions = {}): Promise<{ url: string; store: ShadowStore }> {
   const url = `sqlite:${path.join(dir, `shadow-${++n}.sqlite`)}`;
-  const store = new ShadowStore(url, { clock, ...options });
+  const store = new ShadowStore(openStateDb(url), { clock, ...options, ownsDb: true });
   await store.migrate();
   return { url, store };
 }
@@ -76,7 +77,7 @@ it('aggregates totals, fields, matches and the latency of both sides', async () 
 
 it('two replicas (two stores, two recorders) add up to one report', async () => {
   const { url, store: a } = await freshStore();
-  const b = new ShadowStore(url, { clock });
+  const b = new ShadowStore(openStateDb(url), { clock, ownsDb: true });
   opened.push(a, b);
   const ra = recorderOn(a);
   const rb = recorderOn(b);
@@ -280,7 +281,7 @@ it('a totals table from before the legacy counts gets their columns at migrate, 
   await db(T.totals).insert({ route_id: 'r', hour, compared: 4, identical: 4, new_errors: 1 });
   await db.destroy();
 
-  const store = new ShadowStore(url, { clock });
+  const store = new ShadowStore(openStateDb(url), { clock, ownsDb: true });
   opened.push(store);
   await store.migrate();
   await store.migrate(); // a second replica, or a restart: nothing left to add

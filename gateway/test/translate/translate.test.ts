@@ -1,6 +1,6 @@
 import { RouteTableError } from '../../src/config/errors';
 import { compileRouteTable } from '../../src/config/load';
-import { TranslationError, type MappingResolver, type TranslationMapping } from '../../src/translate/mapping';
+import { TranslationError, type MappingResolver, type TranslationMapping } from '../../src/config/mapping';
 import { startGateway, type RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 

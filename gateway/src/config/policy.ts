@@ -1,8 +1,8 @@
-import type { TableIssue } from '../config/errors';
+import type { TableIssue } from './errors';
 import { SAFE_METHODS } from '../http/methods';
-import type { UpstreamConfig } from '../config/schema';
-import type { CompiledUpstream } from '../config/table';
-import type { BulkheadConfig, FallbackConfig, RetryConfig, RouteResilienceConfig } from './schema';
+import type { UpstreamConfig } from './schema';
+import type { CompiledUpstream } from './table';
+import type { BulkheadConfig, FallbackConfig, RetryConfig, RouteResilienceConfig } from './resilience-schema';
 
 /**
  * The resilience settings one route target runs with: its upstream's, with the route's overrides

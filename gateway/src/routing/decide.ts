@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { CompiledRoute, CompiledTarget, RouteTable } from '../config/table';
 import { hasBody } from '../http/framing';
 import { SAFE_METHODS } from '../http/methods';
-import { inCanary } from '../routing/canary';
-import { isTrustedAddress } from './context';
+import { inCanary } from './canary';
+import { isTrustedAddress } from './client-address';
 
 /** The header a trusted caller uses to pin one request to a side (stripped before forwarding, like every x-strangler-* header). */
 export const FORCE_HEADER = 'x-strangler-target';

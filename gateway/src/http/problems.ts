@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { ALLOWED_METHODS } from '../http/methods';
+import { ALLOWED_METHODS } from './methods';
 
 /**
  * Every error the gateway itself produces, with its status, in one place. Each answer is an
@@ -13,6 +13,8 @@ export const PROBLEMS = {
   'duplicate-header': { status: 400, title: 'A header field that must be unique is repeated' },
   'bad-connection-header': { status: 400, title: 'Connection names a field the gateway relies on' },
   'method-not-allowed': { status: 405, title: 'Method not allowed at the edge' },
+  'expectation-failed': { status: 417, title: 'Expectation not supported' },
+  'missing-host': { status: 400, title: 'Host header missing' },
   'request-timeout': { status: 408, title: 'Request headers not received in time' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'uri-too-long': { status: 414, title: 'Request target too long' },

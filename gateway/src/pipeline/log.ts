@@ -1,0 +1,54 @@
+import type { GatewayMetrics } from '../observability/metrics';
+import type { Logger } from '../observability/logger';
+import type { Exchange } from './exchange';
+
+/** One request log line, as written: the fields that are always there, and those that explain an unusual answer. */
+interface RequestLine {
+  requestId: string;
+  method: string | undefined;
+  path: string;
+  route: string;
+  upstream: string;
+  mode: string;
+  status: number;
+  durationMs: number;
+  client: string;
+  decidedBy?: string;
+  fallbackFrom?: string;
+  degraded?: string;
+  error?: string;
+  detail?: string;
+}
+
+/**
+ * Stage `log`, run when the response closes: one metrics observation and one log line per
+ * request. An unfinished answer is the upstream's fault when it cut it short, else 499, the client
+ * went away (nginx's convention).
+ */
+export function logExchange(x: Exchange, logger: Logger, metrics: GatewayMetrics): void {
+  const seconds = Number(process.hrtime.bigint() - x.startedAt) / 1e9;
+  const status = x.res.writableFinished ? x.res.statusCode : (x.error?.status ?? 499);
+  const route = x.route?.id ?? '-';
+  const mode = x.route?.mode ?? '-';
+  metrics.observe(route, x.upstream, mode, status, seconds);
+  const line: RequestLine = {
+    requestId: x.requestId,
+    method: x.req.method,
+    path: x.path,
+    route,
+    upstream: x.upstream,
+    mode,
+    status,
+    durationMs: Math.round(seconds * 1e6) / 1e3,
+    client: x.clientIp,
+  };
+  if (x.decidedBy !== 'mode') line.decidedBy = x.decidedBy;
+  if (x.fellBackFrom !== null) line.fallbackFrom = x.fellBackFrom;
+  if (x.degraded !== null) line.degraded = x.degraded;
+  if (x.error !== null) {
+    line.error = x.error.code;
+    line.detail = x.error.message;
+  }
+  if (status >= 500) logger.warn('request', line);
+  else logger.info('request', line);
+}

@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteTable } from '../config/table';
+import { inProgress } from '../http/connections';
+import { closingSockets } from '../http/problems';
+import type { Logger } from '../observability/logger';
+import type { GatewayMetrics } from '../observability/metrics';
+import { Exchange, type Stage } from './exchange';
+import { logExchange } from './log';
+
+export interface PipelineDeps {
+  /** The table in service; read once per request so that a swap never splits a request. */
+  readonly table: () => RouteTable;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+}
+
+/**
+ * The proxied-traffic path as a plain Node request listener: the stages run in order (each calls
+ * `x.next()` or answers), and when the response closes the exchange ends, once, and is logged.
+ * Fixed outer stages and an editable middle, as YARP's pipeline has: the composition root lists them.
+ */
+export function createPipeline(stages: readonly Stage[], deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { logger, metrics } = deps;
+  return (req, res) => {
+    // A request parsed behind one that was refused on this connection is never served (it may be a smuggled one).
+    if (closingSockets.has(req.socket)) {
+      req.socket.destroy();
+      return;
+    }
+    const x = new Exchange(req, res, deps.table(), stages);
+    // Ends when its response closes, or with its connection (a pipelined request whose answer never got its turn).
+    const ended = () => {
+      if (x.ended) return;
+      x.end();
+      done();
+      logExchange(x, logger, metrics);
+    };
+    const done = inProgress(req.socket, ended);
+    res.once('close', ended);
+    x.next();
+  };
+}
