@@ -3,11 +3,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { isRouteTableError } from '../config/errors';
 import { loadRouteTableFile, type LoadOptions } from '../config/load';
+import type { RouteTable } from '../config/table';
 import { startControlPlane, type ControlPlane } from '../control/plane';
 import { installLastResort } from '../observability/last-resort';
-import { createLogger } from '../observability/logger';
+import { createLogger, type Logger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
-import { createGateway } from '../server';
+import { createGateway, type Gateway } from '../server';
 import { aclMappings } from '../translate/acl-adapter';
 import { collect, parsePort, trustedProxiesFrom, upstreamUrlsFrom } from './options';
 
@@ -45,69 +46,82 @@ export function registerGateway(program: Command): void {
     .option('--admin-host <host>', 'admin API address (env STRANGLER_ADMIN_HOST)', env.STRANGLER_ADMIN_HOST ?? '127.0.0.1')
     .option('--no-admin', 'do not open the admin API listener')
     .option('--replica <name>', 'this replica\'s name in traffic counts (env STRANGLER_REPLICA)', env.STRANGLER_REPLICA ?? `${os.hostname()}:${process.pid}`)
-    .action(async (opts: GatewayFlags) => {
-      const listenPort = parsePort(opts.port);
-      const adminPort = parsePort(opts.adminPort);
-      const logger = createLogger({ level: env.STRANGLER_LOG_LEVEL ?? 'info' });
-      const loadOptions: LoadOptions = { upstreamUrls: upstreamUrlsFrom(opts.upstream, env), trustedProxies: trustedProxiesFrom(opts.trustedProxy, env), mappings: aclMappings() };
-      const load = (file: string) => loadRouteTableFile(file, loadOptions);
-      let table;
-      try {
-        table = load(opts.routes);
-      } catch (e) {
-        if (!isRouteTableError(e)) throw e;
-        logger.error('route table refused', { file: e.source, issues: e.issues });
-        process.stderr.write(e.message + '\n');
-        process.exitCode = 1;
-        return;
-      }
-      const metrics = createMetrics();
-      installLastResort(process, logger, metrics);
-      const gateway = createGateway({ table, logger, metrics });
-      let plane: ControlPlane;
-      try {
-        plane = await startControlPlane({
-          stateUrl: opts.state,
-          routesFile: opts.routes,
-          load,
-          baseline: table,
-          swap: (t) => gateway.swap(t),
-          logger,
-          replica: opts.replica,
-          metrics,
-          circuits: () => gateway.circuits(),
-          admin: opts.admin ? { host: opts.adminHost, port: adminPort, token: env.STRANGLER_ADMIN_TOKEN || undefined } : null,
-        });
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        process.stderr.write(`strangler: cannot start the control plane (state store or admin API on ${opts.adminHost}:${opts.adminPort}): ${code ?? (e instanceof Error ? e.message : String(e))}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      gateway.setTraffic(plane.traffic);
-      gateway.setShadowSink((outcome) => plane.shadow.record(outcome));
-      let port: number;
-      let host: string;
-      try {
-        ({ port, host } = await gateway.listen(listenPort, opts.host));
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? String(e);
-        process.stderr.write(`strangler: cannot listen on ${opts.host}:${opts.port} (${code})\n`);
-        await plane.close();
-        process.exitCode = 1;
-        return;
-      }
-      logger.info('gateway listening', { url: `http://${host}:${port}`, runtime: __filename.endsWith('.js') ? 'compiled' : 'sources', adminUrl: plane.adminUrl, routes: table.routes.length, file: opts.routes, stateVersion: plane.follower.version() });
-      if (plane.adminUrl && !env.STRANGLER_ADMIN_TOKEN) logger.warn('admin API refuses every request: STRANGLER_ADMIN_TOKEN is not set', { adminUrl: plane.adminUrl });
-      const stop = (signal: string) => {
-        logger.info('gateway stopping', { signal });
-        void gateway
-          .close()
-          .then(() => plane.close())
-          .then(() => process.exit(0));
-        setTimeout(() => process.exit(0), 5_000).unref();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    .action((opts: GatewayFlags) => runGateway(opts, env));
+}
+
+/** Starts the route table, the gateway, its control plane and the listener, in that order; a refused table, a control plane that cannot start or a port that cannot be had sets exit code 1 and says why on stderr. */
+async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<void> {
+  const listenPort = parsePort(opts.port);
+  const adminPort = parsePort(opts.adminPort);
+  const logger = createLogger({ level: env.STRANGLER_LOG_LEVEL ?? 'info' });
+  const loadOptions: LoadOptions = { upstreamUrls: upstreamUrlsFrom(opts.upstream, env), trustedProxies: trustedProxiesFrom(opts.trustedProxy, env), mappings: aclMappings() };
+  const load = (file: string) => loadRouteTableFile(file, loadOptions);
+  const table = loadFirstTable(opts.routes, load, logger);
+  if (!table) return;
+  const metrics = createMetrics();
+  installLastResort(process, logger, metrics);
+  const gateway = createGateway({ table, logger, metrics });
+  let plane: ControlPlane;
+  try {
+    plane = await startControlPlane({
+      stateUrl: opts.state,
+      routesFile: opts.routes,
+      load,
+      baseline: table,
+      swap: (t) => gateway.swap(t),
+      logger,
+      replica: opts.replica,
+      metrics,
+      circuits: () => gateway.circuits(),
+      admin: opts.admin ? { host: opts.adminHost, port: adminPort, token: env.STRANGLER_ADMIN_TOKEN || undefined } : null,
     });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    process.stderr.write(`strangler: cannot start the control plane (state store or admin API on ${opts.adminHost}:${opts.adminPort}): ${code ?? (e instanceof Error ? e.message : String(e))}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  gateway.setTraffic(plane.traffic);
+  gateway.setShadowSink((outcome) => plane.shadow.record(outcome));
+  let port: number;
+  let host: string;
+  try {
+    ({ port, host } = await gateway.listen(listenPort, opts.host));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    process.stderr.write(`strangler: cannot listen on ${opts.host}:${opts.port} (${code})\n`);
+    await plane.close();
+    process.exitCode = 1;
+    return;
+  }
+  logger.info('gateway listening', { url: `http://${host}:${port}`, runtime: __filename.endsWith('.js') ? 'compiled' : 'sources', adminUrl: plane.adminUrl, routes: table.routes.length, file: opts.routes, stateVersion: plane.follower.version() });
+  if (plane.adminUrl && !env.STRANGLER_ADMIN_TOKEN) logger.warn('admin API refuses every request: STRANGLER_ADMIN_TOKEN is not set', { adminUrl: plane.adminUrl });
+  stopOnSignals(gateway, plane, logger);
+}
+
+/** The table the gateway starts with; null (exit code 1, every issue on stderr and in the log) when it is refused. */
+function loadFirstTable(file: string, load: (file: string) => RouteTable, logger: Logger): RouteTable | null {
+  try {
+    return load(file);
+  } catch (e) {
+    if (!isRouteTableError(e)) throw e;
+    logger.error('route table refused', { file: e.source, issues: e.issues });
+    process.stderr.write(e.message + '\n');
+    process.exitCode = 1;
+    return null;
+  }
+}
+
+/** SIGINT or SIGTERM closes the listener, then the control plane; a close that hangs is cut short after 5 s. */
+function stopOnSignals(gateway: Gateway, plane: ControlPlane, logger: Logger): void {
+  const stop = (signal: string) => {
+    logger.info('gateway stopping', { signal });
+    void gateway
+      .close()
+      .then(() => plane.close())
+      .then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
