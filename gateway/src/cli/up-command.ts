@@ -60,65 +60,79 @@ export function registerUp(program: Command): void {
 }
 
 async function up(opts: UpOptions): Promise<void> {
-  const children: Child[] = [];
-  let stopping = false;
-  const step = (msg: string) => process.stderr.write(`strangler: ${msg}\n`);
-  const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    step('stopping the stack…');
-    await Promise.all(children.reverse().map((c) => stopChild(c)));
-    step('stopped');
-    process.exit(code);
-  };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
-
-  /** Starts one component, waits for its listening line and its health endpoint, returns its URL. */
-  const start = async (name: string, entry: string, port: string, health: string, env: NodeJS.ProcessEnv = {}, args: string[] = []) => {
-    step(`starting the ${name}…`);
-    const child = startChild(name, path.join(ROOT, entry), [...(args.length ? args : ['serve']), '--port', String(parsePort(port))], { ...process.env, ...env }, `${name} listening`);
-    children.push(child);
-    const announced = await child.listening;
-    await waitHealthy(`${announced.url}${health}`, 60_000);
-    step(`${name} ready at ${announced.url}`);
-    return announced;
-  };
-
+  const stack = new LocalStack();
+  process.once('SIGINT', () => void stack.stopAll(0));
+  process.once('SIGTERM', () => void stack.stopAll(0));
   try {
     const started = Date.now();
-    const legacy = (await start('legacy monolith', 'legacy-monolith/src/main.ts', opts.legacyPort, '/health')).url;
-    const catalog = (await start('catalog', 'new-services/catalog/src/main.ts', opts.catalogPort, '/health')).url;
-    const orders = (await start('orders', 'new-services/orders/src/main.ts', opts.ordersPort, '/health', { ORDERS_CATALOG_URL: catalog })).url;
+    const legacy = (await stack.start('legacy monolith', 'legacy-monolith/src/main.ts', opts.legacyPort, '/health')).url;
+    const catalog = (await stack.start('catalog', 'new-services/catalog/src/main.ts', opts.catalogPort, '/health')).url;
+    const orders = (await stack.start('orders', 'new-services/orders/src/main.ts', opts.ordersPort, '/health', { ORDERS_CATALOG_URL: catalog })).url;
     const upstreams = ['--upstream', `monolith=${legacy}`, '--upstream', `catalog=${catalog}`, '--upstream', `orders=${orders}`];
     const admin = adminToken(process.env);
     const gatewayArgs = ['gateway', '--routes', opts.routes, '--admin-port', String(parsePort(opts.adminPort)), ...upstreams];
-    const gatewayChild = await start('gateway', 'gateway/src/cli/main.ts', opts.port, '/readyz', { STRANGLER_ADMIN_TOKEN: admin.token }, gatewayArgs);
-    const gateway = gatewayChild.url;
-    // A child that stops on a signal or cleanly (Ctrl-C reaches the whole process group) is a stop; anything else is a crash.
-    for (const c of children) {
-      c.process.once('exit', (code, signal) => void stopAll(code === 0 || signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
-    }
-    process.stdout.write(
-      [
-        '',
-        `strangler is up (${((Date.now() - started) / 1000).toFixed(1)}s):`,
-        `  gateway           ${gateway}`,
-        `  try               curl ${gateway}/api/products?size=3`,
-        `  new contract      curl ${gateway}/api/v2/products/1`,
-        `  health            ${gateway}/healthz`,
-        `  metrics           ${gateway}/metrics`,
-        `  admin API         ${gatewayChild.adminUrl ?? '(off)'} (token: ${admin.where})`,
-        `  flip a route      npx strangler routes flip v2.products --to shadow --reason "first look"`,
-        `  legacy monolith   ${legacy} (direct; clients go through the gateway)`,
-        `  catalog service   ${catalog}`,
-        `  orders service    ${orders}`,
-        'Press Ctrl-C to stop.',
-        '',
-      ].join('\n'),
-    );
+    const gateway = await stack.start('gateway', 'gateway/src/cli/main.ts', opts.port, '/readyz', { STRANGLER_ADMIN_TOKEN: admin.token }, gatewayArgs);
+    stack.stopWhenAnyExits();
+    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.where, legacy, catalog, orders }));
   } catch (e) {
-    step(e instanceof Error ? e.message : String(e));
-    await stopAll(1);
+    stack.step(e instanceof Error ? e.message : String(e));
+    await stack.stopAll(1);
   }
+}
+
+/** The components started so far, stopped together (in reverse order) when one fails, exits or the user stops the stack. */
+class LocalStack {
+  private readonly children: Child[] = [];
+  private stopping = false;
+
+  step(msg: string): void {
+    process.stderr.write(`strangler: ${msg}\n`);
+  }
+
+  /** Starts one component, waits for its listening line and its health endpoint, returns its URL. */
+  async start(name: string, entry: string, port: string, health: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<{ url: string; adminUrl?: string }> {
+    this.step(`starting the ${name}…`);
+    const child = startChild(name, path.join(ROOT, entry), [...(args.length ? args : ['serve']), '--port', String(parsePort(port))], { ...process.env, ...env }, `${name} listening`);
+    this.children.push(child);
+    const announced = await child.listening;
+    await waitHealthy(`${announced.url}${health}`, 60_000);
+    this.step(`${name} ready at ${announced.url}`);
+    return announced;
+  }
+
+  /** A child that stops on a signal or cleanly (Ctrl-C reaches the whole process group) is a stop; anything else is a crash. */
+  stopWhenAnyExits(): void {
+    for (const c of this.children) {
+      c.process.once('exit', (code, signal) => void this.stopAll(code === 0 || signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
+    }
+  }
+
+  async stopAll(code: number): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.step('stopping the stack…');
+    await Promise.all(this.children.reverse().map((c) => stopChild(c)));
+    this.step('stopped');
+    process.exit(code);
+  }
+}
+
+/** What `strangler up` prints once every component is ready: where each one is and what to try first. */
+function upBanner(s: { seconds: number; gateway: string; adminUrl: string | undefined; tokenAt: string; legacy: string; catalog: string; orders: string }): string {
+  return [
+    '',
+    `strangler is up (${s.seconds.toFixed(1)}s):`,
+    `  gateway           ${s.gateway}`,
+    `  try               curl ${s.gateway}/api/products?size=3`,
+    `  new contract      curl ${s.gateway}/api/v2/products/1`,
+    `  health            ${s.gateway}/healthz`,
+    `  metrics           ${s.gateway}/metrics`,
+    `  admin API         ${s.adminUrl ?? '(off)'} (token: ${s.tokenAt})`,
+    `  flip a route      npx strangler routes flip v2.products --to shadow --reason "first look"`,
+    `  legacy monolith   ${s.legacy} (direct; clients go through the gateway)`,
+    `  catalog service   ${s.catalog}`,
+    `  orders service    ${s.orders}`,
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
 }
