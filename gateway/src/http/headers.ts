@@ -38,10 +38,16 @@ export interface ForwardingIdentity {
   readonly peerTrusted: boolean;
 }
 
-/** The lower-case field names a `Connection` value lists, or null. */
+/** The lower-case field names a `Connection` value lists beyond its own options, or null. */
 function connectionNamed(value: string | string[] | undefined): ReadonlySet<string> | null {
   if (!value) return null;
-  return new Set((Array.isArray(value) ? value.join(',') : value).split(',').map((t) => t.trim().toLowerCase()));
+  const text = Array.isArray(value) ? value.join(',') : value;
+  // The usual values name no field: answered without building a set.
+  if (text.length <= 10) {
+    const lower = text.toLowerCase();
+    if (lower === 'keep-alive' || lower === 'close') return null;
+  }
+  return new Set(text.split(',').map((t) => t.trim().toLowerCase()));
 }
 
 /**
@@ -91,17 +97,19 @@ export function answerHeaders(raw: readonly (string | Buffer)[], requestId: stri
   const out: string[] = [];
   let named: ReadonlySet<string> | null = null;
   for (let i = 0; i < raw.length; i += 2) {
-    if (String(raw[i]).toLowerCase() === 'connection') named = connectionNamed(String(raw[i + 1]));
-  }
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = typeof raw[i] === 'string' ? (raw[i] as string) : (raw[i] as Buffer).toString('latin1');
+    const name = text(raw[i] as string | Buffer);
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || lower === 'x-request-id' || lower.startsWith('x-strangler-') || (named !== null && named.has(lower)) || (skip !== null && skip.has(lower))) continue;
-    const value = raw[i + 1] as string | Buffer;
-    out.push(name, typeof value === 'string' ? value : value.toString('latin1'));
+    if (lower === 'connection') named = connectionNamed(text(raw[i + 1] as string | Buffer));
+    if (HOP_BY_HOP.has(lower) || lower === 'x-request-id' || lower.startsWith('x-strangler-') || (skip !== null && skip.has(lower))) continue;
+    out.push(name, text(raw[i + 1] as string | Buffer));
   }
   out.push('x-request-id', requestId);
-  return out;
+  // Rare: `Connection` names end-to-end fields, wherever they stood.
+  return named === null ? out : withoutFields(out, named);
+}
+
+function text(value: string | Buffer): string {
+  return typeof value === 'string' ? value : value.toString('latin1');
 }
 
 /** The value of a field in a raw name/value list (first occurrence, lower-case name), or undefined. */

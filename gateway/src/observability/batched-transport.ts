@@ -21,13 +21,18 @@ export class BatchedTransport extends TransportStream {
   }
 
   override log(info: Record<string | symbol, unknown>, callback: () => void): void {
-    this.buffer += `${String(info[MESSAGE])}\n`;
+    this.append(String(info[MESSAGE]));
+    callback();
+  }
+
+  /** Adds one finished line (without its newline) to this turn's batch. */
+  append(line: string): void {
+    this.buffer += `${line}\n`;
     if (this.buffer.length >= 65_536) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flushNow);
     }
-    callback();
   }
 
   flush(): void {

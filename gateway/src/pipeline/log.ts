@@ -1,5 +1,5 @@
 import type { GatewayMetrics } from '../observability/metrics';
-import type { Logger } from '../observability/logger';
+import type { LineWriter } from '../observability/logger';
 import type { Exchange } from './exchange';
 
 /** One request log line, as written: the fields that are always there, and those that explain an unusual answer. */
@@ -25,7 +25,7 @@ interface RequestLine {
  * request. An unfinished answer is the upstream's fault when it cut it short, else 499, the client
  * went away (nginx's convention).
  */
-export function logExchange(x: Exchange, logger: Logger, metrics: GatewayMetrics): void {
+export function logExchange(x: Exchange, write: LineWriter, metrics: GatewayMetrics): void {
   const seconds = Number(process.hrtime.bigint() - x.startedAt) / 1e9;
   const status = x.res.writableFinished ? x.res.statusCode : (x.error?.status ?? 499);
   const route = x.route?.id ?? '-';
@@ -49,6 +49,5 @@ export function logExchange(x: Exchange, logger: Logger, metrics: GatewayMetrics
     line.error = x.error.code;
     line.detail = x.error.message;
   }
-  if (status >= 500) logger.warn('request', line);
-  else logger.info('request', line);
+  write(status >= 500 ? 'warn' : 'info', 'request', line);
 }

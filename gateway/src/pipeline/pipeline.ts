@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteTable } from '../config/table';
 import { inProgress } from '../http/connections';
 import { closingSockets } from '../http/problems';
-import type { Logger } from '../observability/logger';
+import { lineWriter, type Logger } from '../observability/logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import { Exchange, type Stage } from './exchange';
 import { logExchange } from './log';
@@ -20,7 +20,8 @@ export interface PipelineDeps {
  * Fixed outer stages and an editable middle, as YARP's pipeline has: the composition root lists them.
  */
 export function createPipeline(stages: readonly Stage[], deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { logger, metrics } = deps;
+  const { metrics } = deps;
+  const write = lineWriter(deps.logger);
   return (req, res) => {
     // A request parsed behind one that was refused on this connection is never served (it may be a smuggled one).
     if (closingSockets.has(req.socket)) {
@@ -33,7 +34,7 @@ export function createPipeline(stages: readonly Stage[], deps: PipelineDeps): (r
       if (x.ended) return;
       x.end();
       done();
-      logExchange(x, logger, metrics);
+      logExchange(x, write, metrics);
     };
     const done = inProgress(req.socket, ended);
     res.once('close', ended);

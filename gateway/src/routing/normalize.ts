@@ -37,6 +37,7 @@ function decodeUnreserved(segment: string): string | null {
  * segment with parameters, in either spelling, is refused, never passed on.
  */
 function isDotSegment(segment: string): boolean {
+  if (segment.charCodeAt(0) !== 0x2e) return false;
   const bare = segment.split(/;|%3B/i, 1)[0];
   return bare === '.' || bare === '..';
 }
@@ -59,6 +60,11 @@ export function normalizeTarget(rawTarget: string): NormalizedTarget {
   const query = q === -1 ? '' : target.slice(q + 1);
   if (rawPath.includes('\\')) return { ok: false, reason: 'backslash in path' };
   if (rawPath.includes('#')) return { ok: false, reason: 'fragment in request target' };
+  // Most paths are already normal: nothing encoded, no dot segment, no empty segment.
+  if (!rawPath.includes('%') && !rawPath.includes('/.') && !rawPath.includes('//')) {
+    const segments = rawPath === '/' ? [] : rawPath.slice(1, rawPath.endsWith('/') ? -1 : undefined).split('/');
+    return { ok: true, path: rawPath, segments, query };
+  }
 
   const out: string[] = [];
   const parts = rawPath.split('/');
