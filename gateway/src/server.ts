@@ -1,5 +1,6 @@
-import http from 'node:http';
-import type { RouteTable } from './config/table';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Limits } from './config/schema';
+import type { CompiledTarget, RouteTable } from './config/table';
 import { isAdminPath } from './control/admin-paths';
 import { Plans } from './forwarding/plans';
 import { Call } from './forwarding/policy';
@@ -11,7 +12,7 @@ import type { Logger } from './observability/logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createOpsApp, OPS_PATHS } from './observability/ops-app';
 import { contextStage } from './pipeline/context';
-import type { Stage } from './pipeline/exchange';
+import type { Responder, Stage } from './pipeline/exchange';
 import { guardStage, PARSED_HEADER_CAP } from './pipeline/guards';
 import { createPipeline } from './pipeline/pipeline';
 import { decideStage, matchStage, normaliseStage } from './pipeline/route';
@@ -67,36 +68,101 @@ export function createGateway(options: GatewayOptions): Gateway {
   let current = options.table;
   let listening = false;
   const table = () => current;
-  let traffic = options.traffic;
-  // Shadow outcomes go to the control plane's recorder once it is attached; until then they are not kept.
-  let shadowSink: ((outcome: ShadowOutcome) => void) | null = null;
   const { logger, metrics } = options;
-  const mirror = new ShadowMirror((outcome) => shadowSink?.(outcome), current.shadowing);
-  const r = options.resilience ?? {};
-  const clock = r.clock ?? monotonicClock;
-  const delay = r.eventLoopDelayMs ? null : eventLoopDelaySampler(clock);
-  const shedder = new LoadShedder(r.eventLoopDelayMs ?? (() => delay?.read() ?? 0));
-  const registry = new ResilienceRegistry(clock);
-  const events = registerResilienceMetrics(metrics.registry, () => registry.circuits());
+  const sinks: Sinks = { traffic: options.traffic ?? null, shadow: null };
+  const parts = resilienceParts(options, metrics);
   const pools = new UpstreamPools();
-  const sent = (call: Call) => {
+  // Shadow outcomes go to the control plane's recorder once it is attached; until then they are not kept.
+  const mirror = new ShadowMirror((outcome) => sinks.shadow?.(outcome), current.shadowing);
+  const sent = sending(metrics, sinks);
+  const plans = new Plans({ pools, registry: parts.registry, clock: parts.clock, random: parts.random, events: parts.events, sent, responderFor });
+  plans.prepare(current);
+  const proxy = createPipeline(stages(parts, plans, pools, mirror, sent), { table, logger, metrics });
+  metrics.describe(current);
+  const server = listener(proxy, createOpsApp({ table, metrics, ready: () => listening }), current.limits);
+  return {
+    server,
+    table,
+    swap(next) {
+      current = next;
+      plans.prepare(next);
+      pools.retain(next.upstreams.values());
+      mirror.reconfigure(next.shadowing, next.upstreams.values());
+      parts.registry.retain(next);
+      metrics.describe(next);
+    },
+    circuits: () => parts.registry.circuits(),
+    setTraffic: (next) => void (sinks.traffic = next),
+    setShadowSink: (sink) => void (sinks.shadow = sink),
+    async listen(port, host) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      listening = true;
+      const addr = server.address();
+      return { port: typeof addr === 'object' && addr ? addr.port : port, host };
+    },
+    close() {
+      listening = false;
+      return new Promise((resolve) => {
+        server.close(() => {
+          pools.destroy();
+          mirror.close();
+          parts.stop();
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+/** Where counts and shadow outcomes go, once the control plane has started. */
+interface Sinks {
+  traffic: TrafficCounter | null;
+  shadow: ((outcome: ShadowOutcome) => void) | null;
+}
+
+/** Counts a request sent to an upstream for a route: on /metrics, and for the fleet's proof of retirement. */
+function sending(metrics: GatewayMetrics, sinks: Sinks): (call: Call) => void {
+  return (call) => {
     const upstream = call.plan.upstream.name;
     call.x.upstream = upstream;
     metrics.sent(call.plan.routeId, upstream);
-    traffic?.count(call.plan.routeId, upstream);
+    sinks.traffic?.count(call.plan.routeId, upstream);
   };
-  const plans = new Plans({
-    pools,
-    registry,
+}
+
+/** The stateful resilience parts, which outlive tables: clock, shedder, breakers and budgets, and their events. */
+function resilienceParts(options: GatewayOptions, metrics: GatewayMetrics) {
+  const r = options.resilience ?? {};
+  const clock = r.clock ?? monotonicClock;
+  const delay = r.eventLoopDelayMs ? null : eventLoopDelaySampler(clock);
+  const registry = new ResilienceRegistry(clock);
+  return {
     clock,
     random: r.random ?? mathRandom,
-    events,
-    sent,
-    responderFor: (target) => (target.translate?.response ? translatingResponder(target.translate.response) : streamResponder),
-  });
-  plans.prepare(current);
-  const stages: Stage[] = [
-    shedStage(shedder, (why) => events.emit('shed', why)),
+    shedder: new LoadShedder(r.eventLoopDelayMs ?? (() => delay?.read() ?? 0)),
+    registry,
+    events: registerResilienceMetrics(metrics.registry, () => registry.circuits()),
+    stop: () => delay?.stop(),
+  };
+}
+
+/** A target's own responder: translated by its response mapping, or streamed. */
+function responderFor(target: CompiledTarget): Responder {
+  return target.translate?.response ? translatingResponder(target.translate.response) : streamResponder;
+}
+
+/** The request pipeline, outermost first: fixed outer stages, then the editable middle that reaches an upstream. */
+function stages(parts: ReturnType<typeof resilienceParts>, plans: Plans, pools: UpstreamPools, mirror: ShadowMirror, sent: (call: Call) => void): Stage[] {
+  const { events, registry } = parts;
+  return [
+    shedStage(parts.shedder, (why) => events.emit('shed', why)),
     contextStage,
     guardStage,
     normaliseStage(isAdminPath),
@@ -107,10 +173,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     requestTranslateStage,
     forwardStage(plans, sent),
   ];
-  const proxy = createPipeline(stages, { table, logger, metrics });
-  metrics.describe(current);
-  const ops = createOpsApp({ table, metrics, ready: () => listening });
-  const limits = current.limits;
+}
+
+/** The public listener: the ops endpoints, the pipeline, and Node's parser held to the gateway's rules. */
+function listener(proxy: (req: IncomingMessage, res: ServerResponse) => void, ops: (req: IncomingMessage, res: ServerResponse) => void, limits: Limits): http.Server {
   const server = http.createServer(
     {
       maxHeaderSize: PARSER_HEAD_BYTES,
@@ -136,46 +202,5 @@ export function createGateway(options: GatewayOptions): Gateway {
   // The guards must see every field: a head the parser truncates at this count always fails their count (maxHeaderCount ≤ 1000).
   server.maxHeadersCount = PARSED_HEADER_CAP;
   server.on('clientError', answerClientError);
-  return {
-    server,
-    table,
-    swap(next) {
-      current = next;
-      plans.prepare(next);
-      pools.retain(next.upstreams.values());
-      mirror.reconfigure(next.shadowing, next.upstreams.values());
-      registry.retain(next);
-      metrics.describe(next);
-    },
-    circuits: () => registry.circuits(),
-    setTraffic(next) {
-      traffic = next;
-    },
-    setShadowSink(sink) {
-      shadowSink = sink;
-    },
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          listening = true;
-          const addr = server.address();
-          resolve({ port: typeof addr === 'object' && addr ? addr.port : port, host });
-        });
-      });
-    },
-    close() {
-      listening = false;
-      return new Promise((resolve) => {
-        server.close(() => {
-          pools.destroy();
-          mirror.close();
-          delay?.stop();
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
-    },
-  };
+  return server;
 }
