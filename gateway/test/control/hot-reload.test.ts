@@ -6,7 +6,7 @@ import { RouteTableError, type TableIssue } from '../../src/config/errors';
 import { loadRouteTableFile } from '../../src/config/load';
 import type { RouteTable } from '../../src/config/table';
 import { watchRouteTable, type RouteTableWatcher, type WatchRouteTableOptions } from '../../src/control/watch-routes';
-import { captureLogs, type LogCapture } from '../edge/log-capture';
+import { captureLogs, type LogCapture } from '../kit/log-capture';
 import { startGateway, type RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 

@@ -2,8 +2,8 @@ import net from 'node:net';
 import { startGateway, type RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { edgeTable } from './edge-table';
-import { send } from './http-client';
-import { captureLogs, type LogCapture } from './log-capture';
+import { send } from '../kit/http-client';
+import { captureLogs, type LogCapture } from '../kit/log-capture';
 import { eventually, startProbeUpstream, type ProbeUpstream } from './probe-upstream';
 
 /** A client that goes away cancels the upstream call instead of leaving it running. */

@@ -1,6 +1,6 @@
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { startGateway, type RunningGateway } from '../kit/gateway';
-import { send } from './http-client';
+import { send } from '../kit/http-client';
 import { edgeTable } from './edge-table';
 import { startRawUpstream, type RawUpstream } from './probe-upstream';
 import { rawRequest } from '../kit/raw';

@@ -1,4 +1,4 @@
-import { send } from './http-client';
+import { send } from '../kit/http-client';
 import { startStack, type EdgeStack } from './edge-stack';
 
 describe('ops endpoints on the public listener', () => {

@@ -1,4 +1,4 @@
-import { send } from './http-client';
+import { send } from '../kit/http-client';
 import { startStack, type EdgeStack } from './edge-stack';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,5 +1,5 @@
-import { send } from './http-client';
-import { captureLogs, type LogCapture } from './log-capture';
+import { send } from '../kit/http-client';
+import { captureLogs, type LogCapture } from '../kit/log-capture';
 import { startStack, type EdgeStack } from './edge-stack';
 import { eventually } from './probe-upstream';
 

@@ -1,4 +1,4 @@
-import { send } from './http-client';
+import { send } from '../kit/http-client';
 import { startStack, type EdgeStack } from './edge-stack';
 
 /** `x-strangler-*` is the gateway's own namespace: a client must not be able to steer it or the upstream. */

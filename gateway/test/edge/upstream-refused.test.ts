@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { startGateway, type RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { edgeTable } from './edge-table';
-import { send } from './http-client';
+import { send } from '../kit/http-client';
 
 /** A port that was just free: nothing listens there, so connecting to it is refused. */
 async function closedPortUrl(): Promise<string> {

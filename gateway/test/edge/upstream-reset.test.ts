@@ -3,7 +3,7 @@ import { rawRequest } from '../kit/raw';
 import { startGateway, type RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { edgeTable } from './edge-table';
-import { send } from './http-client';
+import { send } from '../kit/http-client';
 import { startRawUpstream, type RawUpstream } from './probe-upstream';
 
 /** A truncated answer must never look complete to the client. */

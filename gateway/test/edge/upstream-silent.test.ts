@@ -2,7 +2,7 @@ import http from 'node:http';
 import { startGateway, type RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { edgeTable } from './edge-table';
-import { send } from './http-client';
+import { send } from '../kit/http-client';
 import { startProbeUpstream, type ProbeUpstream } from './probe-upstream';
 
 describe('an upstream that accepts and stays silent', () => {

@@ -13,11 +13,7 @@ import type { ResilienceEvent } from '../../src/resilience/events';
  * policy wrote.
  */
 
-/** A clock the test moves by hand. */
-export function manualClock(start = 1_000): { now: () => number; advance(ms: number): void } {
-  let t = start;
-  return { now: () => t, advance: (ms) => (t += ms) };
-}
+export { manualClock } from '../kit/manual-clock';
 
 /** Every event a policy emitted, as `event subject`. */
 export function recordEvents(): { emit(event: ResilienceEvent, subject: string): void; seen: string[] } {

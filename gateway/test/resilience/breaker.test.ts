@@ -1,6 +1,6 @@
 import { Breaker, type Admission } from '../../src/resilience/breaker';
 import { BreakerSchema } from '../../src/config/resilience-schema';
-import { manualClock } from './stack';
+import { manualClock } from '../kit/manual-clock';
 
 /** The breaker's timing, on an injected clock: no waiting, no wall-clock thresholds. */
 const config = (over: Record<string, unknown> = {}) => BreakerSchema.parse({ consecutiveFailures: 3, openMs: 5_000, halfOpenProbes: 2, ...over });

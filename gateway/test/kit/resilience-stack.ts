@@ -33,12 +33,6 @@ export function legacyRoute(id: string, path: string, upstream: string, resilien
   return { id, path, mode: 'legacy', legacy: { upstream }, ...(resilience ? { resilience } : {}) };
 }
 
-/** A fake monotonic clock the test moves by hand. */
-export function manualClock(start = 1_000): { now: () => number; advance(ms: number): void } {
-  let t = start;
-  return { now: () => t, advance: (ms) => (t += ms) };
-}
-
 /** Resolves when `check` holds, polling on real timers; fails after `ms`. */
 export async function until(check: () => boolean, ms = 3_000): Promise<void> {
   const end = Date.now() + ms;
