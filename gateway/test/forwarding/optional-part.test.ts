@@ -6,8 +6,8 @@ import { RouteTableError } from '../../src/config/errors';
 import { createMetrics } from '../../src/observability/metrics';
 import { createGateway, type Gateway } from '../../src/server';
 import type { TranslationMapping } from '../../src/config/mapping';
-import { send } from '../edge/http-client';
-import { captureLogs, type LogCapture } from '../edge/log-capture';
+import { send } from '../kit/http-client';
+import { captureLogs, type LogCapture } from '../kit/log-capture';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 
 /** Graceful degradation by composition: a product answers without its recommendation strip when that service is down, and says so. */

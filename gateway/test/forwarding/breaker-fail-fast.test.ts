@@ -1,7 +1,7 @@
 import { startFaultProxy, type FaultProxy } from '../kit/fault-proxy';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { send } from '../edge/http-client';
-import { legacyRoute, startResilienceGateway, until, type ResilienceStack } from './stack';
+import { send } from '../kit/http-client';
+import { legacyRoute, startResilienceGateway, until, type ResilienceStack } from '../kit/resilience-stack';
 
 /**
  * Through the gateway, on real sockets: an upstream that stops answering trips its breaker, which

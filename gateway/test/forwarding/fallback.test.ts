@@ -1,7 +1,7 @@
 import { startFaultProxy, type FaultProxy } from '../kit/fault-proxy';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { send } from '../edge/http-client';
-import { startResilienceGateway, type ResilienceStack } from './stack';
+import { send } from '../kit/http-client';
+import { startResilienceGateway, type ResilienceStack } from '../kit/resilience-stack';
 
 /** Graceful degradation: a declared fallback answers safe requests when the primary cannot, and says so in a header. */
 describe('route fallbacks', () => {

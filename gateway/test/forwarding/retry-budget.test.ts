@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { RetryBudget } from '../../src/resilience/retry-budget';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { legacyRoute, manualClock, startResilienceGateway, type ResilienceStack } from './stack';
+import { manualClock } from '../kit/manual-clock';
+import { legacyRoute, startResilienceGateway, type ResilienceStack } from '../kit/resilience-stack';
 
 /** Retries may add at most 20% (plus 10/s for 10 s) to what the upstream receives, whatever maxRetries says. */
 describe('the retry budget', () => {

@@ -1,6 +1,6 @@
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { send } from '../edge/http-client';
-import { legacyRoute, startResilienceGateway, type ResilienceStack } from './stack';
+import { send } from '../kit/http-client';
+import { legacyRoute, startResilienceGateway, type ResilienceStack } from '../kit/resilience-stack';
 
 /** An upstream's Retry-After: a short one is waited for, then retried; a long one is passed through untouched. */
 describe("the upstream's Retry-After", () => {

@@ -1,6 +1,6 @@
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { send } from '../edge/http-client';
-import { legacyRoute, startResilienceGateway, type ResilienceStack } from './stack';
+import { send } from '../kit/http-client';
+import { legacyRoute, startResilienceGateway, type ResilienceStack } from '../kit/resilience-stack';
 
 /** Retries are for requests that can be sent twice: GET is retried, POST never is. */
 describe('an upstream failing its first 2 calls', () => {

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { Bulkhead } from '../../src/resilience/bulkhead';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { send } from '../edge/http-client';
-import { legacyRoute, startResilienceGateway, until, type ResilienceStack } from './stack';
+import { send } from '../kit/http-client';
+import { legacyRoute, startResilienceGateway, until, type ResilienceStack } from '../kit/resilience-stack';
 
 /** The reporting endpoint's bulkhead: 2 at once, no queue; the 3rd is refused at once and other routes are untouched. */
 describe('a route bulkhead of 2 with no queue', () => {

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { startFaultProxy, type FaultProxy } from '../kit/fault-proxy';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { send } from '../edge/http-client';
-import { legacyRoute, startResilienceGateway, until, type ResilienceStack } from './stack';
+import { send } from '../kit/http-client';
+import { legacyRoute, startResilienceGateway, until, type ResilienceStack } from '../kit/resilience-stack';
 
 /** The deadline bounds the whole exchange until the answer begins, every try and backoff included. */
 describe('the deadline', () => {

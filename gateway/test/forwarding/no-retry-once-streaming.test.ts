@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { startFaultProxy, type FaultProxy } from '../kit/fault-proxy';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { legacyRoute, startResilienceGateway, type ResilienceStack } from './stack';
+import { legacyRoute, startResilienceGateway, type ResilienceStack } from '../kit/resilience-stack';
 
 /** Once the answer's head has gone to the client, a reset cannot be retried: the client connection is cut instead. */
 describe('an upstream that resets after its answer has begun', () => {
