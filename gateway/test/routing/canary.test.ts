@@ -1,5 +1,3 @@
-import type { IncomingMessage } from 'node:http';
-import { compileStickyKey } from '../../src/config/sticky-key';
 import { BUCKETS, canaryBucket, inCanary } from '../../src/routing/canary';
 
 /** The canary split (issue 5): stable buckets per key, the share honoured, raising it moves nobody back. */
@@ -9,11 +7,6 @@ const keys = Array.from({ length: KEYS }, (_, i) => `user-${i}`);
 
 /** The share of the 10,000 keys that land on new, in percentage points. */
 const shareInNew = (routeId: string, percent: number) => (keys.filter((k) => inCanary(routeId, k, percent)).length / KEYS) * 100;
-
-/** Just the headers a sticky key reads. */
-function requestWith(headers: Record<string, string>): IncomingMessage {
-  return { headers } as unknown as IncomingMessage;
-}
 
 describe('canaryBucket', () => {
   it('is a bucket in 0..9999, the same on every call for the same route and key', () => {
@@ -85,47 +78,5 @@ describe('inCanary', () => {
       const first = inCanary('products', k, 30);
       for (let i = 0; i < 5; i++) expect(inCanary('products', k, 30)).toBe(first);
     }
-  });
-});
-
-describe('compileStickyKey', () => {
-  it('stickyBy client: the client address', () => {
-    const key = compileStickyKey({ stickyBy: 'client' });
-    expect(key(requestWith({ 'x-user': 'a' }), '10.0.0.1')).toBe(key(requestWith({ 'x-user': 'b' }), '10.0.0.1'));
-    expect(key(requestWith({}), '10.0.0.1')).not.toBe(key(requestWith({}), '10.0.0.2'));
-  });
-
-  it('no canary block at all: the client address', () => {
-    const key = compileStickyKey(undefined);
-    expect(key(requestWith({}), '10.0.0.1')).toBe(compileStickyKey({ stickyBy: 'client' })(requestWith({}), '10.0.0.1'));
-  });
-
-  it('stickyBy header: the header value whatever the client address; the key name is case-insensitive', () => {
-    const key = compileStickyKey({ stickyBy: 'header', key: 'X-User-Id' });
-    // Node lower-cases incoming header names.
-    expect(key(requestWith({ 'x-user-id': 'u1' }), '10.0.0.1')).toBe(key(requestWith({ 'x-user-id': 'u1' }), '10.0.0.2'));
-    expect(key(requestWith({ 'x-user-id': 'u1' }), '10.0.0.1')).not.toBe(key(requestWith({ 'x-user-id': 'u2' }), '10.0.0.1'));
-  });
-
-  it('stickyBy header: a missing header falls back to the client address', () => {
-    const byHeader = compileStickyKey({ stickyBy: 'header', key: 'x-user-id' });
-    const byClient = compileStickyKey({ stickyBy: 'client' });
-    expect(byHeader(requestWith({}), '10.0.0.7')).toBe(byClient(requestWith({}), '10.0.0.7'));
-    expect(byHeader(requestWith({ 'x-user-id': '' }), '10.0.0.7')).toBe(byClient(requestWith({}), '10.0.0.7'));
-  });
-
-  it('stickyBy header: a header value equal to an address is not confused with that client address', () => {
-    const key = compileStickyKey({ stickyBy: 'header', key: 'x-user-id' });
-    expect(key(requestWith({ 'x-user-id': '10.0.0.7' }), '10.0.0.8')).not.toBe(key(requestWith({}), '10.0.0.7'));
-  });
-
-  it('stickyBy cookie: the named cookie among others; missing → client address', () => {
-    const key = compileStickyKey({ stickyBy: 'cookie', key: 'uid' });
-    const byClient = compileStickyKey({ stickyBy: 'client' });
-    expect(key(requestWith({ cookie: 'theme=dark; uid=42; lang=en' }), '10.0.0.1')).toBe(key(requestWith({ cookie: 'uid=42' }), '10.0.0.2'));
-    expect(key(requestWith({ cookie: 'uid=42' }), '10.0.0.1')).not.toBe(key(requestWith({ cookie: 'uid=43' }), '10.0.0.1'));
-    // A cookie whose name merely contains the key is not the key.
-    expect(key(requestWith({ cookie: 'xuid=42' }), '10.0.0.1')).toBe(byClient(requestWith({}), '10.0.0.1'));
-    expect(key(requestWith({}), '10.0.0.1')).toBe(byClient(requestWith({}), '10.0.0.1'));
   });
 });
