@@ -6,9 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { runLoad, type LoadResult, type LoadSpec } from './load';
 
 type PlainSpec = Omit<LoadSpec, 'onTick'>;
+
+/** What crosses the process boundary, parsed rather than trusted: the spec in, the result out. */
+const PlainSpecSchema = z.object({ url: z.string(), connections: z.number().int().positive(), durationSec: z.number().positive(), overallRate: z.number().positive().optional() });
+const LoadResultSchema = z.object({ rps: z.number(), p50Ms: z.number(), p99Ms: z.number(), responses: z.number(), non2xx: z.number(), errors: z.number() });
 
 /** Runs `spec` in a child process; rejects with the child's stderr if it fails. */
 export function runLoadInChild(spec: PlainSpec): Promise<LoadResult> {
@@ -22,7 +27,7 @@ export function runLoadInChild(spec: PlainSpec): Promise<LoadResult> {
     child.once('exit', (code) => {
       if (code !== 0) return reject(new Error(`load process for ${spec.url} exited ${code}: ${err.trim().slice(0, 500)}`));
       try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as LoadResult);
+        resolve(LoadResultSchema.parse(JSON.parse(out.trim().split('\n').at(-1) ?? '')));
       } catch {
         reject(new Error(`load process for ${spec.url} printed no result: ${out.slice(0, 200)}`));
       }
@@ -31,7 +36,7 @@ export function runLoadInChild(spec: PlainSpec): Promise<LoadResult> {
 }
 
 if (require.main === module) {
-  const spec = JSON.parse(process.argv[2] ?? '') as PlainSpec;
+  const spec: PlainSpec = PlainSpecSchema.parse(JSON.parse(process.argv[2] ?? ''));
   runLoad(spec).then(
     (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
     (e: unknown) => {
