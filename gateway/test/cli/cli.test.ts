@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { eventually } from '../../../platform/test-kit/eventually';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -77,7 +78,8 @@ describe('strangler CLI', () => {
       expect(res.status).toBe(200);
       expect(upstream.seen.at(-1)?.url).toBe('/api/products/7?x=1');
       const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      await new Promise((r) => setTimeout(r, 100));
+      // The line is written when the answer closes, which may be just after the client has it.
+      await eventually(() => lines.some((l) => l.message === 'request'));
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
       const entry = lines.find((l) => l.message === 'request');

@@ -9,6 +9,7 @@ import { watchRouteTable, type RouteTableWatcher, type WatchRouteTableOptions } 
 import { captureLogs, type LogCapture } from '../kit/log-capture';
 import { startGateway, type RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /** routes.json edited while the gateway serves: good files apply, bad ones are refused, no request fails. */
 describe('hot reload of routes.json', () => {
@@ -74,8 +75,8 @@ describe('hot reload of routes.json', () => {
     watch();
     expect(await answer()).toBe('a');
     fs.writeFileSync(file, tableText('b'));
-    await eventually(async () => (await answer()) === 'b', 'upstream b answers');
-    await eventually(async () => entries('route table reloaded').length > 0, 'reload logged');
+    await eventually(async () => (await answer()) === 'b');
+    await eventually(async () => entries('route table reloaded').length > 0);
     expect(entries('route table reloaded')[0]).toMatchObject({ level: 'info', file, routes: 1 });
     expect(entries('route table refused')).toHaveLength(0);
   });
@@ -95,7 +96,7 @@ describe('hot reload of routes.json', () => {
     const before = gw.gateway.table();
     watch();
     fs.writeFileSync(file, '{ "upstreams": { "a": ');
-    await eventually(async () => entries('route table refused').length === 1, 'bad JSON refused');
+    await eventually(async () => entries('route table refused').length === 1);
     const syntax = entries('route table refused')[0];
     expect(syntax).toMatchObject({ level: 'error', file, issues: issuesNow() });
     expect(String((syntax?.issues as TableIssue[])[0]?.message)).toMatch(/invalid JSON/);
@@ -103,7 +104,7 @@ describe('hot reload of routes.json', () => {
 
     const bad = { upstreams: { a: { url: a.url } }, routes: [{ id: 'x', path: 'no-slash', mode: 'sideways', legacy: { upstream: 'nope' } }], extra: 1 };
     fs.writeFileSync(file, JSON.stringify(bad));
-    await eventually(async () => entries('route table refused').length === 2, 'schema error refused');
+    await eventually(async () => entries('route table refused').length === 2);
     const expected = issuesNow();
     expect(expected.length).toBeGreaterThanOrEqual(3);
     expect(entries('route table refused')[1]).toMatchObject({ file, issues: expected });
@@ -135,19 +136,19 @@ describe('hot reload of routes.json', () => {
       await sleep(100);
       let seen = refused();
       fs.writeFileSync(file, '{ "routes": [ { "id": ');
-      await eventually(async () => refused() > seen, 'broken file refused');
+      await eventually(async () => refused() > seen);
 
       fs.writeFileSync(file, tableText('b'));
-      await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+      await eventually(async () => (await answer()) === 'b');
 
       seen = refused();
       const good = tableText('a', 'final');
       fs.writeFileSync(file, good.slice(0, Math.floor(good.length / 2)));
-      await eventually(async () => refused() > seen, 'truncated file refused');
+      await eventually(async () => refused() > seen);
       expect(await answer()).toBe('b');
 
       fs.writeFileSync(file, good);
-      await eventually(async () => (await answer()) === 'a', 'upstream a answers again');
+      await eventually(async () => (await answer()) === 'a');
       await sleep(100);
     } finally {
       stop = true;
@@ -164,7 +165,7 @@ describe('hot reload of routes.json', () => {
     const tmp = path.join(dir, '.routes.json.swp');
     fs.writeFileSync(tmp, tableText('b'));
     fs.renameSync(tmp, file);
-    await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+    await eventually(async () => (await answer()) === 'b');
   });
 
   it('picks up a Kubernetes-style symlink swap', async () => {
@@ -181,17 +182,17 @@ describe('hot reload of routes.json', () => {
     fs.writeFileSync(path.join(mount, 'v2', 'routes.json'), tableText('b'));
     fs.symlinkSync('v2', path.join(mount, '..data_tmp'));
     fs.renameSync(path.join(mount, '..data_tmp'), path.join(mount, '..data'));
-    await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+    await eventually(async () => (await answer()) === 'b');
   });
 
   it('refuses a deleted file and applies it when it comes back', async () => {
     watch();
     fs.unlinkSync(file);
-    await eventually(async () => entries('route table refused').length === 1, 'missing file refused');
+    await eventually(async () => entries('route table refused').length === 1);
     expect(entries('route table refused')[0]).toMatchObject({ issues: [{ message: expect.stringMatching(/cannot read: ENOENT/) }] });
     expect(await answer()).toBe('a');
     fs.writeFileSync(file, tableText('b'));
-    await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+    await eventually(async () => (await answer()) === 'b');
   });
 
   it('falls back to polling when fs.watch is unavailable', async () => {
@@ -201,7 +202,7 @@ describe('hot reload of routes.json', () => {
     try {
       watch({ pollMs: 50 });
       fs.writeFileSync(file, tableText('b'));
-      await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+      await eventually(async () => (await answer()) === 'b');
       expect(entries('route table watch unavailable, polling only')).toHaveLength(1);
     } finally {
       spy.mockRestore();
@@ -218,11 +219,11 @@ describe('hot reload of routes.json', () => {
       },
     });
     fs.writeFileSync(file, tableText('b'));
-    await eventually(async () => entries('route table reload failed').length === 1, 'failure logged');
+    await eventually(async () => entries('route table reload failed').length === 1);
     expect(entries('route table reload failed')[0]).toMatchObject({ level: 'error', error: 'overlay failed' });
     expect(await answer()).toBe('a');
     fs.writeFileSync(file, tableText('b', 'again'));
-    await eventually(async () => (await answer()) === 'b', 'upstream b answers');
+    await eventually(async () => (await answer()) === 'b');
   });
 
   it('close() leaves no watch handle or timer behind and stops reloading', async () => {
@@ -263,11 +264,3 @@ function get(url: string, agent?: http.Agent): Promise<{ status: number; body: s
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(20);
-  }
-}

@@ -3,7 +3,8 @@ import http from 'node:http';
 import { startGateway, type RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { edgeTable } from './edge-table';
-import { eventually, startProbeUpstream, type ProbeUpstream } from './probe-upstream';
+import { startProbeUpstream, type ProbeUpstream } from './probe-upstream';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -60,7 +61,7 @@ describe('pass-through bodies are streamed, not buffered', () => {
     const probe = fresh.nextRequest();
     client.write('a'.repeat(1000));
     const p = await probe;
-    await eventually(() => p.bytes === 1000, 'first half of the body at the upstream');
+    await eventually(() => p.bytes === 1000);
     expect(p.ended).toBe(false);
 
     // The upstream answers early; the answer reaches the client while its upload is unfinished.
@@ -72,7 +73,7 @@ describe('pass-through bodies are streamed, not buffered', () => {
     expect(firstBytes).toBe('early ');
 
     client.end('b'.repeat(1000));
-    await eventually(() => p.ended, 'rest of the body at the upstream');
+    await eventually(() => p.ended);
     expect(p.bytes).toBe(2000);
     p.res.end('done');
     const rest = await new Promise<string>((r) => {

@@ -4,7 +4,8 @@ import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { edgeTable } from './edge-table';
 import { send } from '../kit/http-client';
 import { captureLogs, type LogCapture } from '../kit/log-capture';
-import { eventually, startProbeUpstream, type ProbeUpstream } from './probe-upstream';
+import { startProbeUpstream, type ProbeUpstream } from './probe-upstream';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /** A client that goes away cancels the upstream call instead of leaving it running. */
 describe('a client that aborts mid-request', () => {
@@ -30,9 +31,9 @@ describe('a client that aborts mid-request', () => {
     const probe = fresh.nextRequest();
     socket.write('POST /api/products/upload HTTP/1.1\r\nHost: gw\r\nContent-Length: 100000\r\n\r\n' + 'a'.repeat(1000));
     const p = await probe;
-    await eventually(() => p.bytes > 0, 'some body at the upstream');
+    await eventually(() => p.bytes > 0);
     socket.destroy();
-    await eventually(() => p.aborted, 'the upstream request to be aborted');
+    await eventually(() => p.aborted);
     expect(p.ended).toBe(false);
   });
 
@@ -43,7 +44,7 @@ describe('a client that aborts mid-request', () => {
     socket.write('GET /api/products/slow HTTP/1.1\r\nHost: gw\r\n\r\n');
     const p = await probe;
     socket.destroy();
-    await eventually(() => p.aborted, 'the upstream request to be aborted');
+    await eventually(() => p.aborted);
   });
 
   it('is logged as 499 and the gateway keeps serving', async () => {
@@ -53,7 +54,7 @@ describe('a client that aborts mid-request', () => {
     socket.write('GET /api/products/slow HTTP/1.1\r\nHost: gw\r\nX-Request-Id: abort-1\r\n\r\n');
     await probe;
     socket.destroy();
-    await eventually(() => logs.entries().some((e) => e.requestId === 'abort-1'), 'the log line');
+    await eventually(() => logs.entries().some((e) => e.requestId === 'abort-1'));
     expect(logs.entries().find((e) => e.requestId === 'abort-1')).toMatchObject({ status: 499, route: 'products' });
     expect((await send(gw.port, '/other')).status).toBe(200);
   });

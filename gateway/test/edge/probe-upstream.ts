@@ -97,12 +97,3 @@ export async function startRawUpstream(answer: (head: string, socket: net.Socket
       }),
   };
 }
-
-/** Resolves once `check` holds, polling; rejects after `ms` with `what` in the message. */
-export async function eventually(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -1,7 +1,7 @@
 import { send } from '../kit/http-client';
 import { captureLogs, type LogCapture } from '../kit/log-capture';
 import { startStack, type EdgeStack } from './edge-stack';
-import { eventually } from './probe-upstream';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /** One structured line per request, whatever the outcome, carrying what an operator searches by. */
 describe('request log', () => {
@@ -18,7 +18,7 @@ describe('request log', () => {
   it('a forwarded request logs requestId, route, upstream, status and durationMs', async () => {
     const res = await send(stack.port, '/api/products/1', { headers: { 'x-request-id': 'log-1' } });
     expect(res.status).toBe(200);
-    await eventually(() => requestLines().length === 1, 'one log line');
+    await eventually(() => requestLines().length === 1);
     const line = requestLines()[0]!;
     expect(line).toMatchObject({ requestId: 'log-1', route: 'products', upstream: 'fresh', mode: 'new', status: 200, method: 'GET' });
     expect(typeof line.durationMs).toBe('number');
@@ -29,7 +29,7 @@ describe('request log', () => {
     await send(stack.port, '/a');
     await send(stack.port, '/api/products/2');
     await send(stack.port, '/b%2Fc');
-    await eventually(() => requestLines().length >= 3, 'three log lines');
+    await eventually(() => requestLines().length >= 3);
     await new Promise((r) => setTimeout(r, 100));
     expect(requestLines()).toHaveLength(3);
     expect(new Set(requestLines().map((l) => l.requestId)).size).toBe(3);
@@ -37,14 +37,14 @@ describe('request log', () => {
 
   it('the logged requestId is the one echoed to the client', async () => {
     const res = await send(stack.port, '/x');
-    await eventually(() => requestLines().length === 1, 'one log line');
+    await eventually(() => requestLines().length === 1);
     expect(requestLines()[0]!.requestId).toBe(res.headers['x-request-id']);
     expect(requestLines()[0]).toMatchObject({ route: 'catch-all', upstream: 'legacy', status: 200 });
   });
 
   it('a refused request is logged with its status', async () => {
     await send(stack.port, '/a%2Fb', { headers: { 'x-request-id': 'log-400' } });
-    await eventually(() => requestLines().length === 1, 'one log line');
+    await eventually(() => requestLines().length === 1);
     expect(requestLines()[0]).toMatchObject({ requestId: 'log-400', status: 400 });
     expect(typeof requestLines()[0]!.durationMs).toBe('number');
   });

@@ -1,7 +1,7 @@
 import { send } from '../kit/http-client';
 import { captureLogs, type LogCapture } from '../kit/log-capture';
 import { startStack, type EdgeStack } from './edge-stack';
-import { eventually } from './probe-upstream';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 const spoofed = {
   'x-forwarded-for': '6.6.6.6',
@@ -43,7 +43,7 @@ describe('X-Forwarded-* from an untrusted peer', () => {
 
   it('logs the peer as the client, not the spoofed address', async () => {
     await send(stack.port, '/x', { headers: spoofed });
-    await eventually(() => logs.entries().length > 0, 'a log line');
+    await eventually(() => logs.entries().length > 0);
     expect(logs.entries()[0]).toMatchObject({ client: '127.0.0.1' });
   });
 });
@@ -70,13 +70,13 @@ describe('X-Forwarded-* from a trusted proxy', () => {
   it('logs the client found by walking X-Forwarded-For right to left past trusted hops', async () => {
     // 198.51.100.1 was written by the client itself; 203.0.113.9 is the last untrusted hop.
     await send(stack.port, '/x', { headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.9, 10.9.9.9, 10.1.2.3' } });
-    await eventually(() => logs.entries().length > 0, 'a log line');
+    await eventually(() => logs.entries().length > 0);
     expect(logs.entries()[0]).toMatchObject({ client: '203.0.113.9' });
   });
 
   it('logs the peer when no X-Forwarded-For was sent', async () => {
     await send(stack.port, '/x');
-    await eventually(() => logs.entries().length > 0, 'a log line');
+    await eventually(() => logs.entries().length > 0);
     expect(logs.entries()[0]).toMatchObject({ client: '127.0.0.1' });
     expect(stack.legacy.seen[0]!.headers['x-forwarded-for']).toBe('127.0.0.1');
   });

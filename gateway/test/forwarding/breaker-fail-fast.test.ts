@@ -1,7 +1,8 @@
 import { startFaultProxy, type FaultProxy } from '../kit/fault-proxy';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { send } from '../kit/http-client';
-import { legacyRoute, startResilienceGateway, until, type ResilienceStack } from '../kit/resilience-stack';
+import { legacyRoute, startResilienceGateway, type ResilienceStack } from '../kit/resilience-stack';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /**
  * Through the gateway, on real sockets: an upstream that stops answering trips its breaker, which
@@ -48,7 +49,7 @@ describe('a black-holed upstream behind a breaker (2 failures in a row, open 300
     expect(gw.gateway.circuits()).toEqual([expect.objectContaining({ upstream: 'app', state: 'open' })]);
 
     await proxy.set('pass');
-    await until(() => gw.gateway.circuits()[0]?.state === 'half-open');
+    await eventually(() => gw.gateway.circuits()[0]?.state === 'half-open');
     const probe = await send(gw.port, '/things/4');
     expect(probe.status).toBe(200);
     expect(gw.gateway.circuits()[0]?.state).toBe('closed');

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { send } from '../kit/http-client';
-import { legacyRoute, startResilienceGateway, until, type ResilienceStack } from '../kit/resilience-stack';
+import { legacyRoute, startResilienceGateway, type ResilienceStack } from '../kit/resilience-stack';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /** The reporting endpoint's bulkhead: 2 at once, no queue; the 3rd is refused at once and other routes are untouched. */
 describe('a route bulkhead of 2 with no queue', () => {
@@ -26,7 +27,7 @@ describe('a route bulkhead of 2 with no queue', () => {
 
   it('rejects the N+1th concurrent request immediately with 503 + Retry-After', async () => {
     const slow = [send(gw.port, '/reports/a'), send(gw.port, '/reports/b')];
-    await until(() => held.length === 2);
+    await eventually(() => held.length === 2);
 
     const started = performance.now();
     const third = await send(gw.port, '/reports/c');
@@ -41,7 +42,7 @@ describe('a route bulkhead of 2 with no queue', () => {
     for (const res of held.splice(0)) res.end('report');
     expect((await Promise.all(slow)).map((a) => a.status)).toEqual([200, 200]);
     const again = send(gw.port, '/reports/d');
-    await until(() => held.length === 1);
+    await eventually(() => held.length === 1);
     held.splice(0).forEach((res) => res.end('report'));
     expect((await again).status).toBe(200);
   });
@@ -63,14 +64,14 @@ describe('an upstream bulkhead of 1 with a queue of 1', () => {
 
   it('queues one request until a slot frees, and refuses the next at once', async () => {
     const first = send(gw.port, '/a');
-    await until(() => held.length === 1);
+    await eventually(() => held.length === 1);
     const queued = send(gw.port, '/b');
     const refused = await send(gw.port, '/c');
     expect(refused.status).toBe(503);
     expect(held).toHaveLength(1);
     held.shift()?.end('a');
     expect((await first).status).toBe(200);
-    await until(() => held.length === 1);
+    await eventually(() => held.length === 1);
     held.shift()?.end('b');
     expect((await queued).text()).toBe('b');
   });

@@ -2,7 +2,8 @@ import http from 'node:http';
 import { startFaultProxy, type FaultProxy } from '../kit/fault-proxy';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { send } from '../kit/http-client';
-import { legacyRoute, startResilienceGateway, until, type ResilienceStack } from '../kit/resilience-stack';
+import { legacyRoute, startResilienceGateway, type ResilienceStack } from '../kit/resilience-stack';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /** The deadline bounds the whole exchange until the answer begins, every try and backoff included. */
 describe('the deadline', () => {
@@ -37,7 +38,7 @@ describe('the deadline', () => {
     expect(a.json()).toMatchObject({ type: 'urn:strangler:problem:upstream-timeout', upstream: 'slow' });
     expect(String(a.json()['detail'])).toContain('"slow"');
     expect(String(a.json()['detail'])).toContain('300 ms deadline');
-    await until(() => aborted.length === 1);
+    await eventually(() => aborted.length === 1);
     probe.closeAllConnections();
     await new Promise<void>((r) => probe.close(() => r()));
   });

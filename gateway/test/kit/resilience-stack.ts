@@ -32,12 +32,3 @@ export async function startResilienceGateway(
 export function legacyRoute(id: string, path: string, upstream: string, resilience?: Record<string, unknown>): Record<string, unknown> {
   return { id, path, mode: 'legacy', legacy: { upstream }, ...(resilience ? { resilience } : {}) };
 }
-
-/** Resolves when `check` holds, polling on real timers; fails after `ms`. */
-export async function until(check: () => boolean, ms = 3_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
 import { send } from '../kit/http-client';
-import { startResilienceGateway, until, type ResilienceStack } from '../kit/resilience-stack';
+import { startResilienceGateway, type ResilienceStack } from '../kit/resilience-stack';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /** The shed stage, in front of the pipeline: past its limits new work is refused before routing, the ops endpoints still answer. */
 describe('a gateway at its in-flight limit (2)', () => {
@@ -25,7 +26,7 @@ describe('a gateway at its in-flight limit (2)', () => {
 
   it('sheds new work with 503 + Retry-After, keeps /healthz answering, and recovers', async () => {
     const busy = [send(gw.port, '/a'), send(gw.port, '/b')];
-    await until(() => held.length === 2);
+    await eventually(() => held.length === 2);
     const shed = await send(gw.port, '/c');
     expect(shed.status).toBe(503);
     expect(shed.headers['retry-after']).toBe('2');
@@ -36,7 +37,7 @@ describe('a gateway at its in-flight limit (2)', () => {
     for (const res of held.splice(0)) res.end('done');
     await Promise.all(busy);
     const next = send(gw.port, '/d');
-    await until(() => held.length === 1);
+    await eventually(() => held.length === 1);
     held.shift()?.end('d');
     expect((await next).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${gw.port}/metrics`)).text();
@@ -50,7 +51,7 @@ describe('a gateway at its in-flight limit (2)', () => {
     expect((await send(gw.port, '/healthz')).status).toBe(200);
     delay = 5;
     const next = send(gw.port, '/b');
-    await until(() => held.length === 1);
+    await eventually(() => held.length === 1);
     held.shift()?.end('b');
     expect((await next).status).toBe(200);
   });

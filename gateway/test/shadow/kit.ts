@@ -7,6 +7,7 @@ import { ShadowMirror } from '../../src/shadow/mirror';
 import type { ShadowOutcome } from '../../src/shadow/types';
 import type { TranslationMapping } from '../../src/config/mapping';
 import { startGateway, type RunningGateway } from '../kit/gateway';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /**
  * Test kit for the shadow mirror's end-to-end tests (gateway/test/shadow/mirror-*.test.ts): a
@@ -81,11 +82,9 @@ export type OutcomeOf<K extends ShadowOutcome['kind']> = Variant<ShadowOutcome, 
 /** What the gateway handed to its shadow sink, in order. */
 export class OutcomeLog {
   readonly all: ShadowOutcome[] = [];
-  private readonly listeners: (() => void)[] = [];
 
   add(o: ShadowOutcome): void {
     this.all.push(o);
-    for (const l of [...this.listeners]) l();
   }
 
   of<K extends ShadowOutcome['kind']>(kind: K): OutcomeOf<K>[] {
@@ -96,26 +95,13 @@ export class OutcomeLog {
     return this.of('compared');
   }
 
-  /** Resolves once at least `n` outcomes are in (rejects after `ms`, naming what arrived). */
-  atLeast(n: number, ms = 10_000): Promise<void> {
-    return this.until(() => this.all.length >= n, `${n} outcomes`, ms);
-  }
-
-  until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-    if (check()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const listener = () => {
-        if (!check()) return;
-        clearTimeout(timer);
-        this.listeners.splice(this.listeners.indexOf(listener), 1);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.listeners.splice(this.listeners.indexOf(listener), 1);
-        reject(new Error(`waited ${ms} ms for ${what}; got ${this.all.length}: ${JSON.stringify(this.all.map((o) => o.kind))}`));
-      }, ms);
-      this.listeners.push(listener);
-    });
+  /** Resolves once at least `n` outcomes are in; a failure names the kinds that did arrive. */
+  async atLeast(n: number): Promise<void> {
+    try {
+      await eventually(() => this.all.length >= n);
+    } catch (e) {
+      throw new Error(`${e instanceof Error ? e.message : String(e)} (${n} outcomes; got ${this.all.length}: ${JSON.stringify(this.all.map((o) => o.kind))})`);
+    }
   }
 }
 
@@ -235,17 +221,6 @@ export class Stall {
     for (const a of this.waiting.splice(0)) a();
   }
 }
-
-/** Resolves when `check` holds, polling; fails after `ms`. */
-export async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** What the watch saw of the gateway's ShadowMirror for one route. */
 export interface MirrorWatch {

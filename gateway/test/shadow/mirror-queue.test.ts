@@ -1,6 +1,7 @@
 import type { RunningGateway } from '../kit/gateway';
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { json, pool, send, shadowTable, startShadowGateway, Stall, until, mirrorFixture, type OutcomeLog } from './kit';
+import { json, pool, send, shadowTable, startShadowGateway, Stall, mirrorFixture, type OutcomeLog } from './kit';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /**
  * Issue 6: the copy goes "through a bounded queue that drops and counts when full"; "the queue
@@ -32,7 +33,7 @@ it('drops and counts the copies beyond maxPending while the new side stalls; the
   const answers = await pool(N, 8, () => send(gw.url, '/products/1'));
   expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
   // Every client was answered while the new side had answered nothing at all.
-  await until(() => stall.held() === MAX, 'the admitted copies reach the stalled side');
+  await eventually(() => stall.held() === MAX);
   expect(fresh.seen).toHaveLength(MAX);
 
   expect(fixture.watch.begins()).toBe(N);
@@ -45,11 +46,11 @@ it('drops and counts the copies beyond maxPending while the new side stalls; the
   expect(fresh.connections()).toBeLessThanOrEqual(MAX);
 
   stall.release();
-  await outcomes.until(() => outcomes.compared().length === MAX, 'the held copies compared');
-  await until(() => fixture.watch.size() === 0, 'the mirror empties');
+  await eventually(() => outcomes.compared().length === MAX);
+  await eventually(() => fixture.watch.size() === 0);
 
   await pool(10, 5, () => send(gw.url, '/products/1'));
-  await outcomes.until(() => outcomes.compared().length === MAX + 10, 'the copies after the stall compared');
+  await eventually(() => outcomes.compared().length === MAX + 10);
   expect(outcomes.of('dropped')).toHaveLength(N - MAX);
   expect(fixture.watch.maxSize()).toBeLessThanOrEqual(MAX);
 });
@@ -60,7 +61,7 @@ it('with fewer shadow calls allowed than pending, the waiting copies count again
 
   const answers = await pool(20, 4, () => send(gw.url, '/products/1'));
   expect(answers.every((a) => a.status === 200)).toBe(true);
-  await until(() => stall.held() === 2, 'two copies in flight');
+  await eventually(() => stall.held() === 2);
   expect(fixture.watch.size()).toBe(5);
   expect(fixture.watch.maxSize()).toBeLessThanOrEqual(5);
   expect(outcomes.of('dropped')).toHaveLength(15);
@@ -68,9 +69,9 @@ it('with fewer shadow calls allowed than pending, the waiting copies count again
   expect(fresh.seen).toHaveLength(2);
 
   stall.release();
-  await outcomes.until(() => outcomes.compared().length === 5, 'all five admitted copies compared');
+  await eventually(() => outcomes.compared().length === 5);
   expect(fresh.seen).toHaveLength(5);
-  await until(() => fixture.watch.size() === 0, 'the mirror empties');
+  await eventually(() => fixture.watch.size() === 0);
 });
 
 it('a new side that never answers frees its slots at shadow.timeoutMs: new copies are admitted again', async () => {
@@ -81,14 +82,14 @@ it('a new side that never answers frees its slots at shadow.timeoutMs: new copie
   // Two admitted, the rest dropped (unless the burst outlasted the shadow timeout and a slot freed).
   expect(outcomes.of('dropped').length + fixture.watch.tickets()).toBe(10);
   expect(outcomes.of('dropped').length).toBeGreaterThanOrEqual(6);
-  await outcomes.until(() => outcomes.of('new-timeout').length >= 2, 'the stalled copies time out');
-  await until(() => fixture.watch.size() === 0, 'the mirror empties');
+  await eventually(() => outcomes.of('new-timeout').length >= 2);
+  await eventually(() => fixture.watch.size() === 0);
 
   const droppedBefore = outcomes.of('dropped').length;
   const timeoutsBefore = outcomes.of('new-timeout').length;
   await send(gw.url, '/products/1');
   await send(gw.url, '/products/1');
-  await outcomes.until(() => outcomes.of('new-timeout').length === timeoutsBefore + 2, 'the two later copies were admitted (and timed out)');
+  await eventually(() => outcomes.of('new-timeout').length === timeoutsBefore + 2);
   expect(outcomes.of('dropped')).toHaveLength(droppedBefore);
   expect(fixture.watch.maxSize()).toBeLessThanOrEqual(2);
 });

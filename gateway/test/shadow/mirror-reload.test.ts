@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { startUpstream } from '../kit/upstream';
-import { json, pool, send, shadowTable, startShadowGateway, Stall, until, mirrorFixture } from './kit';
+import { json, pool, send, shadowTable, startShadowGateway, Stall, mirrorFixture } from './kit';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /**
  * A reloaded route table reaches the mirror too: the shadow connections of an upstream the new
@@ -51,15 +52,15 @@ it('a reload that moves the new side to another upstream closes the old one’s 
   gateways.push(gw);
 
   await pool(6, 3, () => send(gw.url, '/products/1'));
-  await outcomes.until(() => outcomes.compared().length === 6, 'the first copies compared');
+  await eventually(() => outcomes.compared().length === 6);
   expect(before.open()).toBeGreaterThan(0);
 
   gw.gateway.swap(shadowTable(legacy.url, after.url, { shadow }));
   // The server would keep them for a minute: only the gateway can have closed them.
-  await until(() => before.open() === 0, 'the shadow connections to the upstream that left the table closed');
+  await eventually(() => before.open() === 0);
 
   await pool(6, 3, () => send(gw.url, '/products/1'));
-  await outcomes.until(() => outcomes.compared().length === 12, 'the copies after the reload compared');
+  await eventually(() => outcomes.compared().length === 12);
   expect([before.served(), after.served()]).toEqual([6, 6]);
   expect(before.open()).toBe(0);
   expect(after.open()).toBeGreaterThan(0);
@@ -75,19 +76,19 @@ it('a reload’s shadowing limits apply at once: a raised concurrency starts the
   gateways.push(gw);
 
   await pool(6, 1, () => send(gw.url, '/products/1'));
-  await until(() => stall.held() === 1, 'one call at the stalled side');
+  await eventually(() => stall.held() === 1);
   expect(fixture.watch.tickets()).toBe(2);
   expect(outcomes.of('dropped')).toHaveLength(4);
 
   gw.gateway.swap(table({ maxPending: 10, concurrency: 10 }));
   // The admitted copy that waited for a call slot is sent without waiting for the first to end.
-  await until(() => stall.held() === 2, 'the waiting call sent once the concurrency was raised');
+  await eventually(() => stall.held() === 2);
 
   await pool(6, 1, () => send(gw.url, '/products/1'));
-  await until(() => stall.held() === 8, 'the copies after the reload all admitted and sent');
+  await eventually(() => stall.held() === 8);
   expect(fixture.watch.tickets()).toBe(8);
   expect(outcomes.of('dropped')).toHaveLength(4);
 
   stall.release();
-  await outcomes.until(() => outcomes.compared().length === 8, 'every admitted copy compared');
+  await eventually(() => outcomes.compared().length === 8);
 });

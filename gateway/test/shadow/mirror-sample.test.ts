@@ -1,5 +1,6 @@
 import { startUpstream, type TestUpstream } from '../kit/upstream';
-import { json, pool, send, shadowTable, startShadowGateway, until, mirrorFixture, type OutcomeLog } from './kit';
+import { json, pool, send, shadowTable, startShadowGateway, mirrorFixture, type OutcomeLog } from './kit';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /**
  * Issue 6: the copy is "sampled per route (`sample`: 0..1)". Sample 0 mirrors nothing; sample 0.5
@@ -21,8 +22,8 @@ async function run(sample: number, n: number): Promise<{ outcomes: OutcomeLog; f
   expect(legacy.seen).toHaveLength(n);
   expect(fixture.watch.begins()).toBe(n);
   // Every admitted copy finishes and is recorded.
-  await outcomes.until(() => outcomes.all.length === fixture.watch.tickets(), 'an outcome per admitted copy');
-  await until(() => fixture.watch.size() === 0, 'the mirror is empty');
+  await eventually(() => outcomes.all.length === fixture.watch.tickets());
+  await eventually(() => fixture.watch.size() === 0);
   return { outcomes, fresh, legacy };
 }
 

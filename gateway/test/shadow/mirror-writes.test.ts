@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { RunningGateway } from '../kit/gateway';
 import { startUpstream, type SeenRequest, type TestUpstream, type UpstreamHandler } from '../kit/upstream';
-import { json, send, shadowTable, startShadowGateway, until, mirrorFixture, type Mode, type OutcomeLog } from './kit';
+import { json, send, shadowTable, startShadowGateway, mirrorFixture, type Mode, type OutcomeLog } from './kit';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 /**
  * Issue 6: "Only GET and HEAD are mirrored unless the route opts writes in; a mirrored write
@@ -49,7 +50,7 @@ async function settle(s: Stack, expectedOutcomes: number): Promise<void> {
   const r = await send(s.gw.url, '/products/sentinel');
   expect(r.status).toBe(200);
   await s.outcomes.atLeast(expectedOutcomes + 1);
-  await until(() => fixture.watch.size() === 0, 'the mirror is empty');
+  await eventually(() => fixture.watch.size() === 0);
 }
 
 const strangler = (s: SeenRequest) => {
