@@ -88,7 +88,7 @@ describe('docker-compose.yml', () => {
     const env = envOf(services(doc)['gateway-1']);
     const overrides = upstreamUrlsFrom([], env);
     expect(Object.keys(overrides).sort()).toEqual([...table.upstreams.keys()].sort());
-    expect(Object.fromEntries([...table.upstreams].map(([name, u]) => [name, u.origin.hostname]))).toEqual({ monolith: 'legacy', catalog: 'catalog', orders: 'orders' });
+    expect(Object.fromEntries([...table.upstreams].map(([name, u]) => [name, u.instances[0]?.origin.hostname]))).toEqual({ monolith: 'legacy', catalog: 'catalog', orders: 'orders' });
     for (const [name, url] of Object.entries(overrides)) expect(checkServiceUrl(doc, `gateway ${name}`, url, PARTS)).toEqual([]);
     expect(checkServiceUrl(doc, 'orders ORDERS_CATALOG_URL', envOf(services(doc).orders).ORDERS_CATALOG_URL ?? '', PARTS)).toEqual([]);
   });

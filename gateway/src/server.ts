@@ -1,14 +1,18 @@
+import dns from 'node:dns/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Limits } from './config/schema';
 import type { CompiledTarget, RouteTable } from './config/table';
 import { isAdminPath } from './control/admin-paths';
 import { Plans } from './forwarding/plans';
 import { Call } from './forwarding/policy';
-import { UpstreamPools } from './forwarding/pools';
+import { instancePool } from './forwarding/instances/pools';
+import { UpstreamInstances } from './forwarding/instances/upstream-instances';
+import type { AddressResolver } from './forwarding/instances/discovery';
+import type { InstanceView } from './forwarding/instances/instance';
 import { forwardStage, respondStage } from './forwarding/stages';
 import { streamResponder } from './forwarding/stream';
 import { answerClientError, answerConnect, answerExpectation } from './http/client-errors';
-import type { Logger } from './observability/logger';
+import { lineWriter, type Logger } from './observability/logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createOpsApp, OPS_PATHS } from './observability/ops-app';
 import { contextStage } from './pipeline/context';
@@ -39,6 +43,8 @@ export interface GatewayOptions {
   readonly traffic?: TrafficCounter;
   /** Injected in tests: the policies' clock and random source, and the event-loop delay the shedder reads. */
   readonly resilience?: { readonly clock?: Clock; readonly random?: Random; readonly eventLoopDelayMs?: () => number };
+  /** Where upstreams that discover their instances look them up; node's resolver by default. */
+  readonly resolver?: AddressResolver;
 }
 
 export interface Gateway {
@@ -49,6 +55,8 @@ export interface Gateway {
   swap(next: RouteTable): void;
   /** Each upstream's circuit state, for `routes explain` through the admin API. */
   circuits(): CircuitView[];
+  /** Each upstream's instances with their state, for `routes explain` and the admin API. */
+  instances(): InstanceView[];
   /** Where per-route upstream counts go (the control plane's recorder, started after the gateway). */
   setTraffic(traffic: TrafficCounter): void;
   /** Where shadow comparison outcomes go (the control plane's shadow recorder). */
@@ -71,13 +79,23 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { logger, metrics } = options;
   const sinks: Sinks = { traffic: options.traffic ?? null, shadow: null };
   const parts = resilienceParts(options, metrics);
-  const pools = new UpstreamPools();
+  const write = lineWriter(logger);
+  const instances = new UpstreamInstances({
+    clock: parts.clock,
+    random: parts.random,
+    poolFor: instancePool,
+    log: (message, fields) => write(message.includes('ejected') || message.includes('unhealthy') || message.includes('failed') ? 'warn' : 'info', message, fields),
+    counted: (upstream, instance) => metrics.instanceRequest(upstream, instance),
+    resolver: options.resolver ?? new dns.Resolver(),
+  });
+  metrics.watchInstances(() => instances.views());
+  instances.prepare(current);
   // Shadow outcomes go to the control plane's recorder once it is attached; until then they are not kept.
-  const mirror = new ShadowMirror((outcome) => sinks.shadow?.(outcome), current.shadowing);
+  const mirror = new ShadowMirror((outcome) => sinks.shadow?.(outcome), current.shadowing, (u) => instances.get(u.name) ?? null);
   const sent = sending(metrics, sinks);
-  const plans = new Plans({ pools, registry: parts.registry, clock: parts.clock, random: parts.random, events: parts.events, sent, responderFor });
+  const plans = new Plans({ instances, registry: parts.registry, clock: parts.clock, random: parts.random, events: parts.events, sent, responderFor });
   plans.prepare(current);
-  const proxy = createPipeline(stages(parts, plans, pools, mirror, sent), { table, logger, metrics });
+  const proxy = createPipeline(stages(parts, plans, instances, mirror, sent), { table, logger, metrics });
   metrics.describe(current);
   const server = listener(proxy, createOpsApp({ table, metrics, ready: () => listening }), current.limits);
   return {
@@ -85,16 +103,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     table,
     swap(next) {
       current = next;
+      instances.prepare(next);
       plans.prepare(next);
-      pools.retain(next.upstreams.values());
       mirror.reconfigure(next.shadowing, next.upstreams.values());
       parts.registry.retain(next);
       metrics.describe(next);
     },
     circuits: () => parts.registry.circuits(),
+    instances: () => instances.views(),
     setTraffic: (next) => void (sinks.traffic = next),
     setShadowSink: (sink) => void (sinks.shadow = sink),
     async listen(port, host) {
+      // Upstreams found in DNS are looked up before the first request can need them.
+      await instances.ready();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -110,7 +131,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       listening = false;
       return new Promise((resolve) => {
         server.close(() => {
-          pools.destroy();
+          instances.close();
           mirror.close();
           parts.stop();
           resolve();
@@ -159,7 +180,7 @@ function responderFor(target: CompiledTarget): Responder {
 }
 
 /** The request pipeline, outermost first: fixed outer stages, then the editable middle that reaches an upstream. */
-function stages(parts: ReturnType<typeof resilienceParts>, plans: Plans, pools: UpstreamPools, mirror: ShadowMirror, sent: (call: Call) => void): Stage[] {
+function stages(parts: ReturnType<typeof resilienceParts>, plans: Plans, instances: UpstreamInstances, mirror: ShadowMirror, sent: (call: Call) => void): Stage[] {
   const { events, registry } = parts;
   return [
     shedStage(parts.shedder, (why) => events.emit('shed', why)),
@@ -168,7 +189,7 @@ function stages(parts: ReturnType<typeof resilienceParts>, plans: Plans, pools: 
     normaliseStage(isAdminPath),
     matchStage,
     decideStage,
-    respondStage(plans, { pool: (u) => pools.get(u), circuitOpen: (u) => registry.circuit(u)?.state === 'open' }, events),
+    respondStage(plans, { instances: (u) => instances.get(u.name) ?? null, circuitOpen: (u) => registry.circuit(u)?.state === 'open' }, events),
     mirror.stage,
     requestTranslateStage,
     forwardStage(plans, sent),

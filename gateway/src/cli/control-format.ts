@@ -57,6 +57,9 @@ export function formatExplanation(x: Explanation): string {
     const shown = x.circuits.map((c) => `${cell(c.upstream)} ${c.state}${c.retryAfterMs !== undefined ? ` (probes in ${Math.ceil(c.retryAfterMs / 1000)} s)` : ''}`);
     lines.push(`circuits: ${shown.length ? shown.join(', ') : 'no request yet'}`);
   }
+  if (x.instances && x.instances.length > 0) {
+    lines.push('instances:', ...x.instances.map((i) => `  ${cell(i.upstream)} ${cell(i.instance)} ${i.state}${i.why ? ` (${cell(i.why)})` : ''}, ${i.inFlight} in flight, ejected ${i.ejections}×`));
+  }
   const note = unreadableNote(x.unreadable, x.version);
   if (!x.route) return lines.join('\n') + '\n' + note;
   lines.push(`traffic since ${time(x.since)}:`);

@@ -73,6 +73,7 @@ async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<v
       replica: opts.replica,
       metrics,
       circuits: () => gateway.circuits(),
+      instances: () => gateway.instances(),
       admin: opts.admin ? { host: opts.adminHost, port: adminPort, token: env.STRANGLER_ADMIN_TOKEN || undefined } : null,
     });
   } catch (e) {

@@ -5,7 +5,7 @@ import { RouteTableSchema, type RouteTableConfig } from './schema';
 import { buildTable, type RouteTable } from './table';
 import { checkRoutes } from './validate-routes';
 import { compileTrustedProxies } from './trusted-proxies';
-import { checkUpstreamUrl, type UpstreamOrigin } from './upstream-url';
+import { compileUpstreams } from './upstreams';
 import type { MappingResolver } from './mapping';
 
 export interface LoadOptions {
@@ -44,23 +44,7 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
   const config: RouteTableConfig = result.data;
   const issues: TableIssue[] = [];
 
-  const origins = new Map<string, UpstreamOrigin>();
-  // An override goes through the same URL checks as the file; its issues name the override, not the file.
-  const overridden = new Set<string>();
-  for (const [name, override] of Object.entries(options.upstreamUrls ?? {})) {
-    // Own keys only: "constructor" or "__proto__" must be refused like any other unknown name.
-    const declared = Object.hasOwn(config.upstreams, name) ? config.upstreams[name] : undefined;
-    if (!declared) issues.push({ path: `override ${name}`, message: `no upstream named "${name}" in the table` });
-    else {
-      config.upstreams[name] = { ...declared, url: override };
-      overridden.add(name);
-    }
-  }
-  for (const [name, upstream] of Object.entries(config.upstreams)) {
-    const checked = checkUpstreamUrl(upstream.url);
-    if (typeof checked === 'string') issues.push({ path: overridden.has(name) ? `override ${name}` : `upstreams.${name}.url`, message: checked });
-    else origins.set(name, checked);
-  }
+  const upstreams = compileUpstreams(config.upstreams, options.upstreamUrls ?? {}, issues);
   const ownProxies = config.trustedProxies.length;
   const trusted = compileTrustedProxies([...config.trustedProxies, ...(options.trustedProxies ?? [])]);
   for (const e of trusted.errors) {
@@ -69,9 +53,6 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
   const forcers = compileTrustedProxies(config.forceTargetFrom);
   for (const e of forcers.errors) issues.push({ path: `forceTargetFrom[${e.index}]`, message: e.message });
 
-  const upstreams = new Map(
-    [...origins].map(([name, origin]) => [name, Object.freeze({ name, origin, config: Object.freeze(config.upstreams[name]!) })]),
-  );
   const routes = checkRoutes(config.routes, upstreams, new Set(Object.keys(config.upstreams)), issues, options.mappings);
   if (issues.length > 0) throw new RouteTableError(source, issues);
   return buildTable({ source, upstreams, routes, trustedProxies: trusted.list, forceTargetFrom: forcers.list, limits: Object.freeze(config.limits), shedding: Object.freeze(config.shedding), shadowing: Object.freeze(config.shadowing), version: 0 });

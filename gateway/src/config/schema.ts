@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HTTP_METHODS } from '../http/methods';
+import { upstreamInstances } from './instances-schema';
 import { RouteResilienceSchema, SheddingSchema, upstreamResilience } from './resilience-schema';
 
 /**
@@ -16,7 +17,7 @@ const name = z
 
 export const UpstreamSchema = z
   .object({
-    url: z.string().describe('Origin of the upstream: http(s)://host[:port], no path, no credentials.'),
+    ...upstreamInstances,
     connectTimeoutMs: z.number().int().min(1).max(60_000).default(2_000).describe('Time allowed to open a connection.'),
     timeoutMs: z
       .number()

@@ -10,13 +10,25 @@ import type { UpstreamOrigin } from './upstream-url';
 import type { CompiledFallback, TargetPolicy } from './policy';
 import type { CompiledPart } from './optional-parts';
 import type { SheddingConfig } from './resilience-schema';
+import type { DiscoverConfig } from './instances-schema';
 
 /** Runtime model of the route table: built once at load, frozen, swapped whole, never mutated. */
+
+/** One origin serving an upstream. */
+export interface CompiledInstance {
+  readonly origin: UpstreamOrigin;
+  readonly weight: number;
+  /** host:port, its name in metrics and reports. */
+  readonly key: string;
+}
 
 export interface CompiledUpstream {
   readonly name: string;
   readonly config: UpstreamConfig;
-  readonly origin: UpstreamOrigin;
+  /** The instances the table (or an override) names; empty when they are discovered. */
+  readonly instances: readonly CompiledInstance[];
+  /** Where the instances are found instead, in DNS. */
+  readonly discover: DiscoverConfig | null;
 }
 
 export interface CompiledTarget {

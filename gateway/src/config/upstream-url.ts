@@ -55,6 +55,11 @@ export function checkUpstreamUrl(raw: string): UpstreamOrigin | string {
   return { protocol: url.protocol, hostname: host, port, origin: url.origin };
 }
 
+/** Why a name to discover instances by is refused (a metadata name), or null. */
+export function checkDiscoverName(name: string): string | null {
+  return refusedHost(name.toLowerCase());
+}
+
 function refusedHost(host: string): string | null {
   const canonical = host.replace(/\.+$/, '');
   if (canonical === '') return `host "${host}" is empty`;

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { CompiledRoute, RouteTable } from '../config/table';
 import type { CircuitView } from '../resilience/breaker';
+import type { InstanceView } from '../forwarding/instances/instance';
 import type { ShadowStore } from '../shadow/results-store';
 import type { RouteShadowReport } from '../shadow/types';
 import { ControlError } from './errors';
@@ -19,6 +20,8 @@ export interface ControlDeps {
   readonly clock?: () => Date;
   /** The live breakers of the gateway this control runs in (the admin API), for explain. */
   readonly circuits?: () => readonly CircuitView[];
+  /** Each upstream's instances in the live gateway (routes explain shows those of the route's upstreams). */
+  readonly instances?: () => readonly InstanceView[];
   /** Shadow comparison results; without it, shadowReport is refused as store-unavailable. */
   readonly shadow?: Pick<ShadowStore, 'report'>;
 }
@@ -55,10 +58,14 @@ export class ControlService implements Control {
     const { state, unreadable } = await this.deps.store.readable();
     const explained = await explainRequest(this.deps.baseline(), state, method, path, since, (id) => this.deps.store.traffic(id, since));
     const noted = unreadable.length > 0 ? { ...explained, unreadable } : explained;
-    const circuits = this.deps.circuits;
-    if (!circuits || !noted.route) return noted;
+    const { circuits, instances } = this.deps;
+    if (!noted.route) return noted;
     const names = new Set([noted.route.legacy, noted.route.new]);
-    return { ...noted, circuits: circuits().filter((c) => names.has(c.upstream)) };
+    return {
+      ...noted,
+      ...(circuits ? { circuits: circuits().filter((c) => names.has(c.upstream)) } : {}),
+      ...(instances ? { instances: instances().filter((i) => names.has(i.upstream)) } : {}),
+    };
   }
 
   flip(routeId: string, request: FlipRequest, via: string, ifMatch?: number): Promise<ChangeResult> {

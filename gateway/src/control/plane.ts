@@ -6,6 +6,7 @@ import { createAdminServer } from './admin-api';
 import { ControlService } from './control';
 import { StateFollower } from './follower';
 import type { CircuitView } from '../resilience/breaker';
+import type { InstanceView } from '../forwarding/instances/instance';
 import { ShadowRecorder, type ShadowMetrics } from '../shadow/recorder';
 import { noiseFromTable, ShadowStore } from '../shadow/results-store';
 import { KnexStateStore, type StateStore } from './state-store';
@@ -29,6 +30,7 @@ export interface PlaneOptions {
   readonly watch?: boolean;
   /** The gateway's live circuit breakers, shown by explain over the admin API. */
   readonly circuits?: () => readonly CircuitView[];
+  readonly instances?: () => readonly InstanceView[];
   /** Prometheus counters for shadow matches and mismatches. */
   readonly metrics?: ShadowMetrics;
 }
@@ -84,7 +86,7 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
   traffic.start();
   shadow.start();
   const admin = o.admin
-    ? await listenAdmin(new ControlService({ store, baseline: () => baseline, shadow: shadowStore, ...(o.circuits ? { circuits: o.circuits } : {}) }), o.admin, o.logger)
+    ? await listenAdmin(new ControlService({ store, baseline: () => baseline, shadow: shadowStore, ...(o.circuits ? { circuits: o.circuits } : {}), ...(o.instances ? { instances: o.instances } : {}) }), o.admin, o.logger)
     : null;
   return {
     store,

@@ -159,6 +159,11 @@ export const ExplanationSchema = z
       .array(z.object({ upstream: z.string(), state: z.string(), retryAfterMs: z.number().optional() }).readonly())
       .readonly()
       .optional(),
+    /** The instances of each upstream the route names, with their state and why; absent without a live gateway. */
+    instances: z
+      .array(z.object({ upstream: z.string(), instance: z.string(), state: z.string(), inFlight: z.number(), ejections: z.number(), why: z.string().optional() }).readonly())
+      .readonly()
+      .optional(),
     unreadable,
   })
   .readonly();

@@ -4,10 +4,11 @@ import { framingOf } from '../http/framing';
 import { forwardedRequestHeaders, rawHeader } from '../http/headers';
 import { GatewayError } from '../http/problems';
 import type { Clock } from '../resilience/clock';
-import type { Call, Done, Outcome, PendingAnswer, Step } from './policy';
+import type { Instance, Verdict } from './instances/instance';
+import { refusal, type Call, type Done, type Outcome, type PendingAnswer, type Step } from './policy';
 import { failureKind, timeoutError, upstreamFailure, type FailureKind } from './socket-errors';
 
-/** The terminal step of every chain: one try, over the target's pool. */
+/** The terminal step of every chain: one try, to one of the target's instances. */
 export function tryOnce(clock: Clock): Step {
   return (call, done) => new Attempt(call, done, clock).start();
 }
@@ -41,6 +42,7 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
   private sink: AnswerSink | null = null;
   private unhook: () => void = noop;
   private counted: ((chunk: Buffer) => void) | null = null;
+  private instance: Instance | null = null;
 
   constructor(
     private readonly call: Call,
@@ -50,6 +52,14 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
 
   start(): void {
     const { x, plan } = this.call;
+    const instance = plan.instances.pick(this.call.lastInstance);
+    if (instance === null) {
+      const name = plan.upstream.name;
+      return this.done(refusal(new GatewayError('upstream-unavailable', `upstream "${name}" has no instance to send to yet (discovery has found none)`, { upstream: name }, 1)));
+    }
+    this.instance = instance;
+    this.call.lastInstance = instance;
+    plan.instances.started(instance);
     this.connectTimer = setTimeout(connectTimedOut, Math.min(plan.policy.connectTimeoutMs, this.remaining()), this);
     this.unhook = x.onEnd(() => this.clientGone());
     const headers = forwardedRequestHeaders(x.req, x);
@@ -73,7 +83,7 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
     // client's time); giving up on it is an abort, after which undici opens a spare connection.
     this.timesItself = body === null || Buffer.isBuffer(body);
     const headersTimeout = this.timesItself ? Math.min(plan.policy.timeoutMs, this.remaining()) : 0;
-    plan.pool.dispatch({ path: this.call.path, method: (x.req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body, headersTimeout }, this);
+    instance.pool.dispatch({ path: this.call.path, method: (x.req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body, headersTimeout }, this);
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -192,6 +202,7 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
     if (this.settled) return;
     this.settled = true;
     this.release();
+    if (this.instance) this.call.plan.instances.finished(this.instance, verdictOf(outcome));
     this.done(outcome);
   }
 
@@ -219,6 +230,13 @@ function answerTimedOut(a: Attempt): void {
 function setField(headers: string[], lower: string, value: string): void {
   for (let i = headers.length - 2; i >= 0; i -= 2) if ((headers[i] as string).toLowerCase() === lower) headers.splice(i, 2);
   headers.push(lower, value);
+}
+
+/** What an outcome says about the instance: a 5xx or a failed connection counts against it, a client that left says nothing. */
+function verdictOf(outcome: Outcome): Verdict {
+  if (outcome.kind === 'failed') return outcome.failure === 'refused' ? 'neutral' : 'failure';
+  if (outcome.status === null) return 'neutral';
+  return outcome.status >= 500 ? 'failure' : 'success';
 }
 
 function noop(): void {}

@@ -1,9 +1,10 @@
-import type { Dispatcher } from 'undici';
 import type { CompiledPart } from '../config/optional-parts';
 import type { CompiledUpstream } from '../config/table';
 import { isJson } from '../http/body';
 import { forwardedRequestHeaders, withoutFields } from '../http/headers';
 import type { Exchange } from '../pipeline/exchange';
+import type { Verdict } from './instances/instance';
+import type { InstanceSet } from './instances/instance-set';
 import { upstreamFailure } from './socket-errors';
 
 /** A part's outcome: its JSON value, or why it is left out (for the request log). */
@@ -20,8 +21,8 @@ export interface PendingParts {
 }
 
 export interface PartDeps {
-  /** The pool of a part's upstream (the same pools the primary uses). */
-  readonly pool: (upstream: CompiledUpstream) => Dispatcher;
+  /** A part's upstream's instances (the same the primary uses). */
+  readonly instances: (upstream: CompiledUpstream) => InstanceSet | null;
   /** True while the upstream's circuit is open: the part is left out without a call. */
   readonly circuitOpen: (upstream: string) => boolean;
 }
@@ -44,10 +45,16 @@ async function fetchPart(part: CompiledPart, path: string, headers: string[], de
   const { field, upstream } = part;
   if (cancelled.aborted) return { field, ok: false, why: 'cancelled' };
   if (deps.circuitOpen(upstream.name)) return { field, ok: false, why: 'circuit-open' };
+  const set = deps.instances(upstream);
+  const instance = set?.pick(null) ?? null;
+  if (!set || !instance) return { field, ok: false, why: 'no-instance' };
   const timeout = AbortSignal.timeout(part.timeoutMs);
   const signal = AbortSignal.any([cancelled, timeout]);
+  set.started(instance);
+  let verdict: Verdict = 'neutral';
   try {
-    const answer = await deps.pool(upstream).request({ path, method: 'GET', headers, signal });
+    const answer = await instance.pool.request({ path, method: 'GET', headers, signal });
+    verdict = answer.statusCode >= 500 ? 'failure' : 'success';
     const encoding = answer.headers['content-encoding'] ?? 'identity';
     const type = answer.headers['content-type'];
     if (answer.statusCode < 200 || answer.statusCode >= 300 || !isJson(Array.isArray(type) ? type[0] : type) || encoding !== 'identity') {
@@ -72,6 +79,9 @@ async function fetchPart(part: CompiledPart, path: string, headers: string[], de
   } catch (e) {
     if (timeout.aborted) return { field, ok: false, why: 'timeout' };
     if (cancelled.aborted) return { field, ok: false, why: 'cancelled' };
+    verdict = 'failure';
     return { field, ok: false, why: upstreamFailure(upstream.name, e instanceof Error ? e : new Error(String(e))).code };
+  } finally {
+    set.finished(instance, verdict);
   }
 }

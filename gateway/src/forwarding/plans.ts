@@ -12,11 +12,12 @@ import { DeadlinePolicy } from './policies/deadline';
 import { FallbackPolicy } from './policies/fallback';
 import { RetryPolicy } from './policies/retry';
 import { wrap, type Call, type Policy, type TargetPlan } from './policy';
-import type { UpstreamPools } from './pools';
+import type { UpstreamInstances } from './instances/upstream-instances';
 import { streamResponder } from './stream';
 
 export interface PlanDeps {
-  readonly pools: UpstreamPools;
+  /** Every upstream's instances, kept across tables. */
+  readonly instances: UpstreamInstances;
   /** Breakers, budgets and bulkheads, which outlive tables. */
   readonly registry: ResilienceRegistry;
   readonly clock: Clock;
@@ -82,6 +83,6 @@ export class Plans {
       new BreakerPolicy(own.breaker, upstream.config.breaker.failureStatuses, events),
       new RetryPolicy(policy, own.budget, clock, random, events),
     );
-    return { routeId, upstream, pool: this.deps.pools.get(upstream), policy, respond, run: wrap(policies, tryOnce(clock)) };
+    return { routeId, upstream, instances: this.deps.instances.of(upstream), policy, respond, run: wrap(policies, tryOnce(clock)) };
   }
 }

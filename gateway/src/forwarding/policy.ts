@@ -1,8 +1,9 @@
-import type { Dispatcher } from 'undici';
 import type { TargetPolicy } from '../config/policy';
 import type { CompiledUpstream } from '../config/table';
 import type { GatewayError } from '../http/problems';
 import type { Exchange, Responder } from '../pipeline/exchange';
+import type { Instance } from './instances/instance';
+import type { InstanceSet } from './instances/instance-set';
 import type { FailureKind } from './socket-errors';
 
 /** A failed try's answer head (a 5xx), held unread while the policies decide what becomes of it. */
@@ -28,7 +29,8 @@ export type Outcome =
 export interface TargetPlan {
   readonly routeId: string;
   readonly upstream: CompiledUpstream;
-  readonly pool: Dispatcher;
+  /** Its instances, and the choice among them for each try. */
+  readonly instances: InstanceSet;
   readonly policy: TargetPolicy;
   /** The target's own responder: streamed, or translated by its response mapping. */
   readonly respond: Responder;
@@ -46,6 +48,8 @@ export class Call {
   replay: Buffer | null = null;
   /** The client's streamed body went to a try: it cannot be sent again. */
   streamed = false;
+  /** The instance the last try went to: a retry goes elsewhere when it can. */
+  lastInstance: Instance | null = null;
 
   constructor(
     readonly x: Exchange,

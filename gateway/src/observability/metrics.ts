@@ -19,12 +19,28 @@ export interface GatewayMetrics {
   shadow(route: string, result: ShadowResult): void;
   /** Counts an error that reached the process's last-resort handler instead of a request's own. */
   processError(kind: 'unhandled-rejection' | 'uncaught-exception'): void;
+  /** Counts one try sent to one instance of an upstream. */
+  instanceRequest(upstream: string, instance: string): void;
+  /** Where /metrics reads each instance's state, in-flight requests and ejections when scraped. */
+  watchInstances(read: () => readonly InstanceSample[]): void;
 }
+
+/** One instance as /metrics shows it. */
+export interface InstanceSample {
+  readonly upstream: string;
+  readonly instance: string;
+  readonly state: string;
+  readonly inFlight: number;
+  readonly ejections: number;
+}
+
+const INSTANCE_STATES = ['healthy', 'ejected', 'trial', 'unhealthy', 'draining'] as const;
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'strangler_' });
-  const m = defineInstruments(registry);
+  let instances: () => readonly InstanceSample[] = () => [];
+  const m = defineInstruments(registry, () => instances());
   return {
     registry,
     observe(route, upstream, mode, status, seconds) {
@@ -45,6 +61,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     processError(kind) {
       m.processErrors.labels(kind).inc();
     },
+    instanceRequest(upstream, instance) {
+      m.instanceRequests.inc(`${upstream}\u0000${instance}`, [upstream, instance]);
+    },
+    watchInstances(read) {
+      instances = read;
+    },
     describe(table) {
       m.modeGauge.reset();
       m.percentGauge.reset();
@@ -58,8 +80,39 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
 }
 
 /** Every metric the gateway publishes, registered on its registry: names, help and labels as /metrics shows them. */
-function defineInstruments(registry: Registry) {
+function defineInstruments(registry: Registry, instances: () => readonly InstanceSample[]) {
   return {
+    instanceRequests: new TallyCounter('strangler_instance_requests_total', 'Tries sent to each instance of each upstream (retries to another instance included).', ['upstream', 'instance'], registry),
+    instanceInFlight: new Gauge({
+      name: 'strangler_instance_in_flight',
+      help: 'Requests in progress at each instance.',
+      labelNames: ['upstream', 'instance'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const i of instances()) this.labels(i.upstream, i.instance).set(i.inFlight);
+      },
+    }),
+    instanceState: new Gauge({
+      name: 'strangler_instance_state',
+      help: '1 for the state each instance is in (healthy, ejected, trial, unhealthy, draining), 0 for the others.',
+      labelNames: ['upstream', 'instance', 'state'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const i of instances()) for (const s of INSTANCE_STATES) this.labels(i.upstream, i.instance, s).set(i.state === s ? 1 : 0);
+      },
+    }),
+    instanceEjections: new Gauge({
+      name: 'strangler_instance_ejections',
+      help: 'Times each instance was ejected for failing (outlier detection) since the gateway started.',
+      labelNames: ['upstream', 'instance'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const i of instances()) this.labels(i.upstream, i.instance).set(i.ejections);
+      },
+    }),
     // Recorded per request: tallies, not prom-client's instruments (see tallies.ts).
     requests: new TallyCounter('strangler_requests_total', 'Requests answered by the gateway, by route, upstream, mode and status.', ['route', 'upstream', 'mode', 'status'], registry),
     duration: new TallyHistogram(

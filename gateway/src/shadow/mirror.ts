@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { CompiledUpstream } from '../config/table';
+import type { InstanceSet } from '../forwarding/instances/instance-set';
 import { hasBody } from '../http/framing';
 import { forwardedRequestHeaders } from '../http/headers';
 import { MIRRORED_BY_DEFAULT } from '../http/methods';
@@ -34,6 +35,8 @@ export class ShadowMirror {
   constructor(
     private readonly record: (outcome: ShadowOutcome) => void,
     private limits: MirrorLimits,
+    /** An upstream's instances: a copy goes to one of them, picked as a primary's try would be. */
+    private readonly instances: (upstream: CompiledUpstream) => InstanceSet | null,
     private readonly random: () => number = Math.random,
   ) {
     this.clients = new ShadowClients(limits.concurrency);
@@ -77,7 +80,7 @@ export class ShadowMirror {
     const exchange = new ShadowExchange(route, primary, other, sampledRequest(method, x.path, headers), safe && this.random() < shadow.config.noiseSample, {
       call: (target, body, done) =>
         this.limited(
-          { upstream: target.upstream, method, path: target.buildPath(x.path, x.params) + x.query, headers, body, timeoutMs: shadow.config.timeoutMs, maxResponseBytes: shadow.config.maxResponseBytes },
+          { upstream: target.upstream, origin: null, method, path: target.buildPath(x.path, x.params) + x.query, headers, body, timeoutMs: shadow.config.timeoutMs, maxResponseBytes: shadow.config.maxResponseBytes },
           done,
         ),
       record: this.record,
@@ -120,8 +123,12 @@ export class ShadowMirror {
   }
 
   /** Runs the call now, or once a call in flight ends when `concurrency` are. */
-  private limited(request: ShadowRequest, done: (result: CallResult) => void): void {
+  private limited(unsent: Omit<ShadowRequest, 'origin'> & { origin: null }, done: (result: CallResult) => void): void {
     const run = () => {
+      // Picked when the copy leaves, not when it is queued: the instances may have changed since.
+      const instance = this.instances(unsent.upstream)?.pick(null);
+      if (!instance) return done({ ok: false, timeout: false, detail: `upstream "${unsent.upstream.name}" has no instance`, ms: 0 });
+      const request: ShadowRequest = { ...unsent, origin: instance.origin };
       this.inFlight++;
       callShadow(request, this.clients, (result) => {
         this.inFlight--;

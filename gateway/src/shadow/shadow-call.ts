@@ -1,4 +1,5 @@
 import type { CompiledUpstream } from '../config/table';
+import type { UpstreamOrigin } from '../config/upstream-url';
 import type { Dispatcher } from 'undici';
 import type { ShadowClients } from './shadow-clients';
 
@@ -21,6 +22,8 @@ export type CallResult = { readonly ok: true; readonly answer: CalledAnswer } | 
 
 export interface ShadowRequest {
   readonly upstream: CompiledUpstream;
+  /** The instance the copy goes to, picked like the primary's tries. */
+  readonly origin: UpstreamOrigin;
   readonly method: string;
   readonly path: string;
   readonly headers: ShadowHeaders;
@@ -78,7 +81,8 @@ export function callShadow(r: ShadowRequest, clients: ShadowClients, resolve: (r
   try {
     clients.dispatch(
       r.upstream,
-      { origin: r.upstream.origin.origin, method: r.method as Dispatcher.HttpMethod, path: r.path, headers: r.headers, body: r.body, headersTimeout: r.timeoutMs, bodyTimeout: r.timeoutMs },
+      r.origin,
+      { origin: r.origin.origin, method: r.method as Dispatcher.HttpMethod, path: r.path, headers: r.headers, body: r.body, headersTimeout: r.timeoutMs, bodyTimeout: r.timeoutMs },
       call,
     );
   } catch (e) {

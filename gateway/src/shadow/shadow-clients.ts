@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import type { CompiledUpstream } from '../config/table';
-import { poolKey } from '../forwarding/pools';
+import type { UpstreamOrigin } from '../config/upstream-url';
 
 /**
  * Requests written back to back on one shadow connection before the first answer is back. A copy
@@ -18,8 +18,8 @@ export const SHADOW_PIPELINING = 8;
  * connections than the upstream's own `maxSockets`.
  */
 export class ShadowClients {
-  /** By poolKey(); `connections` is what the pool was sized for. */
-  private readonly pools = new Map<string, { readonly pool: Pool; readonly connections: number }>();
+  /** By upstream and instance origin; `connections` is what the pool was sized for. */
+  private readonly pools = new Map<string, { readonly pool: Pool; readonly connections: number; readonly upstream: string; readonly origin: string }>();
   private readonly sockets = new Set<Socket>();
   private readonly connector = buildConnector({});
   private corked: Socket[] | null = null;
@@ -32,10 +32,10 @@ export class ShadowClients {
    * came in during it) leave in one write per connection: each connection is corked until the
    * turn is over. On a loaded gateway the socket writes were most of what a copy cost.
    */
-  dispatch(upstream: CompiledUpstream, options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): void {
+  dispatch(upstream: CompiledUpstream, origin: UpstreamOrigin, options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): void {
     this.holdWrites();
     this.dispatchedWhileHeld = true;
-    this.pool(upstream).dispatch(options, handler);
+    this.pool(upstream, origin).dispatch(options, handler);
   }
 
   /**
@@ -64,15 +64,17 @@ export class ShadowClients {
 
   /**
    * A reloaded table: pools are sized from its shadow concurrency from now on, and the pools of
-   * upstreams that left it, or sized for another concurrency, are closed. The calls already sent
+   * upstreams (or instances) that left it, or sized for another concurrency, are closed. The calls already sent
    * on them are answered first; a call still waiting in the mirror's queue for an upstream that
    * left opens a pool again, closed at the next reload.
    */
   reload(concurrency: number, keep: Iterable<CompiledUpstream>): void {
     this.concurrency = concurrency;
-    const live = new Map([...keep].map((u) => [poolKey(u), this.connections(u)]));
+    // Instances found in DNS are not known here: their upstream's pools are kept while it is.
+    const live = new Map([...keep].map((u) => [u.name, { connections: this.connections(u), origins: u.discover ? null : new Set(u.instances.map((i) => i.origin.origin)) }]));
     for (const [key, entry] of this.pools) {
-      if (live.get(key) === entry.connections) continue;
+      const now = live.get(entry.upstream);
+      if (now && now.connections === entry.connections && (now.origins === null || now.origins.has(entry.origin))) continue;
       this.pools.delete(key);
       void entry.pool.close().catch(() => undefined);
     }
@@ -82,12 +84,12 @@ export class ShadowClients {
     return Math.max(1, Math.min(upstream.config.maxSockets, Math.ceil(this.concurrency / SHADOW_PIPELINING)));
   }
 
-  private pool(upstream: CompiledUpstream): Pool {
-    const key = poolKey(upstream);
+  private pool(upstream: CompiledUpstream, origin: UpstreamOrigin): Pool {
+    const key = `${upstream.name} ${origin.origin}`;
     const entry = this.pools.get(key);
     if (entry) return entry.pool;
     const connections = this.connections(upstream);
-    const pool = new Pool(upstream.origin.origin, {
+    const pool = new Pool(origin.origin, {
       connections,
       pipelining: SHADOW_PIPELINING,
       connect: (options, callback) =>
@@ -100,7 +102,7 @@ export class ShadowClients {
           callback(...result);
         }),
     });
-    this.pools.set(key, { pool, connections });
+    this.pools.set(key, { pool, connections, upstream: upstream.name, origin: origin.origin });
     return pool;
   }
 

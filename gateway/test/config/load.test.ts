@@ -139,7 +139,7 @@ describe('route table loading', () => {
 
   it('applies upstream URL overrides and refuses one for an unknown upstream', () => {
     const table = compileRouteTable(base([catchAll]), 'test', { upstreamUrls: { legacy: 'http://127.0.0.1:4000' } });
-    expect(table.upstreams.get('legacy')?.origin.port).toBe(4000);
+    expect(table.upstreams.get('legacy')?.instances[0]?.origin.port).toBe(4000);
     expect(() => compileRouteTable(base([catchAll]), 'test', { upstreamUrls: { ghost: 'http://127.0.0.1:1' } })).toThrow(
       /override ghost: no upstream named "ghost"/,
     );

@@ -50,8 +50,8 @@ describe('upstream URL overrides from flags and environment', () => {
 describe('route table loading with overrides', () => {
   it('serves the overridden origins, the rest of the upstream unchanged', () => {
     const compiled = compileRouteTable(structuredClone(table), 'test', { upstreamUrls: { monolith: 'http://legacy:3000', 'new-catalog': 'http://catalog:4001' } });
-    expect(compiled.upstreams.get('monolith')?.origin).toEqual({ protocol: 'http:', hostname: 'legacy', port: 3000, origin: 'http://legacy:3000' });
-    expect(compiled.upstreams.get('new-catalog')?.origin.origin).toBe('http://catalog:4001');
+    expect(compiled.upstreams.get('monolith')?.instances[0]?.origin).toEqual({ protocol: 'http:', hostname: 'legacy', port: 3000, origin: 'http://legacy:3000' });
+    expect(compiled.upstreams.get('new-catalog')?.instances[0]?.origin.origin).toBe('http://catalog:4001');
   });
 
   it.each([

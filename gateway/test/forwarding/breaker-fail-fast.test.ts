@@ -7,7 +7,8 @@ import { eventually } from '../../../platform/test-kit/eventually';
 /**
  * Through the gateway, on real sockets: an upstream that stops answering trips its breaker, which
  * then answers 503 + Retry-After at once instead of waiting out the timeout, and closes again once
- * a probe succeeds. Breaker timing itself is tested on a manual clock in breaker.test.ts.
+ * a probe succeeds. Breaker timing itself is tested on a manual clock (test/resilience/breaker.test.ts,
+ * test/forwarding/policies/breaker.test.ts).
  */
 describe('a black-holed upstream behind a breaker (2 failures in a row, open 300 ms)', () => {
   let upstream: TestUpstream;
@@ -34,14 +35,13 @@ describe('a black-holed upstream behind a breaker (2 failures in a row, open 300
     // Bytes, not connections: the HTTP client may reconnect on its own after giving up on a try.
     const sent = proxy.received();
 
-    const started = performance.now();
+    // Failing fast means the open circuit answers without trying the upstream at all: not one
+    // byte of this request reaches it, so there is no timeout to wait out.
     const fast = await send(gw.port, '/things/3');
-    const tookMs = performance.now() - started;
     expect(fast.status).toBe(503);
     expect(fast.headers['content-type']).toBe('application/problem+json');
     expect(fast.json()).toMatchObject({ type: 'urn:strangler:problem:circuit-open', upstream: 'app' });
     expect(Number(fast.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(tookMs).toBeLessThan(400 / 2);
     expect(proxy.received()).toBe(sent);
 
     const metrics = await (await fetch(`http://127.0.0.1:${gw.port}/metrics`)).text();

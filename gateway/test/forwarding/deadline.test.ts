@@ -31,9 +31,8 @@ describe('the deadline', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as { port: number }).port;
     gw = await startResilienceGateway({ slow: { url: `http://127.0.0.1:${port}`, timeoutMs: 10_000, deadlineMs: 300 } }, [legacyRoute('slow', '/slow/*', 'slow')]);
-    const started = performance.now();
+    // The upstream's own timeout is 10 s: a 504 that names the 300 ms deadline is the deadline's.
     const a = await send(gw.port, '/slow/1');
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(a.status).toBe(504);
     expect(a.json()).toMatchObject({ type: 'urn:strangler:problem:upstream-timeout', upstream: 'slow' });
     expect(String(a.json()['detail'])).toContain('"slow"');
@@ -55,11 +54,12 @@ describe('the deadline', () => {
       { app: { url: flakyProxy.url, deadlineMs: 400, breaker: { enabled: false }, retry: { maxRetries: 9, baseMs: 1, capMs: 2 } } },
       [legacyRoute('things', '/things/*', 'app')],
     );
-    const started = performance.now();
     const a = await send(gw.port, '/things/1');
-    const took = performance.now() - started;
+    // Either the deadline ran out during a try (its 504, naming it), or it left no room for another
+    // backoff and the last 503 passed through. Each try takes at least 150 ms, so no more than 3 of
+    // the 10 allowed fit in 400 ms. (How the retry stops at the deadline: policies/retry.test.ts, on a manual clock.)
     expect([503, 504]).toContain(a.status);
-    expect(took).toBeLessThan(400 + 300);
+    if (a.status === 504) expect(String(a.json()['detail'])).toContain('400 ms deadline');
     expect(flaky.seen.length).toBeGreaterThanOrEqual(2);
     expect(flaky.seen.length).toBeLessThanOrEqual(3);
     await flakyProxy.close();

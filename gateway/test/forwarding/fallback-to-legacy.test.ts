@@ -193,19 +193,19 @@ describe('fallback to legacy when new answers 500', () => {
 /**
  * A GET may carry a body (a search, say). Forwarding streams it to new; if new then fails, the
  * body has been consumed, so the fallback must either re-send it whole or not fall back at all.
- * The legacy upstream's timeoutMs is 3 s here (15 s by default): an answer that takes that long is
+ * The legacy upstream's timeoutMs is 3 s here (15 s by default, past the client's 6 s): its 504 is
  * the gateway waiting on a request it never finished sending.
  */
 describe('a GET with a body on a fallback route when new fails', () => {
   it.each([
     ['new is dead', 'dead' as const],
     ['new answers 500', answersWith(500, 'new is broken')],
-  ])('%s: answered promptly, by legacy with the whole body or by new\'s failure, never a legacy timeout', async (_what, fresh) => {
+  ])('%s: answered by legacy with the whole body or by new\'s failure, never a legacy timeout', async (_what, fresh) => {
     const s = await startStack(fresh);
     try {
-      const started = Date.now();
+      // A body forwarded short would leave legacy waiting for the rest until its 3 s timeout: the
+      // answer would then be the gateway's 504, which neither branch below accepts.
       const a = await request(s.gw.port, '/api/products/7', { headers: { 'content-type': 'text/plain' }, body: 'search terms', timeoutMs: 6_000 });
-      const tookMs = Date.now() - started;
       if (a.status === 200) {
         expect(a.body).toBe('legacy');
         expect(s.legacy.seen[0]?.body.toString('utf8')).toBe('search terms');
@@ -213,7 +213,6 @@ describe('a GET with a body on a fallback route when new fails', () => {
         // new's own failure (500) or the 502 problem, not a 504 from legacy waiting for a body that never comes.
         expect([500, 502]).toContain(a.status);
       }
-      expect(tookMs).toBeLessThan(2_000);
     } finally {
       await s.close();
     }

@@ -81,7 +81,7 @@ export function exchangeFor(table: RouteTable, route: CompiledRoute, target: Com
 
 /** A plan whose chain is `run`, for the call's target; `plan.upstream` is the target's. */
 export function planFor(route: CompiledRoute, target: CompiledTarget, run: Step = () => undefined): TargetPlan {
-  return { routeId: route.id, upstream: target.upstream, pool: undefined as never, policy: target.policy, respond: () => undefined as never, run };
+  return { routeId: route.id, upstream: target.upstream, instances: undefined as never, policy: target.policy, respond: () => undefined as never, run };
 }
 
 export function callFor(x: Exchange, plan: TargetPlan): Call {

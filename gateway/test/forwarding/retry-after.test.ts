@@ -21,12 +21,12 @@ describe("the upstream's Retry-After", () => {
     await upstream.close();
   });
 
-  it('a short Retry-After is honoured: the retry waits for it', async () => {
+  // How long the retry waits is the retry policy's, tested on a fake clock (policies/retry.test.ts);
+  // here, that the upstream's header reaches it: a short one is retried, a long one is not.
+  it('a short Retry-After is honoured: the request is tried again and the client gets the second answer', async () => {
     retryAfter = '1';
-    const started = performance.now();
     const a = await send(gw.port, '/things/1');
     expect(a.text()).toBe('now');
-    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
     expect(upstream.seen).toHaveLength(2);
   });
 

@@ -92,7 +92,8 @@ afterEach(async () => {
 });
 
 function request(path: string, o: Partial<ShadowRequest> = {}): ShadowRequest {
-  return { upstream: upstreamAt(server.port), method: 'GET', path, headers: shadowHeaders(['accept', 'application/json']), body: null, timeoutMs: 2_000, maxResponseBytes: 1_000_000, ...o };
+  const upstream = upstreamAt(server.port);
+  return { upstream, origin: upstream.instances[0]!.origin, method: 'GET', path, headers: shadowHeaders(['accept', 'application/json']), body: null, timeoutMs: 2_000, maxResponseBytes: 1_000_000, ...o };
 }
 
 const call = (r: ShadowRequest) => new Promise<CallResult>((resolve) => callShadow(r, clients, resolve));

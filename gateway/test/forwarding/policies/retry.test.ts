@@ -43,6 +43,42 @@ describe('RetryPolicy', () => {
     expect(notListed.answer.fate).toBe('pending');
   });
 
+  it("waits out an upstream's short Retry-After before the next try, rather than the jitter's 0 ms", async () => {
+    // The wait is a timer: on jest's fake timers it is moved by hand, so the test never waits for real.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    try {
+      const { policy, call } = setup();
+      const next = scripted(held(503, '1'), answered(200));
+      const outcome = run(policy, call, next);
+      expect(next.calls).toBe(1);
+      jest.advanceTimersByTime(999);
+      expect(next.calls).toBe(1);
+      jest.advanceTimersByTime(1);
+      expect(next.calls).toBe(2);
+      expect(await outcome).toEqual(answered(200));
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('stops once the deadline leaves no room for another try, and passes the last failure on', async () => {
+    const long = oneRoute({}, { retry: { maxRetries: 9, baseMs: 1, capMs: 2 } });
+    const longTarget = long.route.new!;
+    const clock = manualClock();
+    const policy = new RetryPolicy(longTarget.policy, new RetryBudget(100, 10, clock.now), clock.now, () => 0, recordEvents());
+    const call = callFor(exchangeFor(long.table, long.route, longTarget).x, planFor(long.route, longTarget));
+    call.deadlineAt = clock.now() + 400;
+    // Every try fails 150 ms after it starts: tries at 0, 150 and 300 ms; after the third, the deadline has passed.
+    let tries = 0;
+    const outcome = await run(policy, call, (_c, done) => {
+      tries += 1;
+      clock.advance(150);
+      done(failed('connect'));
+    });
+    expect(tries).toBe(3);
+    expect(outcome).toMatchObject({ kind: 'failed', failure: 'connect' });
+  });
+
   it('never repeats a write that is not idempotent, nor a timed-out try', async () => {
     const post = setup('POST');
     const next = scripted(failed('connect'), answered(200));

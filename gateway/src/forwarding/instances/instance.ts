@@ -1,0 +1,108 @@
+import type { Dispatcher } from 'undici';
+import type { CompiledInstance } from '../../config/table';
+import type { OutlierConfig } from '../../config/instances-schema';
+import type { UpstreamOrigin } from '../../config/upstream-url';
+
+/** What an instance is, for picking and for reports. */
+export type InstanceState = 'healthy' | 'ejected' | 'trial' | 'unhealthy' | 'draining';
+
+/** What one finished request says about the instance that answered it. */
+export type Verdict = 'success' | 'failure' | 'neutral';
+
+/** An instance as `routes explain`, the admin API and /metrics show it. */
+export interface InstanceView {
+  readonly upstream: string;
+  readonly instance: string;
+  readonly state: InstanceState;
+  readonly inFlight: number;
+  readonly ejections: number;
+  /** Why it is in that state, when it is not healthy. */
+  readonly why?: string;
+}
+
+/**
+ * One origin serving an upstream, with its own keep-alive pool, what it is busy with, and what
+ * the gateway has learned about it: passively, from the requests it answered (failures in a row
+ * eject it for a growing time, after which one trial request decides), and actively, from health
+ * probes when the upstream declares them. A draining instance (removed from the table or from DNS)
+ * finishes what it has and takes nothing new.
+ */
+export class Instance {
+  inFlight = 0;
+  ejections = 0;
+  private failuresInARow = 0;
+  private ejectedUntil = 0;
+  private trialInFlight = false;
+  private probedHealthy = true;
+  private why = '';
+  draining = false;
+
+  constructor(
+    readonly key: string,
+    readonly origin: UpstreamOrigin,
+    public weight: number,
+    readonly pool: Dispatcher,
+  ) {}
+
+  static of(compiled: CompiledInstance, pool: Dispatcher): Instance {
+    return new Instance(compiled.key, compiled.origin, compiled.weight, pool);
+  }
+
+  state(now: number): InstanceState {
+    if (this.draining) return 'draining';
+    if (this.ejectedUntil > 0) return now < this.ejectedUntil ? 'ejected' : 'trial';
+    return this.probedHealthy ? 'healthy' : 'unhealthy';
+  }
+
+  /** May take a request now: healthy, or due for its one trial request. */
+  available(now: number): boolean {
+    const state = this.state(now);
+    return state === 'healthy' || (state === 'trial' && !this.trialInFlight);
+  }
+
+  /** A request goes to this instance. */
+  started(now: number): void {
+    this.inFlight += 1;
+    if (this.state(now) === 'trial') this.trialInFlight = true;
+  }
+
+  /**
+   * A request it took has ended. Returns what changed for the log: `ejected` (with the reason and
+   * for how long), `returned` (its trial succeeded), or null.
+   */
+  finished(verdict: Verdict, now: number, outlier: OutlierConfig, mayEject: () => boolean): { readonly change: 'ejected' | 'returned'; readonly forMs?: number } | null {
+    this.inFlight -= 1;
+    const trial = this.trialInFlight;
+    this.trialInFlight = false;
+    if (verdict === 'neutral') return null;
+    if (verdict === 'success') {
+      this.failuresInARow = 0;
+      if (!trial) return null;
+      this.ejectedUntil = 0;
+      this.why = '';
+      return { change: 'returned' };
+    }
+    this.failuresInARow += 1;
+    if (!trial && (this.failuresInARow < outlier.consecutiveFailures || this.ejectedUntil > 0 || !mayEject())) return null;
+    this.ejections += 1;
+    const forMs = Math.min(outlier.baseEjectionMs * this.ejections, outlier.maxEjectionMs);
+    this.ejectedUntil = now + forMs;
+    this.why = trial ? 'its trial request failed' : `${this.failuresInARow} failures in a row`;
+    this.failuresInARow = 0;
+    return { change: 'ejected', forMs };
+  }
+
+  /** An active probe's result, counted against the thresholds; true when the health state changed. */
+  probed(healthy: boolean, why: string): boolean {
+    if (healthy === this.probedHealthy) return false;
+    this.probedHealthy = healthy;
+    if (this.ejectedUntil === 0) this.why = healthy ? '' : why;
+    return true;
+  }
+
+  view(upstream: string, now: number): InstanceView {
+    const state = this.state(now);
+    const base = { upstream, instance: this.key, state, inFlight: this.inFlight, ejections: this.ejections };
+    return state === 'healthy' || this.why === '' ? base : { ...base, why: this.why };
+  }
+}
