@@ -83,11 +83,20 @@ describe('hot reload of routes.json', () => {
 
   it('does not reload when only the timestamp changed', async () => {
     const tables: RouteTable[] = [];
-    watch({ onTable: (t) => void tables.push(t), pollMs: 30 });
-    const later = new Date(Date.now() + 5_000);
-    fs.writeFileSync(file, tableText('a'));
-    fs.utimesSync(file, later, later);
-    await sleep(300);
+    // A look at the file reads it whole (for its content hash): the event to wait for, since a
+    // look that finds nothing new leaves no other trace.
+    const reads = jest.spyOn(fs, 'readFileSync');
+    try {
+      watch({ onTable: (t) => void tables.push(t), pollMs: 30 });
+      const looks = () => reads.mock.calls.filter(([f]) => f === file).length;
+      const before = looks();
+      const later = new Date(Date.now() + 5_000);
+      fs.writeFileSync(file, tableText('a'));
+      fs.utimesSync(file, later, later);
+      await eventually(() => looks() > before);
+    } finally {
+      reads.mockRestore();
+    }
     expect(tables).toHaveLength(0);
     expect(logs.entries()).toHaveLength(0);
   });
@@ -132,8 +141,13 @@ describe('hot reload of routes.json', () => {
     };
     const loops = Array.from({ length: 20 }, loop);
     const refused = () => entries('route table refused').length;
+    // Under load means with requests running: each step waits for more of them to have been answered.
+    const moreAnswered = async (n = 50) => {
+      const at = total;
+      await eventually(() => total >= at + n);
+    };
     try {
-      await sleep(100);
+      await moreAnswered();
       let seen = refused();
       fs.writeFileSync(file, '{ "routes": [ { "id": ');
       await eventually(async () => refused() > seen);
@@ -149,7 +163,7 @@ describe('hot reload of routes.json', () => {
 
       fs.writeFileSync(file, good);
       await eventually(async () => (await answer()) === 'a');
-      await sleep(100);
+      await moreAnswered();
     } finally {
       stop = true;
       await Promise.all(loops);
@@ -227,27 +241,38 @@ describe('hot reload of routes.json', () => {
   });
 
   it('close() leaves no watch handle or timer behind and stops reloading', async () => {
-    // Counted synchronously around start and close, so timers elsewhere in the process cannot
-    // interfere. A closed handle is listed until the loop's next close phase: the previous test's
-    // watcher may still be there, so the baseline is taken after one full turn.
-    await sleep(20);
-    const count = (kind: string) => process.getActiveResourcesInfo().filter((r) => r === kind).length;
-    const watches = count('FSEventWrap');
+    // On jest's fake timers, which count only the timers made here: the watcher's poll and its
+    // pending look. The directory watch is the real one, seen through a spy.
+    const opened: fs.FSWatcher[] = [];
+    const realWatch = fs.watch.bind(fs) as (dir: string, options: fs.WatchOptions, listener: fs.WatchListener<string>) => fs.FSWatcher;
+    const spy = jest.spyOn(fs, 'watch').mockImplementation(((dir: string, options: fs.WatchOptions, listener: fs.WatchListener<string>) => {
+      const w = realWatch(dir, options, listener);
+      opened.push(w);
+      return w;
+    }) as typeof fs.watch);
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const tables: RouteTable[] = [];
+      const w = watch({ onTable: (t) => void tables.push(t), pollMs: 30, debounceMs: 1_000 });
+      expect([opened.length, jest.getTimerCount()]).toEqual([1, 1]); // the watch, the poll
 
-    const timers = count('Timeout');
-    const tables: RouteTable[] = [];
-    const w = watch({ onTable: (t) => void tables.push(t), pollMs: 30, debounceMs: 1_000 });
-    expect([count('FSEventWrap'), count('Timeout')]).toEqual([watches + 1, timers + 1]);
+      fs.writeFileSync(file, tableText('b', 'changed'));
+      jest.advanceTimersByTime(30); // the poll sees the new stat and schedules a look after the quiet time
+      expect(jest.getTimerCount()).toBe(2);
 
-    fs.writeFileSync(file, tableText('b'));
-    await sleep(50);
-    const pending = count('Timeout');
-    w.close();
-    expect(count('Timeout')).toBe(pending - 2); // the poll and the pending debounce
-    await sleep(20);
-    expect(count('FSEventWrap')).toBe(watches);
-    await sleep(1_100);
-    expect(tables).toHaveLength(0);
+      let watchClosed = false;
+      opened[0]?.once('close', () => (watchClosed = true));
+      w.close();
+      expect(jest.getTimerCount()).toBe(0); // the poll and the pending look
+      await eventually(() => watchClosed);
+
+      jest.advanceTimersByTime(60_000);
+      expect(tables).toHaveLength(0);
+      expect(opened).toHaveLength(1); // not watched again
+    } finally {
+      jest.useRealTimers();
+      spy.mockRestore();
+    }
   });
 });
 
@@ -263,4 +288,3 @@ function get(url: string, agent?: http.Agent): Promise<{ status: number; body: s
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
