@@ -111,8 +111,6 @@ export interface RawAnswer {
   readonly statusMessage: string;
   readonly rawHeaders: readonly string[];
   readonly body: Buffer;
-  /** Milliseconds from sending the request to the end of the answer. */
-  readonly ms: number;
 }
 
 export interface RequestOptions {
@@ -126,14 +124,13 @@ export interface RequestOptions {
 /** One request on a fresh connection, answer fully read. */
 export function send(baseUrl: string, path: string, o: RequestOptions = {}): Promise<RawAnswer> {
   const { hostname, port } = new URL(baseUrl);
-  const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request({ host: hostname, port, path, method: o.method ?? 'GET', headers: o.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', rawHeaders: res.rawHeaders, body: Buffer.concat(chunks), ms: performance.now() - started }),
+        resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }),
       );
     });
     req.on('error', reject);

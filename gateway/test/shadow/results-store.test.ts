@@ -10,6 +10,7 @@ import { ShadowStore, type ShadowStoreOptions } from '../../src/shadow/results-s
 import { T } from '../../src/shadow/results-tables';
 import type { RouteShadowReport } from '../../src/shadow/types';
 import { compared, diff, failure, skipped } from './outcomes';
+import { eventually } from '../../../platform/test-kit/eventually';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'strangler-shadow-store-'));
 let n = 0;
@@ -244,8 +245,7 @@ it('start() flushes on its own every interval; stop() flushes the rest', async (
   const rec = new ShadowRecorder({ store, clock, flushEveryMs: 20, refreshEveryMs: 20 });
   rec.start();
   rec.record(compared('r', []));
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  expect((await reportOf(store, 'r')).compared).toBe(1);
+  await eventually(async () => (await reportOf(store, 'r')).compared === 1);
   rec.record(compared('r', []));
   await rec.stop();
   expect((await reportOf(store, 'r')).compared).toBe(2);
