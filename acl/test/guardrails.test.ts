@@ -1,15 +1,32 @@
 import jsonata from 'jsonata';
 import { GuardrailTrip, installGuardrails, type GuardrailLimits } from '../src/guardrails';
-import { rejection } from './kit';
+import { rejection, steppingClock } from './kit';
 
 const LOOP = '($loop := function($n) { $loop($n + 1) }; $loop(0))';
 const DEEP = '($deep := function($n) { 1 + $deep($n + 1) }; $deep(0))';
 const LONG = '$reduce([1..20000], function($a, $b) { $a + $b })';
 
-function guarded(source: string, limits: Partial<GuardrailLimits>, fast: boolean): jsonata.Expression {
+function guarded(source: string, limits: Partial<GuardrailLimits>, fast: boolean, clock?: () => number): jsonata.Expression {
   const expr = jsonata(source);
-  installGuardrails(expr, { timeoutMs: 5000, maxDepth: 300, sliceMs: 1, ...limits }, { fast });
+  installGuardrails(expr, { timeoutMs: 5000, maxDepth: 300, sliceMs: 1, ...limits }, clock ? { fast, clock } : { fast });
   return expr;
+}
+
+/** Runs `work` while a setImmediate chain marks each turn of the event loop with the clock's time. */
+async function turns(clock: { peek(): number }, work: () => Promise<unknown>): Promise<number[]> {
+  const marks: number[] = [];
+  let running = true;
+  const probe = (): void => {
+    marks.push(clock.peek());
+    if (running) setImmediate(probe);
+  };
+  setImmediate(probe);
+  try {
+    await work();
+  } finally {
+    running = false;
+  }
+  return marks;
 }
 
 /** How many times a setImmediate chain ran while `work` did. */
@@ -47,12 +64,45 @@ describe.each([
   ['fast path (checks in base.guardrails)', true],
   ['plain path (hook on every step)', false],
 ])('guardrails, %s', (_name, fast) => {
-  it('stops a non-terminating loop on the timeout', async () => {
-    const started = performance.now();
-    const err = await rejection(guarded(LOOP, { timeoutMs: 60 }, fast).evaluate({}));
+  it('stops a non-terminating loop on the timeout: at the first reading of its clock past it, not before', async () => {
+    const clock = steppingClock();
+    const readings: number[] = [];
+    const read = (): number => readings[readings.push(clock.now()) - 1] as number;
+    const err = await rejection(guarded(LOOP, { timeoutMs: 60 }, fast, read).evaluate({}));
     expect(err).toBeInstanceOf(GuardrailTrip);
     expect(err).toMatchObject({ guardrail: 'timeout', limit: 60 });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+    const deadline = (readings[0] as number) + 60; // the first reading starts the evaluation
+    expect(readings.slice(0, -1).every((t) => t <= deadline)).toBe(true);
+    expect(readings.at(-1)).toBeGreaterThan(deadline);
+  });
+
+  it('counts the time it spends parked against the timeout', async () => {
+    // 10 ms pass on every turn of the event loop, while the loop is parked: it reaches its 60 ms in
+    // far fewer of its own readings than if only the time it ran counted.
+    const clock = steppingClock();
+    let readings = 0;
+    let running = true;
+    const elsewhere = (): void => {
+      clock.advance(10);
+      if (running) setImmediate(elsewhere);
+    };
+    const expr = guarded(LOOP, { timeoutMs: 60, sliceMs: 1 }, fast, () => (readings++, clock.now()));
+    setImmediate(elsewhere);
+    const err = await rejection(expr.evaluate({}));
+    running = false;
+    expect(err).toMatchObject({ guardrail: 'timeout', limit: 60 });
+    expect(readings).toBeLessThan(60);
+  });
+
+  it('never runs more than a slice of its clock between two turns of the event loop', async () => {
+    const clock = steppingClock();
+    let sum: unknown;
+    const marks = await turns(clock, async () => (sum = await guarded(LONG, { sliceMs: 10 }, fast, clock.now).evaluate({})));
+    expect(sum).toBe((20000 * 20001) / 2);
+    expect(marks.length).toBeGreaterThan(4);
+    const gaps = marks.slice(1).map((m, i) => m - (marks[i] as number));
+    // One slice, and the reading that starts the next one; unsliced, it would be the whole evaluation.
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(10 + 1);
   });
 
   it('stops a runaway recursion on the depth limit', async () => {

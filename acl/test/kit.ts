@@ -37,3 +37,20 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected a rejection, got a value');
 }
+
+/**
+ * A clock for the guardrails that moves one millisecond each time they read it, and when the test
+ * moves it: a timeout or a slice is then a number of steps, the same on any machine.
+ */
+export interface SteppingClock {
+  /** What the guardrails read: moves the clock on by one, then tells the time. */
+  readonly now: () => number;
+  /** The time, without moving the clock. */
+  peek(): number;
+  advance(ms: number): void;
+}
+
+export function steppingClock(start = 0): SteppingClock {
+  let t = start;
+  return { now: () => ++t, peek: () => t, advance: (ms) => void (t += ms) };
+}

@@ -12,11 +12,10 @@ describe('failures while a mapping runs', () => {
 
   it('stops a non-terminating (tail-recursive) loop on the timeout', async () => {
     const root = tempRoot({ 'catalog/product-read.jsonata': '($loop := function($n) { $loop($n + 1) }; $loop(0))' });
-    const started = Date.now();
+    // When it stops is the guardrails' (guardrails.test.ts, on a stepping clock); here, that a mapping's loop ends in AclTimeoutError.
     const err = await rejection(createAcl({ root, timeoutMs: 50 }).load('catalog/product-read').evaluate({}, { now: NOW }));
     expect(err).toBeInstanceOf(AclTimeoutError);
     expect(err).toMatchObject({ guardrail: 'timeout', limit: 50, mapping: 'catalog/product-read' });
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('stops a runaway recursion on the depth limit', async () => {

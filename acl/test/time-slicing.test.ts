@@ -18,36 +18,35 @@ function legacyPage(items: number): unknown {
   return { PAGE: 1, SIZE: items, TOTAL: items, ROWS: rows };
 }
 
-/** Runs `work` while a setImmediate chain probes the event loop; the longest gap between two probes. */
-async function probed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; maxGapMs: number; probes: number }> {
+/** Runs `work` while a setImmediate chain probes the event loop; how many turns it got meanwhile. */
+async function probed<T>(work: () => Promise<T>): Promise<{ result: T; probes: number }> {
   let running = true;
-  let last = performance.now();
-  let maxGapMs = 0;
   let probes = 0;
   const probe = (): void => {
-    const now = performance.now();
-    maxGapMs = Math.max(maxGapMs, now - last);
-    last = now;
     probes += 1;
     if (running) setImmediate(probe);
   };
   setImmediate(probe);
-  const started = performance.now();
   try {
-    const result = await work();
-    return { result, ms: performance.now() - started, maxGapMs, probes };
+    return { result: await work(), probes };
   } finally {
     running = false;
   }
 }
 
+/**
+ * Through createAcl, on the real clock: the event loop gets turns while a mapping runs, and a
+ * runaway one ends in AclTimeoutError. How long a slice lasts and when the timeout trips are the
+ * guardrails' and the compiled evaluator's, tested on a stepping clock (guardrails.test.ts,
+ * compiled-guardrails.test.ts).
+ */
 describe('time slicing', () => {
   it('lets the event loop run while a large page translates, and still returns every item', async () => {
     const mapping = createAcl({ timeoutMs: 60_000 }).load('catalog/product-read');
     const page = legacyPage(3000);
     await mapping.evaluate(legacyPage(300), { now: NOW }); // warm-up: compile the hot paths (jsonata, zod) first
 
-    const { result, ms, maxGapMs, probes } = await probed(() => mapping.evaluate(page, { now: NOW }));
+    const { result, probes } = await probed(() => mapping.evaluate(page, { now: NOW }));
 
     expect(result).toMatchObject({ page: 1, size: 3000, total: 3000 });
     const items = (result as { items: unknown[] }).items;
@@ -56,14 +55,8 @@ describe('time slicing', () => {
       id: 3000, sku: 'SKU-003000', name: 'Steel Bolt 20mm', description: null,
       price: { amount: 27133, currency: 'EUR' }, status: 'active', updatedAt: '2020-09-27T01:07:26Z',
     });
-    // Relative to the evaluation's own duration, so that a slow machine does not make it flaky. The
-    // schema check of the answer cannot be sliced; once the evaluation itself got fast (compiled), it
-    // is the longest stretch, so the bound also allows for it (timed here, on the same answer).
-    const checkStarted = performance.now();
-    ProductPageSchema.safeParse(result);
-    const checkMs = performance.now() - checkStarted;
+    expect(ProductPageSchema.safeParse(result).success).toBe(true);
     expect(probes).toBeGreaterThan(4);
-    expect(maxGapMs).toBeLessThan(Math.max(ms / 4, 2 * checkMs + 4 * DEFAULT_SLICE_MS));
   });
 
   it('holds the event loop for the whole evaluation when slicing is off', async () => {
@@ -74,13 +67,12 @@ describe('time slicing', () => {
 
   it('keeps other evaluations moving while one is long', async () => {
     const mapping = createAcl({ timeoutMs: 60_000 }).load('catalog/product-read');
-    let smallDoneAt = 0;
-    let largeDoneAt = 0;
-    const large = mapping.evaluate(legacyPage(3000), { now: NOW }).then(() => (largeDoneAt = performance.now()));
+    const finished: string[] = [];
+    const large = mapping.evaluate(legacyPage(3000), { now: NOW }).then(() => finished.push('large'));
     await new Promise((resolve) => setImmediate(resolve)); // the large one has started and parked
-    const small = mapping.evaluate(legacyPage(1), { now: NOW }).then(() => (smallDoneAt = performance.now()));
+    const small = mapping.evaluate(legacyPage(1), { now: NOW }).then(() => finished.push('small'));
     await Promise.all([large, small]);
-    expect(smallDoneAt).toBeLessThan(largeDoneAt);
+    expect(finished).toEqual(['small', 'large']);
   });
 
   it('still stops a runaway loop on the timeout, counting the time spent parked', async () => {
@@ -93,13 +85,10 @@ describe('time slicing', () => {
       if (running) setImmediate(probe);
     };
     setImmediate(probe);
-    const started = performance.now();
     const err = await rejection(mapping.evaluate({}, { now: NOW }));
     running = false;
     expect(err).toBeInstanceOf(AclTimeoutError);
     expect(err).toMatchObject({ guardrail: 'timeout', limit: 80 });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(probes).toBeGreaterThan(4); // the loop yielded while it ran
   });
 
