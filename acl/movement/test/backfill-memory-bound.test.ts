@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from '../../../platform/test-kit/eventually';
 import { CONTEXTS, backfill, verify } from '../index';
 import type { LegacyRecord } from '../contexts';
 import { FAST_RETRY, seededLegacy, startCatalog, type LegacyFixture, type RunningService } from './kit';
@@ -31,8 +32,7 @@ describe('backfill holds at most two batches of rows at a time', () => {
 
   /** Holds each batch POST until the engine's read-ahead has come back from legacy (bounded), so the overlap is certain, not a matter of timing. */
   async function gate(posted: number): Promise<void> {
-    for (let i = 0; i < 200 && readsResolved <= posted; i++) await new Promise((r) => setTimeout(r, 10));
-    if (readsResolved <= posted) gateTimeouts++;
+    await eventually(() => readsResolved > posted).catch(() => gateTimeouts++);
   }
 
   async function relay(req: IncomingMessage, res: ServerResponse): Promise<void> {

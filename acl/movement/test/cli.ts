@@ -23,17 +23,6 @@ export function runCli(args: readonly string[], env: Record<string, string>): Cl
   return { child, done, output: () => ({ stdout, stderr }) };
 }
 
-/** Polls `probe` every 50 ms until it returns a value other than undefined; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Stops a child the test started if it is still running (a failed assertion must not leave it behind). */
 export async function stopCli(run: CliRun): Promise<void> {
   if (run.child.exitCode !== null || run.child.signalCode !== null) return;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { backfill, readCheckpoint, verify } from '../index';
 import { createServiceClient } from '../service-client';
+import { eventually } from '../../../platform/test-kit/eventually';
 import { runCli } from './cli';
 import { FAST_RETRY, seededLegacy, startCatalog, type LegacyFixture, type RunningService } from './kit';
 
@@ -31,16 +32,14 @@ describe('backfill is resumable', () => {
       const env = { STRANGLER_DATA_DIR: legacy.dir, LEGACY_DATABASE_URL: legacy.url };
       const args = ['backfill', 'catalog', '--catalog-url', interrupted.url, '--batch-size', '20'];
       const first = runCli(args, env);
-      let seen: number | undefined;
-      for (let i = 0; i < 600 && seen === undefined; i++) {
-        await new Promise((r) => setTimeout(r, 20));
+      await eventually(() => {
         try {
           const cp = readCheckpoint(legacy.dir, 'catalog');
-          if (cp !== undefined && cp.state === 'running' && cp.lastKey >= 200) seen = cp.lastKey;
+          return cp !== undefined && cp.state === 'running' && cp.lastKey >= 200;
         } catch {
-          // mid-rename on some filesystems: poll again
+          return false; // mid-rename on some filesystems: poll again
         }
-      }
+      });
       first.child.kill('SIGKILL');
       const killed = await first.done;
       expect(killed.signal).toBe('SIGKILL');

@@ -1,5 +1,6 @@
 import { sync } from '../index';
-import { eventually, runCli, stopCli, type CliRun } from './cli';
+import { eventually } from '../../../platform/test-kit/eventually';
+import { runCli, stopCli, type CliRun } from './cli';
 import { FAST_RETRY, seededLegacy, startCatalog, type LegacyFixture, type RunningService } from './kit';
 
 const stamp = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -44,18 +45,18 @@ describe('sync --follow (real CLI, catalog on port 0)', () => {
 
   it('keeps running, brings over a changed and a deleted product within a few rounds, reports the lag each round, and exits 0 on SIGINT', async () => {
     const run = follow();
-    await eventually('the first round', () => (rounds(run).length >= 1 ? true : undefined));
+    await eventually(() => rounds(run).length >= 1);
 
     await legacy.db('PRD_MSTR').where('PRD_ID', 21).update({ PRD_NM: 'Followed Rename', PRD_UPD_TS: stamp(new Date()) });
-    await eventually('product 21 renamed in the service', async () => ((await product(21)).body.name === 'Followed Rename' ? true : undefined));
+    await eventually(async () => (await product(21)).body.name === 'Followed Rename');
 
     expect((await product(30)).status).toBe(200);
     await legacy.db('PRD_MSTR').where('PRD_ID', 30).del();
-    await eventually('product 30 gone from the service', async () => ((await product(30)).status === 404 ? true : undefined));
+    await eventually(async () => (await product(30)).status === 404);
 
     // Still following: another round after the delete was seen.
     const seen = rounds(run).length;
-    await eventually('one more round', () => (rounds(run).length > seen ? true : undefined));
+    await eventually(() => rounds(run).length > seen);
     expect(run.child.exitCode).toBeNull();
     const lines = rounds(run);
     expect(lines.length).toBeGreaterThanOrEqual(3);
@@ -74,7 +75,7 @@ describe('sync --follow (real CLI, catalog on port 0)', () => {
 
   it('exits 0 on SIGTERM with no stack trace', async () => {
     const run = follow();
-    await eventually('the first round', () => (rounds(run).length >= 1 ? true : undefined));
+    await eventually(() => rounds(run).length >= 1);
     run.child.kill('SIGTERM');
     const ended = await run.done;
     expect(ended).toMatchObject({ code: 0, signal: null });
