@@ -1,4 +1,5 @@
 import { CatalogUnavailableError, createHttpCatalogClient } from '../src/index';
+import { eventually } from '../../../platform/test-kit/eventually';
 import { product, startCatalogStub, type CatalogStub } from './kit/catalog-stub';
 
 async function failure(promise: Promise<unknown>): Promise<CatalogUnavailableError> {
@@ -34,12 +35,18 @@ describe('HTTP catalog client', () => {
     expect([err.code, err.reason]).toEqual(['CATALOG_UNAVAILABLE', 'server-error']);
   });
 
-  it('gives up after the timeout', async () => {
+  it('gives up after its own timeout', async () => {
     stub.mode = 'hang';
-    const started = Date.now();
+    // Two clients wait on the same silent catalog; the one asked second has the shorter timeout and
+    // must give up first, while the other still waits: its own timeout, not a default, ended it.
+    let patientGaveUp = false;
+    const patient = failure(createHttpCatalogClient({ baseUrl: stub.url, timeoutMs: 20_000 }).getProduct(1)).then((e) => ((patientGaveUp = true), e));
+    await eventually(() => stub.requests.length === 1);
     const err = await failure(createHttpCatalogClient({ baseUrl: stub.url, timeoutMs: 150 }).getProduct(1));
     expect(err.reason).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(patientGaveUp).toBe(false);
+    await stub.stop(); // ends the patient one's wait
+    await patient;
   });
 
   it('reports a stopped catalog as unreachable', async () => {

@@ -24,10 +24,10 @@ describe('POST /orders when the catalog fails', () => {
   });
 
   it('catalog too slow → 503 after the timeout', async () => {
+    // The catalog never answers: the 503 can only come from the client's timeout (that it is the
+    // configured one: catalog-client.test.ts).
     f.stub.mode = 'hang';
-    const started = Date.now();
     await expectUnavailable('timeout');
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('catalog 5xx → 503', async () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildProgram } from '../src/main';
+import { eventually } from '../../../platform/test-kit/eventually';
 import { startCatalogStub, product, type CatalogStub } from './kit/catalog-stub';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -70,8 +71,8 @@ describe('orders main.ts', () => {
       });
       expect(created.status).toBe(201);
       expect(((await created.json()) as { total: unknown }).total).toEqual({ amount: 3750, currency: 'EUR' });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(lines.find((l) => l.requestId === 'main-req')).toMatchObject({ message: 'request', method: 'POST', path: '/orders', status: 201, level: 'info' });
+      // The line is written when the answer finishes, which may be just after the client has it.
+      expect(await eventually(() => lines.find((l) => l.requestId === 'main-req'))).toMatchObject({ message: 'request', method: 'POST', path: '/orders', status: 201, level: 'info' });
       expect(fs.existsSync(path.join(dataDir, 'orders.sqlite'))).toBe(true);
     } finally {
       child.kill(signal);
