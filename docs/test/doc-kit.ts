@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { eventually } from '../../platform/test-kit/eventually';
 import type { DocCommand } from './commands';
 
 /**
@@ -54,14 +55,10 @@ export async function getText(url: string): Promise<string> {
   }
 }
 
-/** Polls the gateway's metrics until the route is served in the mode. */
+/** Waits until the gateway's metrics say the route is served in the mode. */
 export async function servedMode(gatewayUrl: string, route: string, mode: string): Promise<void> {
   const line = `strangler_route_mode{route="${route}",mode="${mode}"} 1`;
-  for (let i = 0; i < 100; i++) {
-    if ((await getText(`${gatewayUrl}/metrics`)).includes(line)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the gateway did not serve ${route} in mode ${mode} within 10 s`);
+  await eventually(async () => (await getText(`${gatewayUrl}/metrics`)).includes(line));
 }
 
 /**
@@ -69,15 +66,15 @@ export async function servedMode(gatewayUrl: string, route: string, mode: string
  * comparisons to the store every 2 s), checking every run exits cleanly; returns the last output.
  */
 export async function pollShadowReport(command: string, env: NodeJS.ProcessEnv, compared: number): Promise<string> {
-  let out = '';
-  for (let i = 0; i < 50; i++) {
-    const r = shell(command, env);
-    expect([r.status, r.stderr]).toEqual([0, '']);
-    out = r.stdout;
-    if (Number(/compared: +(\d+)/.exec(out)?.[1] ?? 0) >= compared) break;
-    await new Promise((res) => setTimeout(res, 300));
-  }
-  return out;
+  let last: ShellResult = { stdout: '', stderr: '', status: null };
+  const counted = (): boolean => {
+    last = shell(command, env);
+    // A run that fails stops the wait: the check below says how.
+    return last.status !== 0 || last.stderr !== '' || Number(/compared: +(\d+)/.exec(last.stdout)?.[1] ?? 0) >= compared;
+  };
+  await eventually(counted);
+  expect([last.status, last.stderr]).toEqual([0, '']);
+  return last.stdout;
 }
 
 /** The runner for a command; a command without one fails, so a document cannot grow an unchecked command. */

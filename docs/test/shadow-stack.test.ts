@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../platform';
 import type { FieldReport, RouteShadowReport } from '../../gateway/src/shadow/types';
+import { eventually } from '../../platform/test-kit/eventually';
 import { startStack, type RunningStack } from './stack';
 
 /**
@@ -86,18 +87,14 @@ describe('v2.products in shadow after a burst of product and page reads', () => 
     expect([legacyPage.total, catalogPage.total]).toEqual([500, 500]);
 
     // Wait until the gateway serves the flip, then the burst.
-    for (let i = 0; i < 100; i++) {
-      const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
-      if (metrics.includes('strangler_route_mode{route="v2.products",mode="shadow"} 1')) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(async () => (await (await fetch(`${stack.gatewayUrl}/metrics`)).text()).includes('strangler_route_mode{route="v2.products",mode="shadow"} 1'));
     for (let i = 0; i < PRODUCT_READS; i++) expect((await fetch(`${stack.gatewayUrl}/api/v2/products/${(i % 10) + 1}`)).status).toBe(200);
     for (let i = 0; i < PAGE_READS; i++) expect((await fetch(`${stack.gatewayUrl}/api/v2/products?page=${(i % 5) + 1}&size=20`)).status).toBe(200);
 
-    for (let i = 0; i < 60 && (report?.compared ?? 0) < COMPARED; i++) {
-      await new Promise((r) => setTimeout(r, 250));
+    await eventually(async () => {
       report = ((await admin('GET', '/admin/shadow/report?route=v2.products')).json as RouteShadowReport[])[0];
-    }
+      return (report?.compared ?? 0) >= COMPARED;
+    });
   }, 120_000);
 
   it('compared every read, each also read twice from legacy, and counts as matches all but the planted ones', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { commandsOf, type DocCommand } from './commands';
 import { expectOutput, getText, pollShadowReport, ROOT, runnerFor, servedMode, shell, validateRoutes, type Runner } from './doc-kit';
 import { stackForTests } from './stack';
+import { eventually } from '../../platform/test-kit/eventually';
 
 /**
  * Runs every command of docs/tutorial.md, in order, against a stack started with `npm start` on a
@@ -32,11 +33,11 @@ const refused = (cmd: DocCommand) => cmd.expected?.text.startsWith('strangler: '
 /** The gateway's log line for the last request to a path, once it is logged in the mode served now. */
 async function lastRequestLog(pathname: string): Promise<{ upstream?: string; mode?: string }> {
   let entry: { upstream?: string; mode?: string; path?: string } = {};
-  for (let i = 0; i < 50 && entry.mode !== mode.split(' ')[0]; i++) {
-    if (i > 0) await new Promise((r) => setTimeout(r, 100));
+  await eventually(() => {
     const lines = stack().stdout.filter((l) => l.startsWith('{"service":"gateway"') && l.includes(`"path":"${pathname}"`));
     entry = lines.length > 0 ? (JSON.parse(lines.at(-1) as string) as typeof entry) : {};
-  }
+    return entry.mode === mode.split(' ')[0];
+  });
   return entry;
 }
 
