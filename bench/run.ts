@@ -13,6 +13,7 @@ import { allScenario } from './scenarios/all';
 import { backfillScenario } from './scenarios/backfill';
 import { faultsScenario } from './scenarios/faults';
 import { gatewayScenario } from './scenarios/gateway';
+import { poolScenario } from './scenarios/pool';
 import { shadowScenario } from './scenarios/shadow';
 import type { Scenario } from './scenarios/scenario';
 
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, Scenario> = {
   backfill: backfillScenario,
   faults: faultsScenario,
   shadow: shadowScenario,
+  pool: poolScenario,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

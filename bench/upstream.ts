@@ -3,7 +3,7 @@
  * the hop in front of it, not the upstream's own work. Plain node:http keeps it as cheap as possible.
  * `/legacy/products?size=N` (1..5000, default 50) answers a clean legacy product page for the ACL phase.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { announcePort, exitWithParent, flag } from './child';
 import { allRows, legacyProductPage, LEGACY_PAGE_MAX } from './legacy-page';
 
@@ -32,25 +32,33 @@ function legacyPage(query: string): Buffer | undefined {
   return page;
 }
 
+// `--delay-ms N` makes this an instance that answers N ms late (the pool scenario's slow one).
+const delayMs = Number(flag(process.argv, 'delay-ms') ?? 0);
+
 const server = createServer((req, res) => {
+  if (delayMs > 0) setTimeout(() => answer(req, res), delayMs);
+  else answer(req, res);
+});
+
+function answer(req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
   }
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  let answer: Buffer = body;
+  let payload: Buffer = body;
   if ((q < 0 ? url : url.slice(0, q)) === LEGACY_PATH) {
     const page = legacyPage(q < 0 ? '' : url.slice(q + 1));
     if (page === undefined) {
       res.writeHead(400, { 'content-type': 'text/plain' }).end(`size must be an integer from 1 to ${LEGACY_PAGE_MAX}\n`);
       return;
     }
-    answer = page;
+    payload = page;
   }
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length });
-  res.end(req.method === 'HEAD' ? undefined : answer);
-});
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length });
+  res.end(req.method === 'HEAD' ? undefined : payload);
+}
 // Longer than any proxy's idle timeout, so the proxies' pooled sockets are never closed under them.
 server.keepAliveTimeout = 65_000;
 

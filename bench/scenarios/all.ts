@@ -1,11 +1,13 @@
 /**
  * The default run: gateway overhead, then the ACL cost, against one upstream and one gateway
  * (same process group, started once), then the shadow cost against its own gateway and two
- * upstreams; printed as the tables one after another or as one JSON object.
+ * upstreams, then instance balancing against three instances; printed as the tables one after
+ * another or as one JSON object.
  */
 import { runAclPhase } from './acl';
 import { runGatewayPhase, startTargets, withTempDir } from './gateway';
 import type { Scenario, ScenarioOutcome } from './scenario';
+import { runPoolPhase, startPoolTargets } from './pool';
 import { runShadowPhase, startShadowTargets } from './shadow';
 
 export const allScenario: Scenario = (ctx) =>
@@ -16,7 +18,9 @@ export const allScenario: Scenario = (ctx) =>
     const acl = await runAclPhase(ctx, children.upstream, children.gateway);
     ctx.progress.phase('starting the legacy and new upstreams and the shadow gateway');
     const shadow = await runShadowPhase(ctx, await startShadowTargets(ctx.group, dir));
-    return combine([gateway, acl, shadow]);
+    ctx.progress.phase('starting three upstream instances and the pool gateway');
+    const pool = await runPoolPhase(ctx, await startPoolTargets(ctx, dir));
+    return combine([gateway, acl, shadow, pool]);
   });
 
 /** Tables one after another, JSON keys merged (each phase owns distinct keys), every failure kept. */

@@ -8,6 +8,8 @@ import { ProcessGroup, tsChild } from '../processes';
 import { buildReport, failures, formatHuman, summarise, toJson, type GatewayMeasurements } from '../report';
 import { combine } from '../scenarios/all';
 import { routesFor } from '../scenarios/gateway';
+import { poolRoutes } from '../scenarios/pool';
+import { compileRouteTable } from '../../gateway/src/config/load';
 import { buildShadowReport, formatShadowHuman, shadowCounters, shadowFailures, shadowRoutes, shadowToJson, type ShadowMeasurements } from '../scenarios/shadow';
 import { median, percentile, round } from '../stats';
 
@@ -139,6 +141,18 @@ describe('gateway scenario routes file', () => {
         { id: 'catch-all', path: '/*', mode: 'legacy', legacy: { upstream: 'bench' } },
       ],
     });
+  });
+});
+
+describe('pool scenario routes file', () => {
+  it('loads through the gateway’s own loader: a fast and a slow instance balanced two ways, two fast ones, and one alone', () => {
+    const table = compileRouteTable(poolRoutes('http://127.0.0.1:1', 'http://127.0.0.1:2', 'http://127.0.0.1:3'), 'pool');
+    expect([...table.upstreams.values()].map((u) => [u.name, u.config.loadBalancing, u.instances.map((i) => i.key).join(' ')])).toEqual([
+      ['mixed-p2c', 'p2c', '127.0.0.1:1 127.0.0.1:3'],
+      ['mixed-rr', 'round-robin', '127.0.0.1:1 127.0.0.1:3'],
+      ['pair', 'p2c', '127.0.0.1:1 127.0.0.1:2'],
+      ['single', 'p2c', '127.0.0.1:1'],
+    ]);
   });
 });
 

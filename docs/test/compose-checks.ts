@@ -199,6 +199,15 @@ export function checkBalancer(doc: unknown, lb: string, gateway: Part, maxBodyBy
   return problems;
 }
 
+/** A part that runs as several replicas of one service: at least `min`, and nothing that pins one container. */
+export function checkScaledPart(doc: unknown, name: string, min: number): string[] {
+  const service = asObject(services(doc)[name]);
+  const replicas = Number(asObject(service.deploy).replicas ?? 1);
+  const problems = replicas >= min ? [] : [`services.${name}.deploy.replicas: runs ${replicas}, needs at least ${min}`];
+  if (service.container_name !== undefined || service.ports !== undefined) problems.push(`services.${name}: a container_name or a host port would stop it from scaling`);
+  return problems;
+}
+
 /** An http URL inside compose names a service and the port that service listens on. */
 export function checkServiceUrl(doc: unknown, where: string, raw: string, parts: readonly Part[]): string[] {
   let url: URL;

@@ -5,7 +5,7 @@ import { clientAddress } from '../../gateway/src/routing/client-address';
 import { loadRouteTableFile } from '../../gateway/src/config/load';
 import { aclMappings } from '../../gateway/src/translate/acl-adapter';
 import { commandsOf } from './commands';
-import { checkBalancer, checkDatabases, checkDependencies, checkImage, checkParts, checkReplicas, checkServiceUrl, checkTopLevel, configAt, type Part, type Stack } from './compose-checks';
+import { checkBalancer, checkDatabases, checkDependencies, checkImage, checkParts, checkReplicas, checkScaledPart, checkServiceUrl, checkTopLevel, configAt, type Part, type Stack } from './compose-checks';
 import { asObject, composeSchemaValidator, envOf, interpolate, parseComposeYaml, type Json } from './compose-kit';
 
 /**
@@ -88,9 +88,15 @@ describe('docker-compose.yml', () => {
     const env = envOf(services(doc)['gateway-1']);
     const overrides = upstreamUrlsFrom([], env);
     expect(Object.keys(overrides).sort()).toEqual([...table.upstreams.keys()].sort());
-    expect(Object.fromEntries([...table.upstreams].map(([name, u]) => [name, u.instances[0]?.origin.hostname]))).toEqual({ monolith: 'legacy', catalog: 'catalog', orders: 'orders' });
+    expect(Object.fromEntries([...table.upstreams].map(([name, u]) => [name, u.discover?.dns ?? u.instances[0]?.origin.hostname]))).toEqual({ monolith: 'legacy', catalog: 'catalog', orders: 'orders' });
     for (const [name, url] of Object.entries(overrides)) expect(checkServiceUrl(doc, `gateway ${name}`, url, PARTS)).toEqual([]);
     expect(checkServiceUrl(doc, 'orders ORDERS_CATALOG_URL', envOf(services(doc).orders).ORDERS_CATALOG_URL ?? '', PARTS)).toEqual([]);
+  });
+
+  it('runs two catalog replicas, which the gateways find by DNS through the compose service name', () => {
+    expect(checkScaledPart(doc, 'catalog', 2)).toEqual([]);
+    const catalog = table.upstreams.get('catalog')!;
+    expect(catalog.discover).toEqual(expect.objectContaining({ dns: 'catalog', port: Number(envOf(services(doc).catalog).CATALOG_PORT) }));
   });
 
   it('makes both replicas trust the balancer\'s fixed address, so clients keep their own address behind it', () => {
@@ -180,6 +186,17 @@ describe('docker-compose.yml checks refuse a broken file', () => {
       ]),
     );
     expect(checkServiceUrl(bad, 'orders ORDERS_CATALOG_URL', 'http://catalog:4001', PARTS)).toEqual(["orders ORDERS_CATALOG_URL: port 4001 is not catalog's CATALOG_PORT=4011"]);
+  });
+
+  it('a catalog back to one replica, or pinned to a container name', () => {
+    const one = broken((d) => {
+      service(d, 'catalog').deploy = { replicas: 1 };
+    });
+    expect(checkScaledPart(one, 'catalog', 2)).toEqual(['services.catalog.deploy.replicas: runs 1, needs at least 2']);
+    const named = broken((d) => {
+      service(d, 'catalog').container_name = 'catalog';
+    });
+    expect(checkScaledPart(named, 'catalog', 2)).toEqual(['services.catalog: a container_name or a host port would stop it from scaling']);
   });
 
   it('a load balancer that leaves a replica out', () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import { openDatabase, runMigrations, type NamedMigration } from '../index';
 
@@ -25,6 +28,24 @@ describe('runMigrations', () => {
     expect(await runMigrations(db, { migrations: [first, second], tableName: 'owner_migrations' })).toEqual([]);
     expect(await db.schema.hasTable('knex_migrations')).toBe(false);
     expect((await db('owner_migrations').orderBy('id')).map((row: { name: string }) => row.name)).toEqual(['001_things', '002_more']);
+  });
+
+  it('two instances starting at once on one database: one migrates, the other waits and finds the schema current', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strangler-migrate-'));
+    const url = `sqlite:${path.join(dir, 'shared.sqlite')}`;
+    const [a, b] = [openDatabase(url), openDatabase(url)];
+    try {
+      const slow: NamedMigration = { ...first, up: async (k) => {
+        await first.up(k);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      } };
+      const applied = await Promise.all([runMigrations(a, { migrations: [slow, second], tableName: 'owner_migrations' }), runMigrations(b, { migrations: [slow, second], tableName: 'owner_migrations' })]);
+      expect(applied.map((names) => names.length).sort()).toEqual([0, 2]);
+      expect((await a('owner_migrations')).map((row: { name: string }) => row.name)).toEqual(['001_things', '002_more']);
+    } finally {
+      await Promise.all([a.destroy(), b.destroy()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('two owners in one database keep separate histories', async () => {

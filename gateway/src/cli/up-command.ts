@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { startChild, stopChild, waitHealthy, type Child } from './children';
+import { integerArg } from '../../../platform';
 import { parsePort } from './options';
 
 /**
@@ -22,6 +23,7 @@ interface UpOptions {
   port: string;
   legacyPort: string;
   catalogPort: string;
+  catalogInstances: string;
   ordersPort: string;
   adminPort: string;
   routes: string;
@@ -52,7 +54,8 @@ export function registerUp(program: Command): void {
     .description('Start the legacy monolith, the catalog and orders services and the gateway locally, and print the URLs to try')
     .option('--port <port>', 'gateway port (env GATEWAY_PORT)', process.env.GATEWAY_PORT ?? '8080')
     .option('--legacy-port <port>', 'legacy monolith port (env LEGACY_PORT)', process.env.LEGACY_PORT ?? '3000')
-    .option('--catalog-port <port>', 'catalog service port (env CATALOG_PORT)', process.env.CATALOG_PORT ?? '4001')
+    .option('--catalog-port <port>', 'catalog service port (env CATALOG_PORT); further instances listen 10 ports up', process.env.CATALOG_PORT ?? '4001')
+    .option('--catalog-instances <n>', 'catalog processes on the one catalog database, balanced by the gateway (env CATALOG_INSTANCES)', process.env.CATALOG_INSTANCES ?? '2')
     .option('--orders-port <port>', 'orders service port (env ORDERS_PORT)', process.env.ORDERS_PORT ?? '4002')
     .option('--admin-port <port>', 'gateway admin API port (env STRANGLER_ADMIN_PORT)', process.env.STRANGLER_ADMIN_PORT ?? '9090')
     .option('--routes <file>', 'route table', process.env.STRANGLER_ROUTES ?? path.join(ROOT, 'routes.json'))
@@ -66,18 +69,33 @@ async function up(opts: UpOptions): Promise<void> {
   try {
     const started = Date.now();
     const legacy = (await stack.start('legacy monolith', 'legacy-monolith/src/main.ts', opts.legacyPort, '/health')).url;
-    const catalog = (await stack.start('catalog', 'new-services/catalog/src/main.ts', opts.catalogPort, '/health')).url;
+    const catalogs = await startCatalogs(stack, parsePort(opts.catalogPort), integerArg('--catalog-instances', 1, 8)(opts.catalogInstances));
+    const catalog = catalogs[0] as string;
     const orders = (await stack.start('orders', 'new-services/orders/src/main.ts', opts.ordersPort, '/health', { ORDERS_CATALOG_URL: catalog })).url;
-    const upstreams = ['--upstream', `monolith=${legacy}`, '--upstream', `catalog=${catalog}`, '--upstream', `orders=${orders}`];
+    const upstreams = ['--upstream', `monolith=${legacy}`, '--upstream', `catalog=${catalogs.join(',')}`, '--upstream', `orders=${orders}`];
     const admin = adminToken(process.env);
     const gatewayArgs = ['gateway', '--routes', opts.routes, '--admin-port', String(parsePort(opts.adminPort)), ...upstreams];
     const gateway = await stack.start('gateway', 'gateway/src/cli/main.ts', opts.port, '/readyz', { STRANGLER_ADMIN_TOKEN: admin.token }, gatewayArgs);
     stack.stopWhenAnyExits();
-    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.where, legacy, catalog, orders }));
+    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.where, legacy, catalogs, orders }));
   } catch (e) {
     stack.step(e instanceof Error ? e.message : String(e));
     await stack.stopAll(1);
   }
+}
+
+/**
+ * The catalog's instances, one after the other (each migrates the shared database before the next
+ * starts): the first on `port`, each next one 10 ports up, as routes.json lists them.
+ */
+async function startCatalogs(stack: LocalStack, port: number, instances: number): Promise<string[]> {
+  const urls: string[] = [];
+  for (let i = 0; i < instances; i++) {
+    const name = instances === 1 ? 'catalog' : `catalog ${i + 1}`;
+    // Port 0 (any free port, as the tests ask) stays 0 for every instance.
+    urls.push((await stack.start(name, 'new-services/catalog/src/main.ts', String(port === 0 ? 0 : port + 10 * i), '/health', {}, [], 'catalog')).url);
+  }
+  return urls;
 }
 
 /** The components started so far, stopped together (in reverse order) when one fails, exits or the user stops the stack. */
@@ -90,9 +108,10 @@ class LocalStack {
   }
 
   /** Starts one component, waits for its listening line and its health endpoint, returns its URL. */
-  async start(name: string, entry: string, port: string, health: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<{ url: string; adminUrl?: string }> {
+  async start(name: string, entry: string, port: string, health: string, env: NodeJS.ProcessEnv = {}, args: string[] = [], logs = name): Promise<{ url: string; adminUrl?: string }> {
     this.step(`starting the ${name}…`);
-    const child = startChild(name, path.join(ROOT, entry), [...(args.length ? args : ['serve']), '--port', String(parsePort(port))], { ...process.env, ...env }, `${name} listening`);
+    // `logs`: the component's own name in its "<name> listening" line (an instance's is its service's).
+    const child = startChild(name, path.join(ROOT, entry), [...(args.length ? args : ['serve']), '--port', String(parsePort(port))], { ...process.env, ...env }, `${logs} listening`);
     this.children.push(child);
     const announced = await child.listening;
     await waitHealthy(`${announced.url}${health}`, 60_000);
@@ -118,7 +137,7 @@ class LocalStack {
 }
 
 /** What `strangler up` prints once every component is ready: where each one is and what to try first. */
-function upBanner(s: { seconds: number; gateway: string; adminUrl: string | undefined; tokenAt: string; legacy: string; catalog: string; orders: string }): string {
+function upBanner(s: { seconds: number; gateway: string; adminUrl: string | undefined; tokenAt: string; legacy: string; catalogs: readonly string[]; orders: string }): string {
   return [
     '',
     `strangler is up (${s.seconds.toFixed(1)}s):`,
@@ -130,7 +149,8 @@ function upBanner(s: { seconds: number; gateway: string; adminUrl: string | unde
     `  admin API         ${s.adminUrl ?? '(off)'} (token: ${s.tokenAt})`,
     `  flip a route      npx strangler routes flip v2.products --to shadow --reason "first look"`,
     `  legacy monolith   ${s.legacy} (direct; clients go through the gateway)`,
-    `  catalog service   ${s.catalog}`,
+    `  catalog service   ${s.catalogs[0]}`,
+    ...s.catalogs.slice(1).map((url) => `  catalog instance  ${url} (the gateway balances between them)`),
     `  orders service    ${s.orders}`,
     'Press Ctrl-C to stop.',
     '',

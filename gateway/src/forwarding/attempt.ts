@@ -43,6 +43,7 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
   private unhook: () => void = noop;
   private counted: ((chunk: Buffer) => void) | null = null;
   private instance: Instance | null = null;
+  private startedAt = 0;
 
   constructor(
     private readonly call: Call,
@@ -58,6 +59,7 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
       return this.done(refusal(new GatewayError('upstream-unavailable', `upstream "${name}" has no instance to send to yet (discovery has found none)`, { upstream: name }, 1)));
     }
     this.instance = instance;
+    this.startedAt = this.clock();
     this.call.lastInstance = instance;
     plan.instances.started(instance);
     this.connectTimer = setTimeout(connectTimedOut, Math.min(plan.policy.connectTimeoutMs, this.remaining()), this);
@@ -202,7 +204,7 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
     if (this.settled) return;
     this.settled = true;
     this.release();
-    if (this.instance) this.call.plan.instances.finished(this.instance, verdictOf(outcome));
+    if (this.instance) this.call.plan.instances.finished(this.instance, verdictOf(outcome), this.clock() - this.startedAt);
     this.done(outcome);
   }
 

@@ -8,17 +8,22 @@ export type Balancing = 'p2c' | 'round-robin' | 'least-request';
 const load = (i: Instance): number => (i.inFlight + 1) / i.weight;
 
 /**
- * Power of two choices (Mitzenmacher): the less busy of two instances picked at random, in
- * proportion to their weights. Nearly as good as asking every instance, at the cost of two, and it
- * keeps a fleet of gateways from all herding onto the one instance that looks idlest.
+ * Power of two choices (Mitzenmacher): of two instances drawn at random (in proportion to their
+ * weights), the one with the lower cost. The cost is its in-flight requests per unit of weight,
+ * times its recent latency (Finagle's P2C with peak EWMA): on in-flight counts alone, an idle
+ * slow instance ties with an idle fast one and keeps getting a share that a p99 shows, while the
+ * latency factor lets an idle slow instance lose to an idle fast one. Nearly as good as asking
+ * every instance, at the cost of two, and a fleet of gateways does not herd onto one instance.
  */
-export function pickP2C(candidates: readonly Instance[], random: Random): Instance {
+export function pickP2C(candidates: readonly Instance[], random: Random, now: number): Instance {
   if (candidates.length === 1) return candidates[0] as Instance;
-  const a = weighted(candidates, random);
-  let b = weighted(candidates, random);
-  for (let tries = 0; b === a && tries < 4; tries++) b = weighted(candidates, random);
-  return load(b) < load(a) ? b : a;
+  const a = weighted(candidates, random, null);
+  const b = weighted(candidates, random, a);
+  return cost(b, now) < cost(a, now) ? b : a;
 }
+
+/** One millisecond at least, so that an instance never measured yet is judged on its in-flight count. */
+const cost = (i: Instance, now: number): number => load(i) * Math.max(1, i.recentLatency(now));
 
 /** The least busy instance (ties: the first). */
 export function pickLeast(candidates: readonly Instance[]): Instance {
@@ -57,13 +62,17 @@ export class RoundRobin {
   }
 }
 
-function weighted(candidates: readonly Instance[], random: Random): Instance {
+/** One candidate drawn in proportion to its weight, leaving `except` out (the first of the two). */
+function weighted(candidates: readonly Instance[], random: Random, except: Instance | null): Instance {
   let total = 0;
-  for (const c of candidates) total += c.weight;
+  for (const c of candidates) if (c !== except) total += c.weight;
   let point = random() * total;
+  let last = candidates[0] as Instance;
   for (const c of candidates) {
+    if (c === except) continue;
+    last = c;
     point -= c.weight;
     if (point < 0) return c;
   }
-  return candidates[candidates.length - 1] as Instance;
+  return last;
 }

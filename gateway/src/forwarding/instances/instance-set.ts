@@ -40,17 +40,21 @@ export class InstanceSet {
     // One instance is the common case: it answers whatever its health, as panic mode would decide anyway.
     if (all.length === 1) return (all[0] as Instance).draining ? null : (all[0] as Instance);
     const now = this.deps.clock();
-    let candidates = all.filter((i) => i !== avoid && i.available(now));
-    if (candidates.length === 0) candidates = all.filter((i) => i.available(now));
-    if (candidates.length === 0) candidates = all.filter((i) => !i.draining);
-    if (candidates.length === 0) return null;
+    // Usually every instance is available and none is to be avoided: no list is made then.
+    let candidates: readonly Instance[] = all;
+    if (avoid !== null || !everyAvailable(all, now)) {
+      candidates = all.filter((i) => i !== avoid && i.available(now));
+      if (candidates.length === 0) candidates = all.filter((i) => i.available(now));
+      if (candidates.length === 0) candidates = all.filter((i) => !i.draining);
+      if (candidates.length === 0) return null;
+    }
     switch (this.upstream.config.loadBalancing) {
       case 'round-robin':
         return this.rr.pick(candidates);
       case 'least-request':
         return pickLeast(candidates);
       default:
-        return pickP2C(candidates, this.deps.random);
+        return pickP2C(candidates, this.deps.random, now);
     }
   }
 
@@ -59,9 +63,10 @@ export class InstanceSet {
     this.deps.counted(this.upstream.name, instance.key);
   }
 
-  /** A request the instance took has ended: its verdict feeds the outlier detection. */
-  finished(instance: Instance, verdict: Verdict): void {
+  /** A request the instance took has ended: its verdict feeds the outlier detection, its latency the balancing. */
+  finished(instance: Instance, verdict: Verdict, latencyMs: number | null = null): void {
     const now = this.deps.clock();
+    if (latencyMs !== null && verdict !== 'neutral') instance.observed(latencyMs, now);
     const change = instance.finished(verdict, now, this.upstream.config.outlier, () => this.mayEjectAnother(now));
     if (change?.change === 'ejected') this.deps.log('instance ejected', { upstream: this.upstream.name, instance: instance.key, forMs: change.forMs, ejections: instance.ejections, why: instance.view(this.upstream.name, now).why });
     if (change?.change === 'returned') this.deps.log('instance returned', { upstream: this.upstream.name, instance: instance.key });
@@ -118,4 +123,9 @@ export class InstanceSet {
     this.rr.forget(instance);
     void instance.pool.close().catch(() => undefined);
   }
+}
+
+function everyAvailable(instances: readonly Instance[], now: number): boolean {
+  for (const i of instances) if (!i.available(now)) return false;
+  return true;
 }

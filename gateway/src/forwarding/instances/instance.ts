@@ -3,6 +3,9 @@ import type { CompiledInstance } from '../../config/table';
 import type { OutlierConfig } from '../../config/instances-schema';
 import type { UpstreamOrigin } from '../../config/upstream-url';
 
+/** How fast a remembered latency fades (its time constant). */
+const DECAY_MS = 10_000;
+
 /** What an instance is, for picking and for reports. */
 export type InstanceState = 'healthy' | 'ejected' | 'trial' | 'unhealthy' | 'draining';
 
@@ -36,6 +39,9 @@ export class Instance {
   private probedHealthy = true;
   private why = '';
   draining = false;
+  /** Recent latency (ms): a moving average that jumps up to a slower answer and fades while idle. */
+  private latencyMs = 0;
+  private latencyAt = 0;
 
   constructor(
     readonly key: string,
@@ -90,6 +96,25 @@ export class Instance {
     this.why = trial ? 'its trial request failed' : `${this.failuresInARow} failures in a row`;
     this.failuresInARow = 0;
     return { change: 'ejected', forMs };
+  }
+
+  /**
+   * Folds one answer's latency into the average (Finagle's peak EWMA): a slower answer counts at
+   * once, faster ones pull it down over about `DECAY_MS`.
+   */
+  observed(ms: number, now: number): void {
+    const current = this.recentLatency(now);
+    const w = Math.exp(-Math.max(0, now - this.latencyAt) / DECAY_MS);
+    this.latencyMs = ms > current ? ms : current * w + ms * (1 - w);
+    this.latencyAt = now;
+  }
+
+  /**
+   * Recent latency, fading toward zero while no answer comes: an instance that was slow and so got
+   * no traffic is tried again after a while, rather than never.
+   */
+  recentLatency(now: number): number {
+    return this.latencyMs * Math.exp(-Math.max(0, now - this.latencyAt) / DECAY_MS);
   }
 
   /** An active probe's result, counted against the thresholds; true when the health state changed. */

@@ -18,7 +18,7 @@ describe('balancing', () => {
   it('p2c takes the less busy of the two it draws', () => {
     const idle = instance('idle');
     const busy = instance('busy', 1, 10);
-    const picks = Array.from({ length: 200 }, () => pickP2C([busy, idle], seeded()));
+    const picks = Array.from({ length: 200 }, () => pickP2C([busy, idle], seeded(), 0));
     expect(picks.every((p) => p === idle)).toBe(true);
   });
 
@@ -28,7 +28,7 @@ describe('balancing', () => {
     const light = instance('light', 1);
     const counts = new Map([[heavy, 0], [light, 0]]);
     for (let i = 0; i < 4_000; i++) {
-      const p = pickP2C([heavy, light], random);
+      const p = pickP2C([heavy, light], random, 0);
       counts.set(p, counts.get(p)! + 1);
       // Each pick is one request in flight for a moment: the busier side is the one p2c avoids.
       p.inFlight += 1;
@@ -38,6 +38,17 @@ describe('balancing', () => {
       }
     }
     expect(counts.get(heavy)! / counts.get(light)!).toBeGreaterThan(2);
+  });
+
+  it('p2c sends nothing to an idle instance that answers slowly while an idle fast one is there, and tries it again once its latency has faded', () => {
+    const fast = instance('fast');
+    const slow = instance('slow');
+    fast.observed(1, 0);
+    slow.observed(20, 0);
+    const random = seeded(3);
+    expect(Array.from({ length: 200 }, () => pickP2C([fast, slow], random, 10)).every((p) => p === fast)).toBe(true);
+    // A minute without answers: what was learned of it has faded, and it gets a request to learn again.
+    expect(Array.from({ length: 200 }, () => pickP2C([fast, slow], random, 60_000)).some((p) => p === slow)).toBe(true);
   });
 
   it('round robin interleaves by weight (smooth): 5:1:1 gives a a b a c a a', () => {
