@@ -3,8 +3,10 @@ import type { CompiledInstance } from '../../config/table';
 import type { OutlierConfig } from '../../config/instances-schema';
 import type { UpstreamOrigin } from '../../config/upstream-url';
 
-/** How fast a remembered latency fades (its time constant). */
-const DECAY_MS = 10_000;
+/** How fast a remembered latency fades while no answer comes (its time constant). */
+const IDLE_DECAY_MS = 10_000;
+/** The weight of each new answer in the latency average. */
+const ALPHA = 0.25;
 
 /** What an instance is, for picking and for reports. */
 export type InstanceState = 'healthy' | 'ejected' | 'trial' | 'unhealthy' | 'draining';
@@ -42,6 +44,7 @@ export class Instance {
   /** Recent latency (ms): a moving average that jumps up to a slower answer and fades while idle. */
   private latencyMs = 0;
   private latencyAt = 0;
+  private measured = false;
 
   constructor(
     readonly key: string,
@@ -99,13 +102,16 @@ export class Instance {
   }
 
   /**
-   * Folds one answer's latency into the average (Finagle's peak EWMA): a slower answer counts at
-   * once, faster ones pull it down over about `DECAY_MS`.
+   * Folds one answer's latency into the average, each answer weighing `ALPHA`: a busy instance's
+   * one slow answer (a pause of the host, a collection) is forgotten within a few answers, while
+   * an instance that is slow every time stays slow. (A peak EWMA decaying by time, as Finagle's,
+   * kept one 30 ms hiccup of the busy fast instance for seconds, and sent 6% of the traffic to the
+   * slow one meanwhile.)
    */
   observed(ms: number, now: number): void {
     const current = this.recentLatency(now);
-    const w = Math.exp(-Math.max(0, now - this.latencyAt) / DECAY_MS);
-    this.latencyMs = ms > current ? ms : current * w + ms * (1 - w);
+    this.latencyMs = this.measured ? current + ALPHA * (ms - current) : ms;
+    this.measured = true;
     this.latencyAt = now;
   }
 
@@ -114,7 +120,7 @@ export class Instance {
    * no traffic is tried again after a while, rather than never.
    */
   recentLatency(now: number): number {
-    return this.latencyMs * Math.exp(-Math.max(0, now - this.latencyAt) / DECAY_MS);
+    return this.latencyMs * Math.exp(-Math.max(0, now - this.latencyAt) / IDLE_DECAY_MS);
   }
 
   /** An active probe's result, counted against the thresholds; true when the health state changed. */

@@ -51,6 +51,17 @@ describe('balancing', () => {
     expect(Array.from({ length: 200 }, () => pickP2C([fast, slow], random, 60_000)).some((p) => p === slow)).toBe(true);
   });
 
+  it('p2c forgets one slow answer of a busy fast instance within a few answers, but not an instance slow every time', () => {
+    const fast = instance('fast');
+    const slow = instance('slow');
+    slow.observed(20, 0);
+    for (let t = 0; t < 50; t++) fast.observed(1, t);
+    fast.observed(30, 50); // one hiccup
+    for (let t = 51; t < 61; t++) fast.observed(1, t);
+    const random = seeded(5);
+    expect(Array.from({ length: 200 }, () => pickP2C([fast, slow], random, 61)).every((p) => p === fast)).toBe(true);
+  });
+
   it('round robin interleaves by weight (smooth): 5:1:1 gives a a b a c a a', () => {
     const [a, b, c] = [instance('a', 5), instance('b'), instance('c')];
     const rr = new RoundRobin();
