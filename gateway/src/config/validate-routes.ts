@@ -115,7 +115,9 @@ function compileTarget(side: 'legacy' | 'new', t: TargetConfig | undefined, conf
     if (!table.declared.has(t.upstream)) issues.push({ path: `${at}.${side}.upstream`, message: `unknown upstream "${t.upstream}"` });
     return null;
   }
-  const translate = t.translate ? { request: resolveMapping(t, 'request', `${at}.${side}`, table), response: resolveMapping(t, 'response', `${at}.${side}`, table) } : null;
+  const translate = t.translate
+    ? { request: resolveMapping(t, 'request', `${at}.${side}`, table), response: resolveMapping(t, 'response', `${at}.${side}`, table), error: resolveMapping(t, 'error', `${at}.${side}`, table) }
+    : null;
   try {
     return { side, upstream, buildPath: compileRewrite(t.rewrite, config.path), translate, policy: compileTargetPolicy(upstream.config, config.resilience) };
   } catch (e) {
@@ -125,7 +127,7 @@ function compileTarget(side: 'legacy' | 'new', t: TargetConfig | undefined, conf
 }
 
 /** The mapping a target names for one direction, from the anti-corruption layer; null when it names none or it cannot be resolved. */
-function resolveMapping(t: TargetConfig, kind: 'request' | 'response', at: string, table: TableContext): TranslationMapping | null {
+function resolveMapping(t: TargetConfig, kind: 'request' | 'response' | 'error', at: string, table: TableContext): TranslationMapping | null {
   const { mappings, issues } = table;
   const wanted = t.translate?.[kind];
   if (!wanted) return null;
