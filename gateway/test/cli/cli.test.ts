@@ -55,7 +55,7 @@ describe('strangler CLI', () => {
   it('gateway alone reads the admin token by the CLI\'s rule: STRANGLER_ADMIN_TOKEN, else <data dir>/admin-token', async () => {
     const data = mkdtempSync(path.join(os.tmpdir(), 'strangler-cli-token-'));
     writeFileSync(path.join(data, 'admin-token'), 'from-the-file\n');
-    const env = { ...process.env, STRANGLER_DATA_DIR: data };
+    const env: NodeJS.ProcessEnv = { ...process.env, STRANGLER_DATA_DIR: data };
     delete env.STRANGLER_ADMIN_TOKEN;
     const child = spawn(process.execPath, [BIN, 'gateway', '--routes', 'routes.json', '--port', '0', '--admin-port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const adminUrl = await new Promise<string>((resolve, reject) => {
