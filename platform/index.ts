@@ -14,6 +14,7 @@ export { Problem, problemBody, sendProblem, PROBLEM_TYPE_PREFIX, type FieldIssue
 export { requestIdFrom } from './http/request-id';
 export { requestLog, type RequestLogFields } from './http/request-log';
 export { createJsonLogger, type JsonLoggerOptions } from './log/json-logger';
+export { currentRequestId, withRequestId } from './log/request-context';
 export { silentLogger, type Logger } from './log/logger';
 export { startHttpServer, type HttpServerOptions, type RunningHttpServer } from './server/http-server';
 export { closeOnSignals, type ShutdownOptions } from './server/shutdown';

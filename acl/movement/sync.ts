@@ -39,8 +39,10 @@ export interface SyncResult {
   readonly unchanged: number;
   readonly rejected: number;
   readonly deleted: number;
-  /** Seconds between now and the newest legacy change seen; null when legacy is empty. */
+  /** Seconds between now and the newest legacy change seen (its age); null when legacy is empty. */
   readonly lagSeconds: number | null;
+  /** Seconds since the previous sync ran; null when this was the first. */
+  readonly sinceLastSyncSeconds: number | null;
   readonly rejectsFile: string;
 }
 
@@ -105,7 +107,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     totals.deleted = await deleteVanished(context.name, source, service, batchSize);
     writeJsonAtomic(stateFileName, { context: context.name, highWaterMark, lastRunAt: now().toISOString() } satisfies SyncState);
     const lagSeconds = highWaterMark === null ? null : Math.max(0, Math.round((now().getTime() - parseStamp(highWaterMark)) / 1000));
-    return { context: context.name, since, highWaterMark, ...totals, lagSeconds, rejectsFile: report.file };
+    const lastRun = previous ? Date.parse(previous.lastRunAt) : Number.NaN;
+    const sinceLastSyncSeconds = Number.isNaN(lastRun) ? null : Math.max(0, Math.round((now().getTime() - lastRun) / 1000));
+    return { context: context.name, since, highWaterMark, ...totals, lagSeconds, sinceLastSyncSeconds, rejectsFile: report.file };
   } finally {
     await source.close();
   }
@@ -132,8 +136,27 @@ async function deleteVanished(name: ContextName, source: Parameters<typeof legac
   return deleted;
 }
 
+/** A span for people: `12s`, `5m 3s`, `2h 10m`, `2094d 12h`. */
+function span(seconds: number): string {
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3_600);
+  const m = Math.floor((seconds % 3_600) / 60);
+  const s = seconds % 60;
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+/**
+ * The summary line. Two different ages, each labelled: how long since the previous sync (how far
+ * behind the service may have fallen), and how old legacy's newest change is (on a seed from
+ * years ago that is years, and says nothing about the sync).
+ */
 export function describeSync(r: SyncResult): string {
-  const lag = r.lagSeconds === null ? 'no legacy rows' : `lag ${r.lagSeconds}s (newest change ${r.highWaterMark})`;
+  const last = r.sinceLastSyncSeconds === null ? 'first sync' : `previous sync ${span(r.sinceLastSyncSeconds)} ago`;
+  const newest = r.lagSeconds === null ? 'no legacy rows' : `newest legacy change ${r.highWaterMark} (${span(r.lagSeconds)} old)`;
+  const lag = `${last}; ${newest}`;
   const rejects = r.rejected > 0 ? `, ${r.rejected} rejected (see ${r.rejectsFile})` : '';
   return `sync ${r.context}: ${r.since === null ? 'full scan' : `changes since ${r.since}`}: ${r.scanned} rows read, ${r.inserted} inserted, ${r.updated} updated, ${r.unchanged} unchanged, ${r.deleted} deleted${rejects}; ${lag}`;
 }

@@ -34,7 +34,10 @@ const refused = (cmd: DocCommand) => cmd.expected?.text.startsWith('strangler: '
 async function lastRequestLog(pathname: string): Promise<{ upstream?: string; mode?: string }> {
   let entry: { upstream?: string; mode?: string; path?: string } = {};
   await eventually(() => {
-    const lines = stack().stdout.filter((l) => l.startsWith('{"service":"gateway"') && l.includes(`"path":"${pathname}"`));
+    // `npm start` puts each component's name before its lines: `gateway         | {…}`.
+    const lines = stack()
+      .stdout.filter((l) => /^gateway +\| \{"service":"gateway"/.test(l) && l.includes(`"path":"${pathname}"`))
+      .map((l) => l.slice(l.indexOf('{')));
     entry = lines.length > 0 ? (JSON.parse(lines.at(-1) as string) as typeof entry) : {};
     return entry.mode === mode.split(' ')[0];
   });

@@ -174,9 +174,10 @@ function resilienceParts(options: GatewayOptions, metrics: GatewayMetrics) {
   };
 }
 
-/** A target's own responder: translated by its response mapping, or streamed. */
+/** A target's own responder: translated by its response (and error) mapping, or streamed. */
 function responderFor(target: CompiledTarget): Responder {
-  return target.translate?.response ? translatingResponder(target.translate.response) : streamResponder;
+  const t = target.translate;
+  return t?.response || t?.error ? translatingResponder(t.response, undefined, t.error) : streamResponder;
 }
 
 /** The request pipeline, outermost first: fixed outer stages, then the editable middle that reaches an upstream. */

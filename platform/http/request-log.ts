@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../log/logger';
+import { withRequestId } from '../log/request-context';
 import { requestIdFrom } from './request-id';
 
 /** Fields a part adds to its request lines, e.g. `{ shadow: true }` on a mirrored copy. */
@@ -26,6 +27,7 @@ export function requestLog(logger: Logger, fields?: RequestLogFields): RequestHa
         ...fields?.(req),
       });
     });
-    next();
+    // Everything the request goes on to do runs in its context: any line logged for it carries its id.
+    withRequestId(requestId, next);
   };
 }

@@ -71,7 +71,7 @@ function readConfig(service: ServiceDefinition, env: NodeJS.ProcessEnv): BaseCon
 async function serve(service: ServiceDefinition, config: BaseConfig, env: NodeJS.ProcessEnv, portOption: number | undefined): Promise<void> {
   const port = portOption ?? (config.port === undefined ? service.defaultPort : integerArg(`${service.envPrefix}_PORT`, 0, 65535)(config.port));
   const buildApp = service.app(env);
-  const logger = createJsonLogger();
+  const logger = createJsonLogger({ service: service.name });
   const db = openDatabase(config.databaseUrl, { onWarning: (message) => logger.warn('database warning', { detail: message }) });
   let server: RunningHttpServer;
   try {

@@ -1,4 +1,4 @@
-import { sync, verify, backfill } from '../index';
+import { describeSync, sync, verify, backfill } from '../index';
 import { FAST_RETRY, seededLegacy, startCatalog, startOrders, type LegacyFixture, type RunningService } from './kit';
 
 const stamp = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -27,6 +27,12 @@ describe('sync: incremental by change timestamp, deletes by key sets', () => {
     expect(second.scanned).toBeLessThan(10); // only rows within the overlap window of the newest change
     expect(second.inserted + second.updated).toBe(0);
     expect((await verify(opts())).clean).toBe(true);
+    // Two ages, each labelled: a seed's newest change is years old, which says nothing about how far behind the sync is.
+    expect(first.sinceLastSyncSeconds).toBeNull();
+    expect(describeSync(first)).toMatch(/; first sync; newest legacy change \d{14} \(\d+d \d+h old\)$/);
+    expect(second.sinceLastSyncSeconds).toBeLessThan(60);
+    expect(describeSync(second)).toMatch(/; previous sync \d+s ago; newest legacy change \d{14} \(\d+d \d+h old\)$/);
+    expect(describeSync(second)).not.toContain('lag');
   });
 
   it('a product changed in legacy (new PRD_UPD_TS) reaches the service; verify is clean', async () => {

@@ -29,19 +29,35 @@ export interface Child {
   readonly listening: Promise<{ url: string; adminUrl?: string }>;
 }
 
-export function startChild(name: string, entry: string, args: readonly string[], env: NodeJS.ProcessEnv, listeningMessage: string): Child {
+/** How a child's lines reach the terminal. */
+export interface ChildOutput {
+  /** Put before each of its lines (stdout and stderr), e.g. `legacy    | `, so that interleaved lines still say whose they are. */
+  readonly prefix: string;
+  /** Leave out its JSON lines at level info (request lines, progress); warnings, errors and anything not JSON still show. */
+  readonly quiet: boolean;
+}
+
+const LevelSchema = z.object({ level: z.string() });
+
+function shown(line: string, quiet: boolean): boolean {
+  if (!quiet) return true;
+  const level = LevelSchema.safeParse(jsonOf(line));
+  return !level.success || level.data.level !== 'info';
+}
+
+export function startChild(name: string, entry: string, args: readonly string[], env: NodeJS.ProcessEnv, listeningMessage: string, output: ChildOutput = { prefix: '', quiet: false }): Child {
   const child = spawn(process.execPath, ['--import', TSX, entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const listening = new Promise<{ url: string; adminUrl?: string }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      process.stdout.write(line + '\n');
+      if (shown(line, output.quiet)) process.stdout.write(output.prefix + line + '\n');
       const entry = ListeningLineSchema.safeParse(jsonOf(line));
       if (entry.success && entry.data.message === listeningMessage) {
         const { url, adminUrl } = entry.data;
         resolve({ url, ...(typeof adminUrl === 'string' ? { adminUrl } : {}) });
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(output.prefix + line + '\n'));
     child.once('exit', (code, signal) => reject(new Error(`${name} exited (${signal ?? `code ${code}`}) before it was listening`)));
   });
   listening.catch(() => undefined);

@@ -2,7 +2,7 @@ import type { Command, CommanderError } from 'commander';
 import { ROUTE_MODES, type RouteMode } from '../config/schema';
 import type { Control, FlipRequest } from '../control/types';
 import { formatChange, formatExplanation, formatHistory, formatList } from './control-format';
-import { parseLimit, parseMethod, parseMode, parsePercent, parseSince } from './control-options';
+import { parseLimit, parseMethod, parseMode, parsePercent, parseRequestPath, parseSince } from './control-options';
 import { DEFAULT_ADMIN_URL, withTarget, type TargetFlags } from './control-target';
 import { UsageError } from './options';
 
@@ -65,7 +65,7 @@ export function registerControlCommands(routes: Command): void {
   withTargetFlags(routes.command('explain'))
     .description('Show which route a request matches and why, which side answers, and the traffic each upstream received for it (the proof of retirement)')
     .argument('<method>', 'HTTP method, e.g. GET', parseMethod)
-    .argument('<path>', 'request path, e.g. /api/v2/products/1')
+    .argument('<path>', 'request path, e.g. /api/v2/products/1', parseRequestPath)
     .option('--since <time>', 'traffic since an ISO time or a span back from now: 30m, 1h, 24h, 7d (default 24h)', (v: string) => parseSince(v))
     .action((method: string, reqPath: string, flags: OutputFlags & { since?: Date }) =>
       act(flags, (c) => c.explain(method, reqPath, flags.since ?? parseSince('24h')), formatExplanation),

@@ -9,6 +9,12 @@ const time = (iso: string): string => iso.replace(/\.\d{3}Z$/, 'Z');
 
 const sourceOf = (r: RouteView): string => (r.source === 'routes.json' ? 'routes.json' : `v${r.source.version}`);
 
+/** Where a route's mode comes from, in words: the file's baseline, or the flip that made state version N. */
+function modeOrigin(r: RouteView): string {
+  if (r.source === 'routes.json') return 'the baseline in routes.json: never flipped';
+  return `set by the flip or rollback that made state version ${r.source.version}; \`strangler routes history ${cell(r.id)}\` says who and why`;
+}
+
 /**
  * Newer versions the gateway could not read: what is shown (and served) is an older version, and
  * the operator must know why before flipping anything.
@@ -51,7 +57,7 @@ export function formatHistory(entries: readonly AuditEntry[], routeId: string | 
 
 export function formatExplanation(x: Explanation): string {
   const lines = [`${x.method} ${cell(x.path)} → ${x.route ? cell(x.route.id) : 'no route'} (state version ${x.version})`];
-  if (x.route) lines.push(`mode:    ${describeState(x.route.state)} (from ${sourceOf(x.route)})`);
+  if (x.route) lines.push(`mode:    ${describeState(x.route.state)} (${modeOrigin(x.route)})`);
   lines.push('why:', ...x.why.map((w) => `  ${cell(w)}`), `answer:  ${cell(x.answer)}`);
   if (x.circuits) {
     const shown = x.circuits.map((c) => `${cell(c.upstream)} ${c.state}${c.retryAfterMs !== undefined ? ` (probes in ${Math.ceil(c.retryAfterMs / 1000)} s)` : ''}`);

@@ -1,5 +1,6 @@
 import { ROUTE_MODES, type RouteMode } from '../config/schema';
 import { checkPercent } from '../config/modes';
+import { HTTP_METHODS } from '../http/methods';
 import { UsageError } from './options';
 
 /** Parsers for the flags of the route control commands; each refuses a bad value as a usage error (exit 2) before anything is read or changed. */
@@ -23,9 +24,17 @@ export function parseLimit(value: string): number {
   return Number(value);
 }
 
+/** A method a route may name: anything else (FETCH, a typo) could never match, so it is refused rather than explained. */
 export function parseMethod(value: string): string {
-  if (!/^[A-Za-z]+$/.test(value)) throw new UsageError(`"${value}" is not an HTTP method (e.g. GET)`);
-  return value.toUpperCase();
+  const method = HTTP_METHODS.find((m) => m === value.toUpperCase());
+  if (method === undefined) throw new UsageError(`"${value}" is not an HTTP method a route can take: ${HTTP_METHODS.join(', ')}`);
+  return method;
+}
+
+/** The request path to explain: a path as a client sends it, from the root. */
+export function parseRequestPath(value: string): string {
+  if (!value.startsWith('/')) throw new UsageError(`"${value}" is not a request path: the path must start with / (e.g. /${value.replace(/^\/*/, '')})`);
+  return value;
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };

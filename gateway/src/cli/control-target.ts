@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { isRouteTableError } from '../config/errors';
 import { loadRouteTableFile } from '../config/load';
 import { AdminApiError, AdminClient } from '../control/admin-client';
@@ -10,6 +8,8 @@ import { openStateDb } from '../control/store-db';
 import type { Control } from '../control/types';
 import { ShadowStore, noiseFromTable } from '../shadow/results-store';
 import { aclMappings } from '../translate/acl-adapter';
+import { resolveAddress, type Address, DEFAULT_URLS } from './addresses';
+import { adminTokenFile, readAdminToken, type AdminToken } from './admin-token';
 import { UsageError } from './options';
 
 /** Where the route control commands act: flags as commander hands them over. */
@@ -26,7 +26,7 @@ export interface ControlTarget {
   close(): Promise<void>;
 }
 
-export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:9090';
+export const DEFAULT_ADMIN_URL = DEFAULT_URLS.admin;
 
 /** A target that cannot be reached or used; its message is one printable line. */
 class TargetError extends Error {}
@@ -36,10 +36,17 @@ interface Place {
   readonly admin: boolean;
   readonly name: string;
   readonly secrets: readonly string[];
+  /** The admin API's address and where it came from, to be named when it cannot be reached. */
+  readonly address?: Address;
+  /** Where the admin token came from, to be named when it is refused. */
+  token?: AdminToken;
 }
 
 function placeOf(flags: TargetFlags, env: NodeJS.ProcessEnv): Place {
-  if (flags.store === undefined) return { admin: true, name: `the admin API at ${adminUrlOf(flags, env)}`, secrets: [] };
+  if (flags.store === undefined) {
+    const address = resolveAddress('admin', flags.admin, env);
+    return { admin: true, name: `the admin API at ${address.url}`, secrets: [], address };
+  }
   try {
     const u = new URL(flags.store);
     if (u.password === '') return { admin: false, name: `the state store ${flags.store}`, secrets: [] };
@@ -51,17 +58,14 @@ function placeOf(flags: TargetFlags, env: NodeJS.ProcessEnv): Place {
   }
 }
 
-function adminUrlOf(flags: TargetFlags, env: NodeJS.ProcessEnv): string {
-  return flags.admin ?? (env.STRANGLER_ADMIN_URL || DEFAULT_ADMIN_URL);
-}
 
 /** Refuses contradictory flags before anything is opened. */
 export function checkTargetFlags(flags: TargetFlags, env: NodeJS.ProcessEnv): void {
   if (flags.store !== undefined && flags.admin !== undefined) throw new UsageError('use either --store <url> or --admin <url>, not both');
   if (flags.store === undefined && flags.routes !== undefined) throw new UsageError('--routes only applies with --store (a running gateway uses its own route table)');
   if (flags.store !== undefined) return;
-  const url = adminUrlOf(flags, env);
-  if (!isHttpUrl(url)) throw new UsageError(`${flags.admin !== undefined ? '--admin' : 'STRANGLER_ADMIN_URL'} "${url}" is not an http(s) URL`);
+  const address = resolveAddress('admin', flags.admin, env);
+  if (!isHttpUrl(address.url)) throw new UsageError(`${address.source} "${address.url}" is not an http(s) URL`);
 }
 
 function isHttpUrl(value: string): boolean {
@@ -89,22 +93,11 @@ async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv, place: Pla
     }
     return { control: new ControlService({ store, baseline: () => table, shadow }), via: 'cli --store', close: () => store.close() };
   }
-  const admin = new AdminClient({ url: adminUrlOf(flags, env), token: adminToken(env) });
+  const token = readAdminToken(env);
+  if (token === null) throw new TargetError(`no admin token: set STRANGLER_ADMIN_TOKEN or start the stack with \`strangler up\` (it writes ${adminTokenFile(env)}); or act on the state store with --store <url>`);
+  place.token = token;
+  const admin = new AdminClient({ url: place.address?.url ?? DEFAULT_ADMIN_URL, token: token.token });
   return { control: admin, via: 'cli', close: () => Promise.resolve() };
-}
-
-/** The admin token: STRANGLER_ADMIN_TOKEN, else the file `strangler up` writes into the data directory. */
-function adminToken(env: NodeJS.ProcessEnv): string {
-  if (env.STRANGLER_ADMIN_TOKEN) return env.STRANGLER_ADMIN_TOKEN;
-  const file = path.join(path.resolve(env.STRANGLER_DATA_DIR || './data'), 'admin-token');
-  let token = '';
-  try {
-    token = readFileSync(file, 'utf8').trim();
-  } catch {
-    // absent: said below
-  }
-  if (token === '') throw new TargetError(`no admin token: set STRANGLER_ADMIN_TOKEN or start the stack with \`strangler up\` (it writes ${file}); or act on the state store with --store <url>`);
-  return token;
 }
 
 /** The cause of a connection or driver failure as one line (`connect ECONNREFUSED 127.0.0.1:9090`), or null when the error is not one. */
@@ -114,8 +107,9 @@ function unreachable(e: unknown, place: Place): string | null {
   // No code, or Node's own ERR_* (a programming error): not a connection or driver failure.
   if (code === undefined || code.startsWith('ERR_')) return null;
   const detail = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0] ?? '';
-  const verb = NETWORK_CODES.has(code) ? 'reach' : 'use';
-  return `cannot ${verb} ${place.name}: ${scrub(detail || code, place.secrets)}`;
+  const network = NETWORK_CODES.has(code);
+  const where = network && place.address ? ` (address from ${place.address.source}; ${place.address.change})` : '';
+  return `cannot ${network ? 'reach' : 'use'} ${place.name}: ${scrub(detail || code, place.secrets)}${where}`;
 }
 
 /** Failures to connect at all, as opposed to a store that answered with an error. */
@@ -155,8 +149,11 @@ export async function withTarget(flags: TargetFlags, env: NodeJS.ProcessEnv, wor
 
 function failureLine(e: unknown, place: Place): { text: string; exit: number } | null {
   if (e instanceof UsageError) return null;
+  // An admin API that cannot be reached: where its address came from, and how to change it.
+  if (isControlError(e) && e.code === 'store-unavailable' && place.address) return { text: `${e.message}; the address came from ${place.address.source}: ${place.address.change}`, exit: 1 };
   // A ControlError never repeats a store URL (store-db.ts keeps it out), so its message is printed as is.
   if (isControlError(e)) return { text: e.message, exit: e.code === 'invalid-request' ? 2 : 1 };
+  if (e instanceof AdminApiError && e.status === 401 && place.token) return { text: `${e.message} (the token came from ${place.token.source}; the gateway at ${place.address?.url} was started with another)`, exit: 1 };
   if (e instanceof TargetError || e instanceof AdminApiError) return { text: e.message, exit: 1 };
   if (isRouteTableError(e)) return { text: e.message.trimEnd(), exit: 1 };
   const text = unreachable(e, place);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { movement } from '../../../acl';
+import { resolveAddress, type Address } from './addresses';
 import { UsageError } from './options';
 
 /** Exit statuses of the data tools; 2 (usage) is set by main.ts for a UsageError. */
@@ -29,10 +30,25 @@ function contextOf(value: string): movement.ContextName {
 /** The composition root of the data tools: the only place that reads their environment. */
 function settings(context: movement.ContextName, flags: CommonFlags, env: NodeJS.ProcessEnv) {
   const dataDir = path.resolve(env.STRANGLER_DATA_DIR || './data');
-  const serviceUrl =
-    context === 'catalog' ? (flags.catalogUrl ?? env.CATALOG_URL ?? 'http://127.0.0.1:4001') : (flags.ordersUrl ?? env.ORDERS_URL ?? 'http://127.0.0.1:4002');
+  // The service's address by the rule every command shares: flag, variable (URL or the stack's own *_PORT), the running stack, the default.
+  const service = resolveAddress(context, context === 'catalog' ? flags.catalogUrl : flags.ordersUrl, env);
   const legacyUrl = env.LEGACY_DATABASE_URL || `sqlite:${path.join(dataDir, 'legacy.sqlite')}`;
-  return { context, dataDir, serviceUrl, legacyUrl, batchSize: flags.batchSize };
+  return { context, dataDir, serviceUrl: service.url, service, legacyUrl, batchSize: flags.batchSize };
+}
+
+/**
+ * The service answers at all, before anything is read or written: an address that leads nowhere
+ * fails at once, naming where it came from, instead of after the engine's retries and with an
+ * empty rejects file left behind. Any HTTP answer will do; the engine judges the rest.
+ */
+async function reachable(context: string, service: Address): Promise<void> {
+  try {
+    await fetch(new URL('/health', service.url), { signal: AbortSignal.timeout(3_000), redirect: 'manual' });
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+    const code = (cause as NodeJS.ErrnoException).code ?? (e instanceof Error && e.name === 'TimeoutError' ? 'no answer within 3 s' : String(cause));
+    throw new movement.MovementError('SERVICE_UNAVAILABLE', `cannot reach the ${context} service at ${service.url}: ${code} (address from ${service.source}; ${service.change})`);
+  }
 }
 
 /** Expected failures are one line and exit 1; a usage problem found by the engine is a usage error; anything else is a bug and keeps its stack. */
@@ -53,8 +69,8 @@ async function guarded(work: () => Promise<void>): Promise<void> {
 function withCommonFlags(cmd: Command): Command {
   return cmd
     .argument('<context>', 'catalog or orders')
-    .option('--catalog-url <url>', 'catalog service base URL (env CATALOG_URL, default http://127.0.0.1:4001)')
-    .option('--orders-url <url>', 'orders service base URL (env ORDERS_URL, default http://127.0.0.1:4002)')
+    .option('--catalog-url <url>', 'catalog service base URL (env CATALOG_URL or CATALOG_PORT; else the running stack\'s, from <data dir>/stack.json; else http://127.0.0.1:4001)')
+    .option('--orders-url <url>', 'orders service base URL (env ORDERS_URL or ORDERS_PORT; else the running stack\'s; else http://127.0.0.1:4002)')
     .option('--batch-size <n>', 'rows per batch', parseCount('--batch-size'), movement.DEFAULT_BATCH_SIZE)
     .option('--json', 'print one JSON object instead of the summary line');
 }
@@ -69,7 +85,9 @@ export function registerDataCommands(program: Command): void {
     .description('Copy every legacy row of a context into its service, through the ACL (idempotent, resumable); exit 3 when rows were rejected')
     .action((name: string, flags: CommonFlags) =>
       guarded(async () => {
-        const result = await movement.backfill({ ...settings(contextOf(name), flags, process.env), onProgress: progressLine });
+        const s = settings(contextOf(name), flags, process.env);
+        await reachable(s.context, s.service);
+        const result = await movement.backfill({ ...s, onProgress: progressLine });
         process.stdout.write((flags.json ? JSON.stringify(result) : movement.describeBackfill(result)) + '\n');
         if (result.counters.rejected > 0) process.exitCode = EXIT_REJECTED;
       }),
@@ -79,7 +97,9 @@ export function registerDataCommands(program: Command): void {
     .description('Compare legacy (through the ACL) and the service row by row; exit 1 on any difference')
     .action((name: string, flags: CommonFlags) =>
       guarded(async () => {
-        const result = await movement.verify(settings(contextOf(name), flags, process.env));
+        const s = settings(contextOf(name), flags, process.env);
+        await reachable(s.context, s.service);
+        const result = await movement.verify(s);
         process.stdout.write((flags.json ? JSON.stringify(result) : movement.describeVerify(result).join('\n')) + '\n');
         if (!result.clean) process.exitCode = EXIT_FAILED;
       }),
@@ -93,6 +113,7 @@ export function registerDataCommands(program: Command): void {
     .action((name: string, flags: CommonFlags & { follow?: boolean; interval: number; overlap: number }) =>
       guarded(async () => {
         const options = { ...settings(contextOf(name), flags, process.env), overlapSeconds: flags.overlap };
+        await reachable(options.context, options.service);
         let stop = false;
         const onSignal = (): void => {
           stop = true;

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import { createGateway, type Gateway } from '../server';
 import { aclMappings } from '../translate/acl-adapter';
+import { adminTokenFile, readAdminToken } from './admin-token';
 import { collect, parsePort, trustedProxiesFrom, upstreamUrlsFrom } from './options';
 
 interface GatewayFlags {
@@ -42,7 +43,7 @@ export function registerGateway(program: Command): void {
     .option('--upstream <name=url>', 'override an upstream URL (repeatable; env STRANGLER_UPSTREAM_<NAME>)', collect, [])
     .option('--trusted-proxy <cidr>', 'also trust X-Forwarded-* from this address or block, e.g. the load balancer (repeatable; env STRANGLER_TRUSTED_PROXIES, comma-separated)', collect, [])
     .option('--state <url>', 'route state store: sqlite:<file> or mysql://… shared by a fleet (env STRANGLER_STATE_URL)', env.STRANGLER_STATE_URL ?? defaultStateUrl(env))
-    .option('--admin-port <port>', 'admin API port (env STRANGLER_ADMIN_PORT); token from STRANGLER_ADMIN_TOKEN', env.STRANGLER_ADMIN_PORT ?? '9090')
+    .option('--admin-port <port>', 'admin API port (env STRANGLER_ADMIN_PORT); token from STRANGLER_ADMIN_TOKEN, else <STRANGLER_DATA_DIR>/admin-token, as the CLI reads it', env.STRANGLER_ADMIN_PORT ?? '9090')
     .option('--admin-host <host>', 'admin API address (env STRANGLER_ADMIN_HOST)', env.STRANGLER_ADMIN_HOST ?? '127.0.0.1')
     .option('--no-admin', 'do not open the admin API listener')
     .option('--replica <name>', 'this replica\'s name in traffic counts (env STRANGLER_REPLICA)', env.STRANGLER_REPLICA ?? `${os.hostname()}:${process.pid}`)
@@ -61,6 +62,8 @@ async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<v
   const metrics = createMetrics();
   installLastResort(process, logger, metrics);
   const gateway = createGateway({ table, logger, metrics });
+  // The CLI's rule (admin-token.ts): the variable, else the data directory's file.
+  const adminToken = opts.admin ? readAdminToken(env) : null;
   let plane: ControlPlane;
   try {
     plane = await startControlPlane({
@@ -74,7 +77,7 @@ async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<v
       metrics,
       circuits: () => gateway.circuits(),
       instances: () => gateway.instances(),
-      admin: opts.admin ? { host: opts.adminHost, port: adminPort, token: env.STRANGLER_ADMIN_TOKEN || undefined } : null,
+      admin: opts.admin ? { host: opts.adminHost, port: adminPort, token: adminToken?.token } : null,
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -96,7 +99,8 @@ async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<v
     return;
   }
   logger.info('gateway listening', { url: `http://${host}:${port}`, runtime: __filename.endsWith('.js') ? 'compiled' : 'sources', adminUrl: plane.adminUrl, routes: table.routes.length, file: opts.routes, stateVersion: plane.follower.version() });
-  if (plane.adminUrl && !env.STRANGLER_ADMIN_TOKEN) logger.warn('admin API refuses every request: STRANGLER_ADMIN_TOKEN is not set', { adminUrl: plane.adminUrl });
+  if (plane.adminUrl && adminToken === null) logger.warn(`admin API refuses every request: no admin token (set STRANGLER_ADMIN_TOKEN or write one to ${adminTokenFile(env)})`, { adminUrl: plane.adminUrl });
+  else if (plane.adminUrl && adminToken !== null) logger.info('admin API token', { adminUrl: plane.adminUrl, tokenFrom: adminToken.source });
   stopOnSignals(gateway, plane, logger);
 }
 

@@ -6,6 +6,8 @@ import { loadRouteTableFile } from '../config/load';
 import { aclMappings } from '../translate/acl-adapter';
 import { registerControlCommands } from './control-commands';
 
+const count = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+
 /** `strangler routes …`: offline work on a route table. */
 export function registerRoutes(program: Command): void {
   const routes = program.command('routes').description('Route tables (validate, schema) and route state (list, explain, flip, rollback, history)');
@@ -16,7 +18,7 @@ export function registerRoutes(program: Command): void {
     .action((file: string) => {
       try {
         const table = loadRouteTableFile(file, { mappings: aclMappings() });
-        process.stdout.write(`${file}: ok, ${table.routes.length} routes, ${table.upstreams.size} upstreams\n`);
+        process.stdout.write(`${file}: ok, ${count(table.routes.length, 'route')}, ${count(table.upstreams.size, 'upstream')}\n`);
       } catch (e) {
         if (!isRouteTableError(e)) throw e;
         process.stderr.write(e.message + '\n');

@@ -24,8 +24,19 @@ function unreadableNote(r: RouteShadowReport): string {
   return `  warning: ${count(r.unreadable.length, 'stored row')} could not be read and ${r.unreadable.length === 1 ? 'is' : 'are'} left out of these numbers:\n${lines.join('\n')}\n`;
 }
 
+/** Each kind of answer a mapping refused, as the gateway's log names it (mapping, field, reason), with the newest request it happened to. */
+function failuresNote(r: RouteShadowReport): string {
+  const failures = r.compareFailures ?? [];
+  if (failures.length === 0) return '';
+  const lines = failures.flatMap((f) => {
+    const legacy = f.sample.legacy ? `; legacy answered ${f.sample.legacy.status}: ${cell(f.sample.legacy.body.length > 160 ? `${f.sample.legacy.body.slice(0, 160)}…` : f.sample.legacy.body)}` : '';
+    return [`    ${cell(f.mapping)} at ${cell(f.path)}: ${cell(f.message)} (${count(f.count, 'request')})`, `      e.g. ${cell(f.sample.request.method)} ${cell(f.sample.request.path)} at ${time(f.sample.at)}${legacy}`];
+  });
+  return `  not translated:  answers the ACL refused (in compare errors above):\n${lines.join('\n')}\n`;
+}
+
 function formatRoute(r: RouteShadowReport): string {
-  return formatNumbers(r) + unreadableNote(r);
+  return formatNumbers(r) + failuresNote(r) + unreadableNote(r);
 }
 
 function formatNumbers(r: RouteShadowReport): string {

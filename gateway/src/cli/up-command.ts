@@ -1,10 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { newStackToken } from './admin-token';
 import { startChild, stopChild, waitHealthy, type Child } from './children';
 import { integerArg } from '../../../platform';
-import { parsePort } from './options';
+import { parsePort, UsageError } from './options';
+import { takenPorts, type WantedPort } from './port-check';
+import { removeStackFile, runningStack, writeStackFile } from './stack-file';
 
 /**
  * The repository: the folder above this file that holds package.json. Counted from here it would
@@ -27,20 +29,7 @@ interface UpOptions {
   ordersPort: string;
   adminPort: string;
   routes: string;
-}
-
-/**
- * The admin token for the local stack: STRANGLER_ADMIN_TOKEN when set, else a fresh random one
- * written to <data dir>/admin-token (owner-only), where the CLI finds it.
- */
-function adminToken(env: NodeJS.ProcessEnv): { token: string; where: string } {
-  if (env.STRANGLER_ADMIN_TOKEN) return { token: env.STRANGLER_ADMIN_TOKEN, where: 'STRANGLER_ADMIN_TOKEN' };
-  const file = path.join(env.STRANGLER_DATA_DIR || './data', 'admin-token');
-  const token = randomBytes(24).toString('base64url');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, token + '\n', { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
-  return { token, where: file };
+  quiet?: boolean;
 }
 
 /**
@@ -59,25 +48,72 @@ export function registerUp(program: Command): void {
     .option('--orders-port <port>', 'orders service port (env ORDERS_PORT)', process.env.ORDERS_PORT ?? '4002')
     .option('--admin-port <port>', 'gateway admin API port (env STRANGLER_ADMIN_PORT)', process.env.STRANGLER_ADMIN_PORT ?? '9090')
     .option('--routes <file>', 'route table', process.env.STRANGLER_ROUTES ?? path.join(ROOT, 'routes.json'))
-    .action((opts: UpOptions) => up(opts));
+    .option('--quiet', "hide the components' info lines (each request's log line); warnings and errors still show")
+    .action((opts: UpOptions) => up(opts, process.env));
 }
 
-async function up(opts: UpOptions): Promise<void> {
-  const stack = new LocalStack();
+/** Every port the stack will listen on, with what it is for and the setting that moves it. */
+function wantedPorts(opts: UpOptions, instances: number, env: NodeJS.ProcessEnv): WantedPort[] {
+  const catalog = parsePort(opts.catalogPort);
+  const wanted: WantedPort[] = [
+    { what: 'legacy monolith', host: env.LEGACY_HOST || '127.0.0.1', port: parsePort(opts.legacyPort), setting: '--legacy-port or LEGACY_PORT' },
+    ...Array.from({ length: instances }, (_, i) => ({
+      what: instances === 1 ? 'catalog service' : `catalog instance ${i + 1}`,
+      host: env.CATALOG_HOST || '127.0.0.1',
+      port: catalog === 0 ? 0 : catalog + 10 * i,
+      setting: '--catalog-port or CATALOG_PORT (further instances listen 10 ports up)',
+    })),
+    { what: 'orders service', host: env.ORDERS_HOST || '127.0.0.1', port: parsePort(opts.ordersPort), setting: '--orders-port or ORDERS_PORT' },
+    { what: 'gateway', host: env.GATEWAY_HOST || '127.0.0.1', port: parsePort(opts.port), setting: '--port or GATEWAY_PORT' },
+    { what: 'gateway admin API', host: env.STRANGLER_ADMIN_HOST || '127.0.0.1', port: parsePort(opts.adminPort), setting: '--admin-port or STRANGLER_ADMIN_PORT' },
+  ];
+  for (const [i, w] of wanted.entries()) {
+    const clash = wanted.slice(0, i).find((o) => o.port !== 0 && o.port === w.port);
+    if (clash) throw new UsageError(`the ${clash.what} and the ${w.what} would both listen on port ${w.port}: move one with ${w.setting}`);
+  }
+  return wanted;
+}
+
+/**
+ * Nothing is touched (the admin token, the databases, the children) until it is known that no
+ * stack runs from this data directory and that every port can be had: a second `up` fails at
+ * once and leaves the first one, its token included, as it was.
+ */
+async function preflight(opts: UpOptions, instances: number, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const running = runningStack(env);
+  if (running) {
+    const s = running.stack;
+    return `a stack is already running from this data directory (pid ${s.pid}, gateway ${s.gateway}, started ${s.startedAt}; see ${running.file}): its CLI commands keep working; stop it with Ctrl-C where it runs (or kill ${s.pid}), or start another with its own STRANGLER_DATA_DIR and ports`;
+  }
+  const taken = await takenPorts(wantedPorts(opts, instances, env));
+  if (taken.length === 0) return null;
+  return `cannot start: ${taken.length === 1 ? 'a port is' : 'ports are'} taken, nothing was started or changed:\n${taken.map((t) => `  ${t}`).join('\n')}`;
+}
+
+async function up(opts: UpOptions, env: NodeJS.ProcessEnv): Promise<void> {
+  const instances = integerArg('--catalog-instances', 1, 8)(opts.catalogInstances);
+  const refused = await preflight(opts, instances, env);
+  if (refused !== null) {
+    process.stderr.write(`strangler: ${refused}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const stack = new LocalStack(env, opts.quiet === true);
   process.once('SIGINT', () => void stack.stopAll(0));
   process.once('SIGTERM', () => void stack.stopAll(0));
   try {
     const started = Date.now();
     const legacy = (await stack.start('legacy monolith', 'legacy-monolith/src/main.ts', opts.legacyPort, '/health')).url;
-    const catalogs = await startCatalogs(stack, parsePort(opts.catalogPort), integerArg('--catalog-instances', 1, 8)(opts.catalogInstances));
+    const catalogs = await startCatalogs(stack, parsePort(opts.catalogPort), instances);
     const catalog = catalogs[0] as string;
     const orders = (await stack.start('orders', 'new-services/orders/src/main.ts', opts.ordersPort, '/health', { ORDERS_CATALOG_URL: catalog })).url;
     const upstreams = ['--upstream', `monolith=${legacy}`, '--upstream', `catalog=${catalogs.join(',')}`, '--upstream', `orders=${orders}`];
-    const admin = adminToken(process.env);
+    const admin = newStackToken(env);
     const gatewayArgs = ['gateway', '--routes', opts.routes, '--admin-port', String(parsePort(opts.adminPort)), ...upstreams];
     const gateway = await stack.start('gateway', 'gateway/src/cli/main.ts', opts.port, '/readyz', { STRANGLER_ADMIN_TOKEN: admin.token }, gatewayArgs);
     stack.stopWhenAnyExits();
-    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.where, legacy, catalogs, orders }));
+    writeStackFile(env, { pid: process.pid, startedAt: new Date().toISOString(), gateway: gateway.url, admin: gateway.adminUrl ?? null, legacy, catalog: catalogs, orders, token: admin.source });
+    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.source, legacy, catalogs, orders }));
   } catch (e) {
     stack.step(e instanceof Error ? e.message : String(e));
     await stack.stopAll(1);
@@ -98,10 +134,18 @@ async function startCatalogs(stack: LocalStack, port: number, instances: number)
   return urls;
 }
 
+/** Wide enough for the longest component name (`legacy monolith`), so that the lines' own text lines up. */
+const PREFIX_WIDTH = 16;
+
 /** The components started so far, stopped together (in reverse order) when one fails, exits or the user stops the stack. */
 class LocalStack {
   private readonly children: Child[] = [];
   private stopping = false;
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly quiet: boolean,
+  ) {}
 
   step(msg: string): void {
     process.stderr.write(`strangler: ${msg}\n`);
@@ -111,10 +155,18 @@ class LocalStack {
   async start(name: string, entry: string, port: string, health: string, env: NodeJS.ProcessEnv = {}, args: string[] = [], logs = name): Promise<{ url: string; adminUrl?: string }> {
     this.step(`starting the ${name}…`);
     // `logs`: the component's own name in its "<name> listening" line (an instance's is its service's).
-    const child = startChild(name, path.join(ROOT, entry), [...(args.length ? args : ['serve']), '--port', String(parsePort(port))], { ...process.env, ...env }, `${logs} listening`);
+    const output = { prefix: `${name.padEnd(PREFIX_WIDTH)}| `, quiet: this.quiet };
+    const child = startChild(name, path.join(ROOT, entry), [...(args.length ? args : ['serve']), '--port', String(parsePort(port))], { ...this.env, ...env }, `${logs} listening`, output);
     this.children.push(child);
     const announced = await child.listening;
-    await waitHealthy(`${announced.url}${health}`, 60_000);
+    // A child that dies while its health is awaited fails the start now, not when the wait runs out.
+    const died = new Promise<never>((_, reject) => {
+      const onExit = (code: number | null, signal: string | null) => reject(new Error(`${name} exited (${signal ?? `code ${code}`}) before it was healthy`));
+      child.process.once('exit', onExit);
+      if (child.process.exitCode !== null || child.process.signalCode !== null) onExit(child.process.exitCode, child.process.signalCode);
+    });
+    died.catch(() => undefined);
+    await Promise.race([waitHealthy(`${announced.url}${health}`, 60_000), died]);
     this.step(`${name} ready at ${announced.url}`);
     return announced;
   }
@@ -130,7 +182,10 @@ class LocalStack {
     if (this.stopping) return;
     this.stopping = true;
     this.step('stopping the stack…');
+    // Whatever hangs, the stack ends: each child gets SIGKILL after its grace, and this process goes after that.
+    setTimeout(() => process.exit(code || 1), 8_000).unref();
     await Promise.all(this.children.reverse().map((c) => stopChild(c)));
+    removeStackFile(this.env, process.pid);
     this.step('stopped');
     process.exit(code);
   }

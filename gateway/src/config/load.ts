@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { RouteTableError, jsonPath, type TableIssue } from './errors';
 import { parseJsonText } from './parse-json';
-import { RouteTableSchema, type RouteTableConfig } from './schema';
+import type { z } from 'zod';
+import { RouteSchema, RouteTableSchema, UpstreamSchema, type RouteTableConfig, type UpstreamConfig } from './schema';
+import { unknownKeyMessage } from './unknown-keys';
 import { buildTable, type RouteTable } from './table';
 import { checkRoutes } from './validate-routes';
 import { compileTrustedProxies } from './trusted-proxies';
@@ -26,11 +28,20 @@ export function loadRouteTableFile(file: string, options: LoadOptions = {}): Rou
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new RouteTableError(file, [{ path: file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+    throw new RouteTableError(file, [{ path: file, message: unreadableFile(e) }]);
   }
   const parsed = parseJsonText(text, file);
   if (!parsed.ok) throw new RouteTableError(file, [parsed.issue]);
   return compileRouteTable(parsed.value, file, options);
+}
+
+/** Why a table file could not be read, in words rather than an errno code. */
+function unreadableFile(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  return `cannot read: ${code ?? String(e)}`;
 }
 
 /** Validates a parsed table (schema, then cross-references) and compiles it. */
@@ -39,7 +50,8 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
   // zod drops a "__proto__" key silently (an upstream or route so named would vanish): named here instead.
   const protoKeys = protoKeyIssues(value, []);
   if (!result.success || protoKeys.length > 0) {
-    throw new RouteTableError(source, [...protoKeys, ...(result.success ? [] : result.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })))]);
+    const shape = result.success ? [] : result.error.issues.flatMap(describeIssue);
+    throw new RouteTableError(source, [...protoKeys, ...shape, ...crossCheckSoundParts(value, options)]);
   }
   const config: RouteTableConfig = result.data;
   const issues: TableIssue[] = [];
@@ -56,6 +68,40 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
   const routes = checkRoutes(config.routes, upstreams, new Set(Object.keys(config.upstreams)), issues, options.mappings);
   if (issues.length > 0) throw new RouteTableError(source, issues);
   return buildTable({ source, upstreams, routes, trustedProxies: trusted.list, forceTargetFrom: forcers.list, limits: Object.freeze(config.limits), shedding: Object.freeze(config.shedding), shadowing: Object.freeze(config.shadowing), version: 0 });
+}
+
+/** A zod issue as table issues; each unknown key is its own, at its own path, with the nearest allowed key. */
+function describeIssue(i: z.core.$ZodIssue): TableIssue[] {
+  if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: jsonPath([...i.path, k]), message: unknownKeyMessage(RouteTableSchema, i.path, k) }));
+  return [{ path: jsonPath(i.path), message: i.message }];
+}
+
+/**
+ * When the table's shape is refused, the cross-checks still run on every upstream and route whose
+ * own shape is sound, so that one run reports every error (an unknown key and an unreachable
+ * route together), not the second kind only once the first is fixed. A route or upstream that
+ * failed its own shape is left out of the cross-checks: nothing more can be said of it.
+ */
+function crossCheckSoundParts(value: unknown, options: LoadOptions): TableIssue[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  const raw = value as { upstreams?: unknown; routes?: unknown };
+  if (!Array.isArray(raw.routes)) return [];
+  const rawUpstreams = typeof raw.upstreams === 'object' && raw.upstreams !== null && !Array.isArray(raw.upstreams) ? (raw.upstreams as Record<string, unknown>) : {};
+  const soundUpstreams: Record<string, UpstreamConfig> = {};
+  for (const [name, u] of Object.entries(rawUpstreams)) {
+    const parsed = UpstreamSchema.safeParse(u);
+    if (parsed.success && name !== '__proto__') soundUpstreams[name] = parsed.data;
+  }
+  const issues: TableIssue[] = [];
+  // Overrides naming an upstream that is declared but malformed are not checked here: the shape error says enough.
+  const overrides = Object.fromEntries(Object.entries(options.upstreamUrls ?? {}).filter(([name]) => Object.hasOwn(soundUpstreams, name)));
+  const upstreams = compileUpstreams(soundUpstreams, overrides, issues);
+  const routes = raw.routes.map((r: unknown) => {
+    const parsed = RouteSchema.safeParse(r);
+    return parsed.success ? parsed.data : null;
+  });
+  checkRoutes(routes, upstreams, new Set(Object.keys(rawUpstreams)), issues, options.mappings, raw.routes);
+  return issues;
 }
 
 /** Every own "__proto__" key in parsed JSON (JSON.parse makes them plain own keys), by path. */

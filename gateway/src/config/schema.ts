@@ -39,6 +39,9 @@ export const TranslateSchema = z
   .object({
     request: mappingName.optional().describe('ACL mapping applied to JSON request bodies (new contract → this upstream\'s shape).'),
     response: mappingName.optional().describe('ACL mapping applied to 2xx JSON answers (this upstream\'s shape → new contract).'),
+    error: mappingName
+      .optional()
+      .describe('ACL mapping applied to 4xx and 5xx JSON answers (this upstream\'s error shape → the new contract\'s, e.g. problem+json). Without it error answers pass through, and a shadow compares them by status only.'),
   })
   .strict();
 

@@ -36,7 +36,7 @@ export interface CompiledTarget {
   readonly upstream: CompiledUpstream;
   readonly buildPath: PathBuilder;
   /** ACL mappings for this side, compiled at load; null when the side speaks the new contract already. */
-  readonly translate: { readonly request: TranslationMapping | null; readonly response: TranslationMapping | null } | null;
+  readonly translate: { readonly request: TranslationMapping | null; readonly response: TranslationMapping | null; readonly error: TranslationMapping | null } | null;
   /** Timeouts, retries and bulkhead for this side of this route: the upstream's, with the route's overrides. */
   readonly policy: TargetPolicy;
 }

@@ -18,25 +18,33 @@ import { compileOptionalParts } from './optional-parts';
  * compiles the ones that are sound. The caller refuses the table if any issue was found.
  */
 export function checkRoutes(
-  configs: readonly RouteConfig[],
+  configs: readonly (RouteConfig | null)[],
   upstreams: ReadonlyMap<string, CompiledUpstream>,
   declared: ReadonlySet<string>,
   issues: TableIssue[],
   mappings: MappingResolver | undefined,
+  raw: readonly unknown[] = configs,
 ): CompiledRoute[] {
   const table: TableContext = { upstreams, declared, issues, mappings };
   const compiled: CompiledRoute[] = [];
   const seen = new Map<string, number>();
   configs.forEach((config, i) => {
+    // A route whose own shape was refused (null) still holds its id: a duplicate of it is still a duplicate.
+    const id = config?.id ?? rawField(raw[i], 'id');
+    if (typeof id === 'string') checkUniqueId(id, i, seen, issues);
+    if (config === null) return;
     const at = `routes[${i}]`;
     const before = issues.length;
-    checkUniqueId(config, i, seen, issues);
     checkModeSettings(config, at, issues);
     const route = compileRoute(config, at, table);
     if (route && issues.length === before) compiled.push(route);
   });
-  checkReachability(compiled, configs, issues);
+  checkReachability(compiled, configs, raw, issues);
   return compiled;
+}
+
+function rawField(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 /** What a route is checked against, and where its issues go. */
@@ -48,10 +56,10 @@ interface TableContext {
   readonly mappings: MappingResolver | undefined;
 }
 
-function checkUniqueId(config: RouteConfig, i: number, seen: Map<string, number>, issues: TableIssue[]): void {
-  const first = seen.get(config.id);
-  if (first !== undefined) issues.push({ path: `routes[${i}].id`, message: `duplicate route id "${config.id}" (first at routes[${first}])` });
-  else seen.set(config.id, i);
+function checkUniqueId(id: string, i: number, seen: Map<string, number>, issues: TableIssue[]): void {
+  const first = seen.get(id);
+  if (first !== undefined) issues.push({ path: `routes[${i}].id`, message: `duplicate route id "${id}" (first at routes[${first}])` });
+  else seen.set(id, i);
 }
 
 /** What the route's mode and canary settings need of each other. */
@@ -107,7 +115,9 @@ function compileTarget(side: 'legacy' | 'new', t: TargetConfig | undefined, conf
     if (!table.declared.has(t.upstream)) issues.push({ path: `${at}.${side}.upstream`, message: `unknown upstream "${t.upstream}"` });
     return null;
   }
-  const translate = t.translate ? { request: resolveMapping(t, 'request', `${at}.${side}`, table), response: resolveMapping(t, 'response', `${at}.${side}`, table) } : null;
+  const translate = t.translate
+    ? { request: resolveMapping(t, 'request', `${at}.${side}`, table), response: resolveMapping(t, 'response', `${at}.${side}`, table), error: resolveMapping(t, 'error', `${at}.${side}`, table) }
+    : null;
   try {
     return { side, upstream, buildPath: compileRewrite(t.rewrite, config.path), translate, policy: compileTargetPolicy(upstream.config, config.resilience) };
   } catch (e) {
@@ -117,7 +127,7 @@ function compileTarget(side: 'legacy' | 'new', t: TargetConfig | undefined, conf
 }
 
 /** The mapping a target names for one direction, from the anti-corruption layer; null when it names none or it cannot be resolved. */
-function resolveMapping(t: TargetConfig, kind: 'request' | 'response', at: string, table: TableContext): TranslationMapping | null {
+function resolveMapping(t: TargetConfig, kind: 'request' | 'response' | 'error', at: string, table: TableContext): TranslationMapping | null {
   const { mappings, issues } = table;
   const wanted = t.translate?.[kind];
   if (!wanted) return null;
@@ -148,8 +158,8 @@ function compileShadow(config: RouteConfig, at: string, issues: TableIssue[]): C
 }
 
 /** A route that an earlier route always wins over can never answer: that is a table bug. */
-function checkReachability(routes: readonly CompiledRoute[], configs: readonly RouteConfig[], issues: TableIssue[]): void {
-  const index = (r: CompiledRoute) => configs.findIndex((c) => c.id === r.id);
+function checkReachability(routes: readonly CompiledRoute[], configs: readonly (RouteConfig | null)[], raw: readonly unknown[], issues: TableIssue[]): void {
+  const index = (r: CompiledRoute) => configs.findIndex((c) => c === r.config);
   routes.forEach((later, j) => {
     for (const earlier of routes.slice(0, j)) {
       const methodsCovered =
@@ -164,12 +174,14 @@ function checkReachability(routes: readonly CompiledRoute[], configs: readonly R
     }
   });
   // Judged on the declared routes, so a catch-all refused for another reason is not also reported missing.
-  if (!configs.some((c) => c.methods === undefined && isCatchAll(c.path))) {
+  // A route refused for its own shape counts by what it declares: a catch-all with a typo elsewhere is still the catch-all.
+  if (!raw.some((c) => rawField(c, 'methods') === undefined && isCatchAll(rawField(c, 'path')))) {
     issues.push({ path: 'routes', message: 'an explicit catch-all route (path "/*", all methods) is required' });
   }
 }
 
-function isCatchAll(path: string): boolean {
+function isCatchAll(path: unknown): boolean {
+  if (typeof path !== 'string') return false;
   try {
     const p = compilePattern(path);
     return p.hasRest && p.segments.length === 1;

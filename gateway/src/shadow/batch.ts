@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fieldKey as fieldKeyOf } from './classify';
 import { addHistogram, emptyHistogram, observe, type Histogram } from './latency';
-import { DiffKindSchema, type DiffKind, type Difference, type ShadowOutcome, type ShadowSample } from './types';
+import { DiffKindSchema, type DiffKind, type Difference, type SampledRequest, type ShadowOutcome, type ShadowSample } from './types';
 
 /**
  * The in-memory aggregate of one route during one hour, as the recorder builds it between
@@ -58,7 +58,21 @@ export interface RouteHourBatch {
   readonly latency: { readonly legacy: Histogram; readonly fresh: Histogram };
   /** By fieldId: the newest samples, oldest first. One sample object may serve several fields. */
   readonly samples: Map<string, ShadowSample[]>;
+  /** Translation failures by failureKey: how many, and the newest sample. */
+  readonly failures: Map<string, FailureCount>;
 }
+
+/** One kind of translation failure within a batch. */
+export interface FailureCount {
+  readonly mapping: string;
+  readonly path: string;
+  readonly message: string;
+  count: number;
+  sample: { readonly at: string; readonly request: SampledRequest; readonly legacy: { readonly status: number; readonly body: string } | null };
+}
+
+/** A failure's identity: the mapping, the field and the message (which names the bad value's kind, not the value). */
+export const failureKey = (f: { mapping: string; path: string; message: string }): string => JSON.stringify([f.mapping, f.path, f.message]);
 
 export interface BatchLimits {
   readonly samplesPerField: number;
@@ -79,7 +93,7 @@ export function emptyTotals(): ShadowTotals {
 }
 
 export function emptyBatch(routeId: string, hour: number): RouteHourBatch {
-  return { routeId, hour, totals: emptyTotals(), fields: new Map(), fingerprints: new Map(), latency: { legacy: emptyHistogram(), fresh: emptyHistogram() }, samples: new Map() };
+  return { routeId, hour, totals: emptyTotals(), fields: new Map(), fingerprints: new Map(), latency: { legacy: emptyHistogram(), fresh: emptyHistogram() }, samples: new Map(), failures: new Map() };
 }
 
 /** Each field once per request, in a stable order, whatever the comparator listed. */
@@ -124,6 +138,16 @@ export function addOutcome(b: RouteHourBatch, outcome: ShadowOutcome, at: Date, 
       return [];
     case 'compare-error':
       t.compareErrors++;
+      if (outcome.failure) {
+        const f = outcome.failure;
+        const key = failureKey(f);
+        const sample = { at: at.toISOString(), request: f.request, legacy: f.legacy };
+        const known = b.failures.get(key);
+        if (known) {
+          known.count++;
+          known.sample = sample;
+        } else b.failures.set(key, { mapping: f.mapping, path: f.path, message: f.message, count: 1, sample });
+      }
       return [];
     case 'new-error':
     case 'new-timeout':
@@ -178,6 +202,12 @@ export function mergeBatch(into: RouteHourBatch, from: RouteHourBatch, limits: B
   for (const [fp, n] of from.fingerprints) {
     if (into.fingerprints.has(fp) || into.fingerprints.size < limits.maxFingerprints) into.fingerprints.set(fp, (into.fingerprints.get(fp) ?? 0) + n);
     else into.totals.fingerprintOverflow += n;
+  }
+  for (const [key, f] of from.failures) {
+    const g = into.failures.get(key);
+    // The failed batch is older: the newer sample stays.
+    if (g) g.count += f.count;
+    else into.failures.set(key, { ...f });
   }
   addHistogram(into.latency.legacy, from.latency.legacy);
   addHistogram(into.latency.fresh, from.latency.fresh);

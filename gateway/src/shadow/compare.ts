@@ -1,6 +1,6 @@
 import type { CompiledRoute } from '../config/table';
 import { isJson } from '../http/body';
-import type { TranslationMapping } from '../config/mapping';
+import { TranslationError, type TranslationMapping } from '../config/mapping';
 import { diffAnswers, type DiffAnswer } from './diff';
 import type { CallResult, CalledAnswer } from './shadow-call';
 import type { ComparedAnswer, SampledRequest, ShadowOutcome } from './types';
@@ -12,8 +12,15 @@ export interface ShadowAnswers {
   readonly noise: CallResult | null;
 }
 
-/** Thrown when an answer cannot be brought to the new model; the outcome is a compare error naming the mapping. */
-class ModelError extends Error {}
+/** Thrown when an answer cannot be brought to the new model; the outcome is a compare error naming the mapping and the field. */
+class ModelError extends Error {
+  constructor(
+    message: string,
+    readonly failure: { readonly mapping: string; readonly path: string; readonly message: string },
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Brings both answers to one model (legacy's through the route's ACL mapping, new's through its
@@ -31,21 +38,60 @@ export async function compareAnswers(route: CompiledRoute, request: SampledReque
   if (!answers.fresh.ok) return { kind: answers.fresh.timeout ? 'new-timeout' : 'new-error', routeId, ms: answers.fresh.ms, detail: answers.fresh.detail };
   if (!answers.legacy.ok) return { kind: answers.legacy.timeout ? 'legacy-timeout' : 'legacy-error', routeId, ms: answers.legacy.ms, detail: answers.legacy.detail };
   try {
-    const legacyMapping = route.legacy?.translate?.response ?? null;
-    const freshMapping = route.new?.translate?.response ?? null;
+    const legacyMaps = mappingsOf(route.legacy);
+    const freshMaps = mappingsOf(route.new);
     const first = answers.legacy.answer;
+    const legacyMapping = pick(first, legacyMaps);
     const legacy = await toModel(first, legacyMapping);
-    const fresh = await sameOrOwnModel(legacy, first, answers.fresh.answer, legacyMapping, freshMapping);
-    const differences = diffAnswers(compared(legacy, fresh), compared(fresh, legacy), shadow.diff).differences;
+    const fresh = await sameOrOwnModel(legacy, first, answers.fresh.answer, legacyMapping, pick(answers.fresh.answer, freshMaps));
+    const view = viewer(legacy, fresh, legacyMaps);
+    const differences = diffAnswers(view(legacy, fresh), view(fresh, legacy), shadow.diff).differences;
     let noise = null;
     if (answers.noise?.ok) {
-      const second = await sameOrOwnModel(legacy, first, answers.noise.answer, legacyMapping, legacyMapping);
-      noise = diffAnswers(compared(legacy, second), compared(second, legacy), shadow.diff).differences;
+      const second = await sameOrOwnModel(legacy, first, answers.noise.answer, legacyMapping, pick(answers.noise.answer, legacyMaps));
+      const noiseView = viewer(legacy, second, legacyMaps);
+      noise = diffAnswers(noiseView(legacy, second), noiseView(second, legacy), shadow.diff).differences;
     }
     return { kind: 'compared', routeId, request, legacy, fresh, differences, noise };
   } catch (e) {
+    if (e instanceof ModelError) return { kind: 'compare-error', routeId, detail: e.message, failure: { ...e.failure, request, legacy: sampleOf(answers.legacy) } };
     return { kind: 'compare-error', routeId, detail: e instanceof Error ? e.message : String(e) };
   }
+}
+
+interface Mappings {
+  readonly ok: TranslationMapping | null;
+  readonly error: TranslationMapping | null;
+}
+
+function mappingsOf(target: CompiledRoute['legacy']): Mappings {
+  return { ok: target?.translate?.response ?? null, error: target?.translate?.error ?? null };
+}
+
+const is2xx = (status: number): boolean => status >= 200 && status < 300;
+
+/** The mapping an answer is read through: the response mapping for a 2xx, the error mapping for a 4xx or 5xx. */
+function pick(a: CalledAnswer, m: Mappings): TranslationMapping | null {
+  return is2xx(a.status) ? m.ok : a.status >= 400 ? m.error : null;
+}
+
+/**
+ * What the diff sees of two answers. Two 2xx answers are compared whole. When either is not a
+ * 2xx, the bodies are compared only when both are errors and legacy's error body is brought to
+ * the new contract by the route's error mapping; otherwise each side's errors have their own
+ * shape (`ERR_CD`/`ERR_MSG` against problem+json) and a 404 on both sides is a match: status and
+ * the compared headers say all there is to say.
+ */
+function viewer(a: ComparedAnswer, b: ComparedAnswer, legacyMaps: Mappings): (x: ComparedAnswer, y: ComparedAnswer) => DiffAnswer {
+  const bodies = (is2xx(a.status) && is2xx(b.status)) || (a.status >= 400 && b.status >= 400 && legacyMaps.error !== null);
+  return bodies ? compared : (x) => ({ status: x.status, headers: x.headers, body: undefined });
+}
+
+/** Legacy's answer as a translation-failure sample shows it: status and the body as it came (capped). */
+function sampleOf(result: CallResult): { status: number; body: string } | null {
+  if (!result.ok) return null;
+  const text = result.answer.body.toString('utf8');
+  return { status: result.answer.status, body: text.length > 4_096 ? `${text.slice(0, 4_096)}…` : text };
 }
 
 /**
@@ -138,7 +184,7 @@ async function toModel(a: CalledAnswer, mapping: TranslationMapping | null): Pro
   const base = { status: a.status, headers: a.headers, truncated: a.truncated, ms: a.ms };
   if (a.truncated) return { ...base, body: undefined };
   if (a.body.length === 0) return { ...base, body: null };
-  if (!mapping || a.status < 200 || a.status >= 300 || !isJson(a.headers['content-type'])) return new ParsedWhenRead(a);
+  if (!mapping || a.status === 204 || a.status === 205 || !isJson(a.headers['content-type'])) return new ParsedWhenRead(a);
   let parsed: unknown;
   try {
     parsed = JSON.parse(a.body.toString('utf8'));
@@ -148,7 +194,10 @@ async function toModel(a: CalledAnswer, mapping: TranslationMapping | null): Pro
   try {
     return { ...base, body: await mapping.evaluate(parsed, new Date(a.requestedAt)) };
   } catch (e) {
-    throw new ModelError(`mapping ${mapping.name} refused the answer: ${e instanceof Error ? e.message : String(e)}`);
+    // The first field the mapping names, as the gateway's own 502 and log line name it.
+    const issue = e instanceof TranslationError ? e.issues[0] : undefined;
+    const message = issue?.message ?? (e instanceof Error ? e.message : String(e));
+    throw new ModelError(`mapping ${mapping.name} refused the answer: ${e instanceof Error ? e.message : String(e)}`, { mapping: mapping.name, path: issue?.path ?? '(whole answer)', message });
   }
 }
 

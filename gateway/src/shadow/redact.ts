@@ -74,3 +74,8 @@ export function storableSample(sample: ShadowSample, bodyCapBytes = DEFAULT_SAMP
     differences,
   };
 }
+
+/** A translation-failure sample ready to store: the request's secrets redacted (legacy's body is capped when taken). */
+export function redactedFailureSample<S extends { readonly request: SampledRequest }>(sample: S): S {
+  return { ...sample, request: redactRequest(sample.request) };
+}

@@ -1,7 +1,7 @@
 import { fieldId, type FieldCount, type FieldRef, type ShadowTotals } from './batch';
 import { classifyFields, DEFAULT_NOISE_THRESHOLDS } from './classify';
 import { summarize, type Histogram } from './latency';
-import type { FieldReport, GateThresholds, NoiseThresholds, RouteShadowReport, ShadowSample, UnreadableRow } from './types';
+import type { CompareFailureReport, FieldReport, GateThresholds, NoiseThresholds, RouteShadowReport, ShadowSample, UnreadableRow } from './types';
 
 /** A route's shadow record since a time, summed over hours and replicas, as the store reads it. */
 export interface RouteAggregate {
@@ -14,6 +14,8 @@ export interface RouteAggregate {
   readonly samples: ReadonlyMap<string, readonly ShadowSample[]>;
   /** Stored rows left out because they could not be read. */
   readonly unreadable?: readonly UnreadableRow[];
+  /** Translation failures, most frequent first. */
+  readonly failures?: readonly CompareFailureReport[];
 }
 
 /** Each field's verdict by fieldId, for the report and for the recorder's match counter. */
@@ -57,6 +59,7 @@ export function buildReport(agg: RouteAggregate, since: Date, noise: NoiseThresh
     newErrorRate: t.compared + failed === 0 ? null : failed / (t.compared + failed),
     latency: { legacy: summarize(agg.latency.legacy), fresh: summarize(agg.latency.fresh) },
     fields,
+    compareFailures: agg.failures ?? [],
     ...(agg.unreadable && agg.unreadable.length > 0 ? { unreadable: agg.unreadable } : {}),
   };
 }

@@ -2,9 +2,9 @@ import type { Knex } from 'knex';
 import { HOUR_MS, TOTAL_KEYS, emptyTotals, fieldId, type FieldCount, type FieldRef, type ShadowTotals } from './batch';
 import { emptyHistogram, type Histogram } from './latency';
 import { classifyAggregate, type RouteAggregate } from './report';
-import { FieldRowSchema, FingerprintRowSchema, LatencyRowSchema, RowReader, SampleRowSchema, TotalsRowSchema } from './results-rows';
+import { FailureRowSchema, FieldRowSchema, FingerprintRowSchema, LatencyRowSchema, RowReader, SampleRowSchema, TotalsRowSchema } from './results-rows';
 import { COLUMN, LATENCY_COLUMNS, T, fieldHash } from './results-tables';
-import type { NoiseThresholds, ShadowSample } from './types';
+import type { CompareFailureReport, NoiseThresholds, ShadowSample } from './types';
 
 /**
  * Reading the shadow results back. A row that does not parse is left out and named (RowReader);
@@ -117,12 +117,31 @@ async function readSamples(
   return out;
 }
 
+async function readFailures(db: Knex, s: Scope, reader: RowReader): Promise<Map<string, CompareFailureReport[]>> {
+  const rows: unknown[] = await scoped(db(T.failures).select('route_id', 'failure_key', 'mapping', 'path', 'message', 'requests', 'at_ms', 'sample'), s).orderBy('at_ms', 'desc');
+  const byKey = new Map<string, { routeId: string; report: CompareFailureReport }>();
+  for (const row of rows) {
+    const r = reader.read(FailureRowSchema, T.failures, ['route_id', 'failure_key'], row);
+    if (!r) continue;
+    const key = `${r.route_id}\u0000${r.failure_key}`;
+    const known = byKey.get(key);
+    // Newest first: the first row seen holds the sample shown; the others add their counts.
+    if (known) byKey.set(key, { ...known, report: { ...known.report, count: known.report.count + r.requests } });
+    else byKey.set(key, { routeId: r.route_id, report: { mapping: r.mapping, path: r.path, message: r.message, count: r.requests, sample: r.sample } });
+  }
+  const out = new Map<string, CompareFailureReport[]>();
+  for (const { routeId, report } of byKey.values()) push(out, routeId, report);
+  for (const list of out.values()) list.sort((a, b) => b.count - a.count || (a.mapping + a.path < b.mapping + b.path ? -1 : 1));
+  return out;
+}
+
 /** Every route with a record since the hour (or the one route asked for, empty when it has none), sorted by id. */
 export async function readAggregates(db: Knex, routeId: string | undefined, from: Date, samplesPerField: number): Promise<RouteAggregate[]> {
   const s: Scope = { routeId, fromHour: Math.floor(from.getTime() / HOUR_MS) };
   const reader = new RowReader();
   const [totals, fields, fingerprints, latency] = await Promise.all([readTotals(db, s, reader), readFields(db, s, reader), readFingerprints(db, s, reader), readLatency(db, s, reader)]);
   const samples = await readSamples(db, s, fields, samplesPerField, reader);
+  const failures = await readFailures(db, s, reader);
   // A route whose only record is unreadable still gets a report, to say so.
   const routes = new Set([...totals.keys(), ...reader.routes(), ...(routeId !== undefined ? [routeId] : [])]);
   return [...routes].sort().map((id) => ({
@@ -133,6 +152,7 @@ export async function readAggregates(db: Knex, routeId: string | undefined, from
     fingerprints: fingerprints.get(id) ?? [],
     latency: latency.get(id) ?? { legacy: emptyHistogram(), fresh: emptyHistogram() },
     samples: samples.get(id) ?? new Map(),
+    failures: failures.get(id) ?? [],
   }));
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeIssues, fieldIssues, storedInteger, storedJson, storedNumber } from '../../../platform';
 import { FingerprintSchema } from './batch';
-import { DiffKindSchema, ShadowSampleSchema, type UnreadableRow } from './types';
+import { CompareFailureSampleSchema, DiffKindSchema, ShadowSampleSchema, type UnreadableRow } from './types';
 
 /**
  * The shadow results' rows as the report reads them, parsed at the boundary. Every replica writes
@@ -23,6 +23,16 @@ export const FingerprintRowSchema = z.object({ route_id: routeId, fp_key: z.stri
 
 /** One side's latency: `requests`, `sum_ms` and one count per bucket (LATENCY_COLUMNS). */
 export const LatencyRowSchema = z.object({ route_id: routeId, side: z.enum(['legacy', 'fresh']) }).catchall(storedNumber);
+
+export const FailureRowSchema = z.object({
+  route_id: routeId,
+  failure_key: z.string(),
+  mapping: z.string(),
+  path: z.string(),
+  message: z.string(),
+  requests: storedInteger,
+  sample: storedJson(CompareFailureSampleSchema),
+});
 
 export const SampleRowSchema = z.object({ sample_id: storedInteger, route_id: routeId, field_key: z.string(), sample: storedJson(ShadowSampleSchema) });
 

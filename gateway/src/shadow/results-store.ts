@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { RouteTable } from '../config/table';
 import { DEFAULT_BATCH_LIMITS, HOUR_MS, TOTAL_KEYS, type RouteHourBatch } from './batch';
-import { DEFAULT_SAMPLE_BODY_BYTES, storableSample } from './redact';
+import { DEFAULT_SAMPLE_BODY_BYTES, redactedFailureSample, storableSample } from './redact';
 import { readAggregates, readVerdicts } from './results-read';
 import { FingerprintKeyRowSchema, readKeys, SampleIdRowSchema } from './results-rows';
 import { DEFAULT_NOISE_THRESHOLDS, buildReport } from './report';
@@ -127,6 +127,20 @@ export class ShadowStore {
       await upsert(T.latency, ['route_id', 'hour', 'side'], { ...key, side }, counts);
     }
     await this.addSamples(trx, b);
+    await this.addFailures(trx, b);
+  }
+
+  /** Counts add up; the sample kept is the newest one. */
+  private async addFailures(trx: Knex.Transaction, b: RouteHourBatch): Promise<void> {
+    const work = [...b.failures].map(([key, f]) => ({ f, fk: sha1(key) })).sort((x, y) => (x.fk < y.fk ? -1 : 1));
+    for (const { f, fk } of work) {
+      const atMs = Date.parse(f.sample.at);
+      const sample = JSON.stringify(redactedFailureSample(f.sample));
+      await trx(T.failures)
+        .insert({ route_id: b.routeId, hour: b.hour, failure_key: fk, mapping: f.mapping, path: f.path, message: f.message, requests: f.count, at_ms: atMs, sample })
+        .onConflict(['route_id', 'hour', 'failure_key'])
+        .merge({ requests: trx.raw('?? + ?', [`${T.failures}.requests`, f.count]), at_ms: atMs, sample });
+    }
   }
 
   /** Each sample stored once however many fields it illustrates; then only the newest few per field are kept. */
@@ -170,7 +184,7 @@ export class ShadowStore {
   async prune(now: Date = this.clock()): Promise<void> {
     const cutoffMs = now.getTime() - this.retentionMs;
     const cutoffHour = Math.floor(cutoffMs / HOUR_MS);
-    for (const table of [T.totals, T.fields, T.fingerprints, T.latency]) await this.db(table).where('hour', '<', cutoffHour).delete();
+    for (const table of [T.totals, T.fields, T.fingerprints, T.latency, T.failures]) await this.db(table).where('hour', '<', cutoffHour).delete();
     await this.db(T.sampleFields).where('at_ms', '<', cutoffMs).delete();
     await this.db(T.samples).where('at_ms', '<', cutoffMs).delete();
   }

@@ -12,6 +12,7 @@ export const T = {
   latency: 'strangler_shadow_latency',
   samples: 'strangler_shadow_samples',
   sampleFields: 'strangler_shadow_sample_fields',
+  failures: 'strangler_shadow_failures',
 } as const;
 
 export const COLUMN: Readonly<Record<keyof ShadowTotals, string>> = {
@@ -46,6 +47,20 @@ export async function createShadowTables(db: Knex): Promise<void> {
   await createOnce(db, T.latency, latencyTable);
   await createOnce(db, T.samples, samplesTable);
   await createOnce(db, T.sampleFields, sampleFieldsTable);
+  await createOnce(db, T.failures, failuresTable);
+}
+
+/** Translation failures per route and hour: the mapping, field and message, a count, and the newest sample. */
+function failuresTable(t: Knex.CreateTableBuilder): void {
+  routeHour(t);
+  t.string('failure_key', 40).notNullable();
+  t.string('mapping', 255).notNullable();
+  t.text('path').notNullable();
+  t.text('message').notNullable();
+  t.bigInteger('requests').notNullable().defaultTo(0);
+  t.bigInteger('at_ms').notNullable();
+  t.text('sample', 'mediumtext').notNullable();
+  t.primary(['route_id', 'hour', 'failure_key']);
 }
 
 async function createOnce(db: Knex, name: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void> {

@@ -68,7 +68,19 @@ export type ShadowOutcome =
   | { readonly kind: 'new-error' | 'new-timeout'; readonly routeId: string; readonly ms: number; readonly detail: string }
   /** Reverse shadow (mode new): the copy to legacy failed; never counted against the new side. */
   | { readonly kind: 'legacy-error' | 'legacy-timeout'; readonly routeId: string; readonly ms: number; readonly detail: string }
-  | { readonly kind: 'dropped' | 'body-too-large' | 'compare-error'; readonly routeId: string; readonly detail?: string };
+  | { readonly kind: 'dropped' | 'body-too-large'; readonly routeId: string; readonly detail?: string }
+  /** An answer could not be brought to the new model; `failure` says which mapping, field and request when a mapping refused it. */
+  | { readonly kind: 'compare-error'; readonly routeId: string; readonly detail?: string; readonly failure?: CompareFailure };
+
+/** A mapping that refused an answer during a comparison: the mapping, the first field it named, and a sample. */
+export interface CompareFailure {
+  readonly mapping: string;
+  readonly path: string;
+  readonly message: string;
+  readonly request: SampledRequest;
+  /** Legacy's answer as it came (status and capped text), null when it was not the one refused. */
+  readonly legacy: { readonly status: number; readonly body: string } | null;
+}
 
 /** Thresholds that make a field a real difference rather than noise (Diffy's rule). */
 export interface NoiseThresholds {
@@ -117,6 +129,20 @@ export type UnreadableRow = z.infer<typeof UnreadableRowSchema>;
 
 const rate = z.number().nullable();
 
+/** One kind of translation failure in the report: which mapping refused which field, how often, and the newest request it happened to. */
+export const CompareFailureSampleSchema = z.object({ at: z.string(), request: SampledRequestSchema, legacy: z.object({ status: z.number(), body: z.string() }).nullable() }).readonly();
+
+export const CompareFailureReportSchema = z
+  .object({
+    mapping: z.string(),
+    path: z.string(),
+    message: z.string(),
+    count: z.number(),
+    sample: CompareFailureSampleSchema,
+  })
+  .readonly();
+export type CompareFailureReport = z.infer<typeof CompareFailureReportSchema>;
+
 export const RouteShadowReportSchema = z
   .object({
     routeId: z.string(),
@@ -141,6 +167,8 @@ export const RouteShadowReportSchema = z
     newErrorRate: rate,
     latency: z.object({ legacy: LatencySummarySchema, fresh: LatencySummarySchema }).readonly(),
     fields: z.array(FieldReportSchema).readonly(),
+    /** Answers a mapping could not translate (part of compareErrors), by mapping, field and message, each with its newest sample. */
+    compareFailures: z.array(z.lazy(() => CompareFailureReportSchema)).readonly().optional(),
     /** Present only when some of the route's stored rows could not be read and were left out. */
     unreadable: z.array(UnreadableRowSchema).readonly().optional(),
   })

@@ -12,12 +12,19 @@ import type { Exchange, Finished, Responder } from '../pipeline/exchange';
 export const TRANSLATE_CAP_BYTES = 16 * 1024 * 1024;
 
 /**
- * Answers with the upstream's 2xx JSON translated into the new contract. Anything else (errors,
- * non-JSON) streams through untouched. A body that cannot be translated is a 502 naming the
- * mapping and the fields, never a half-translated answer. Built once per mapping.
+ * Answers with the upstream's 2xx JSON translated into the new contract by `mapping`, and its
+ * non-2xx JSON by `errorMapping` when the target declares one (`translate.error`). Anything else
+ * (errors without an error mapping, non-JSON) streams through untouched. A body that cannot be
+ * translated is a 502 naming the mapping and the fields, never a half-translated answer. Built
+ * once per target.
  */
-export function translatingResponder(mapping: TranslationMapping, capBytes = TRANSLATE_CAP_BYTES): Responder {
-  return (x, finished) => new TranslatingSink(x, finished, mapping, capBytes);
+export function translatingResponder(mapping: TranslationMapping | null, capBytes = TRANSLATE_CAP_BYTES, errorMapping: TranslationMapping | null = null): Responder {
+  return (x, finished) => new TranslatingSink(x, finished, mapping, errorMapping, capBytes);
+}
+
+/** True for an error answer an error mapping may translate: 4xx or 5xx, JSON. */
+export function translatableError(status: number, headers: readonly Buffer[]): boolean {
+  return status >= 400 && isJson(rawHeader(headers, 'content-type'));
 }
 
 /** True for an answer a mapping may translate: 2xx with content, JSON. */
@@ -33,21 +40,26 @@ class TranslatingSink implements AnswerSink {
   private headers: readonly Buffer[] = [];
   private control: AnswerControl | null = null;
   private over = false;
+  /** The mapping this answer goes through, chosen by its status. */
+  private mapping!: TranslationMapping;
 
   constructor(
     private readonly x: Exchange,
     private readonly finished: Finished,
-    private readonly mapping: TranslationMapping,
+    private readonly okMapping: TranslationMapping | null,
+    private readonly errorMapping: TranslationMapping | null,
     private readonly capBytes: number,
   ) {
     this.body = new BodyBuffer(capBytes);
   }
 
   head(status: number, reason: string, headers: readonly Buffer[], control: AnswerControl): void {
-    if (!translatable(status, headers)) {
+    const mapping = translatable(status, headers) ? this.okMapping : translatableError(status, headers) ? this.errorMapping : null;
+    if (mapping === null) {
       this.inner = streamResponder(this.x, this.finished);
       return this.inner.head(status, reason, headers, control);
     }
+    this.mapping = mapping;
     this.status = status;
     this.reason = reason;
     this.headers = headers;

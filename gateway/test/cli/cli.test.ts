@@ -52,6 +52,30 @@ describe('strangler CLI', () => {
     expect(JSON.parse(r.stdout).title).toBe('strangler route table');
   });
 
+  it('gateway alone reads the admin token by the CLI\'s rule: STRANGLER_ADMIN_TOKEN, else <data dir>/admin-token', async () => {
+    const data = mkdtempSync(path.join(os.tmpdir(), 'strangler-cli-token-'));
+    writeFileSync(path.join(data, 'admin-token'), 'from-the-file\n');
+    const env: NodeJS.ProcessEnv = { ...process.env, STRANGLER_DATA_DIR: data };
+    delete env.STRANGLER_ADMIN_TOKEN;
+    const child = spawn(process.execPath, [BIN, 'gateway', '--routes', 'routes.json', '--port', '0', '--admin-port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const adminUrl = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (entry.message === 'admin API token') resolve(entry.adminUrl as string);
+        if (entry.level === 'warn' && String(entry.message).includes('admin API refuses every request')) reject(new Error(line));
+      });
+      child.once('exit', () => reject(new Error('gateway exited')));
+    });
+    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const res = await fetch(`${adminUrl}/admin/routes`, { headers: { authorization: 'Bearer from-the-file' } });
+      expect(res.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await exit;
+    }
+  });
+
   describe('gateway process', () => {
     let upstream: TestUpstream;
     beforeAll(async () => {

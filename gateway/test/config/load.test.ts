@@ -35,7 +35,7 @@ describe('route table loading', () => {
   });
 
   it('names a file it cannot read', () => {
-    expect(() => loadRouteTableFile(path.join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read: ENOENT/);
+    expect(() => loadRouteTableFile(path.join(dir, 'missing.json'))).toThrow(/missing\.json: no such file$/);
   });
 
   it('lists every schema error with its JSON path at once', () => {
@@ -52,10 +52,42 @@ describe('route table loading', () => {
         expect.stringMatching(/^routes\[0\]\.mode: /),
         expect.stringMatching(/^routes\[0\]\.methods\[0\]: /),
         expect.stringMatching(/^routes\[1\]\.id: /),
-        expect.stringMatching(/^routes\[1\]: Unrecognized key: "surprise"/),
-        expect.stringMatching(/^\(root\): Unrecognized key: "extra"/),
+        expect.stringMatching(/^routes\[1\]\.surprise: unknown key "surprise" \(allowed here: id, description, path, methods, mode, /),
+        expect.stringMatching(/^extra: unknown key "extra"/),
       ]),
     );
+  });
+
+  it('reports every error of a table at once: its shape and the cross-checks of the routes whose own shape is sound', () => {
+    const route = (id: string, p: string, extra: Record<string, unknown> = {}) => ({ id, path: p, mode: 'legacy', legacy: { upstream: 'legacy' }, ...extra });
+    const issues = issuesOf(
+      base([
+        route('a', '/a/*', { methodz: ['GET'] }),
+        route('b', '/b', { mode: 'sideways' }),
+        route('c', '/c/*'),
+        route('c', '/d'),
+        route('e', '/c/*'),
+        catchAll,
+      ]),
+    );
+    expect(issues).toEqual([
+      'routes[0].methodz: unknown key "methodz" (did you mean "methods"?)',
+      'routes[1].mode: Invalid option: expected one of "legacy"|"shadow"|"canary"|"new"|"retired"',
+      'routes[3].id: duplicate route id "c" (first at routes[2])',
+      'routes[4]: route "e" is unreachable: routes[2] "c" (/c/*) matches every request it would',
+    ]);
+  });
+
+  it('suggests the nearest key for a typo at any depth, and names a route whose upstream is malformed only once', () => {
+    const issues = issuesOf({
+      upstreams: { legacy: { url: 'http://127.0.0.1:3000', timeoutMS: 10 } },
+      routes: [{ id: 'p', path: '/p', mode: 'shadow', legacy: { upstream: 'legacy' }, new: { upstream: 'legacy', rewite: '/q' }, shadow: { sampel: 0.5 } }, catchAll],
+    });
+    expect(issues).toEqual([
+      'upstreams.legacy.timeoutMS: unknown key "timeoutMS" (did you mean "timeoutMs"?)',
+      'routes[0].new.rewite: unknown key "rewite" (did you mean "rewrite"?)',
+      'routes[0].shadow.sampel: unknown key "sampel" (did you mean "sample"?)',
+    ]);
   });
 
   it('refuses an unknown upstream', () => {
@@ -133,7 +165,7 @@ describe('route table loading', () => {
       'upstreams.__proto__: the key "__proto__" is not allowed',
       'routes[0].legacy.__proto__: the key "__proto__" is not allowed',
       // The strict target schema names it too; the upstream record would have dropped it silently.
-      'routes[0].legacy: Unrecognized key: "__proto__"',
+      'routes[0].legacy.__proto__: unknown key "__proto__" (allowed here: upstream, translate, rewrite)',
     ]);
   });
 

@@ -28,6 +28,8 @@ export interface TableOptions {
   readonly shadowing?: { readonly maxPending?: number; readonly concurrency?: number };
   /** Response mapping names on the legacy side (resolved through `mappings`). */
   readonly legacyResponseMapping?: string;
+  /** Error mapping name on the legacy side (`translate.error`). */
+  readonly legacyErrorMapping?: string;
   /** Mappings by name, as plain functions of the input and the request time. */
   readonly mappings?: Readonly<Record<string, (input: unknown, now: Date) => unknown>>;
   /** Upstream settings besides the URL (e.g. timeoutMs), for both upstreams. */
@@ -42,7 +44,12 @@ export function shadowTable(legacyUrl: string, freshUrl: string, o: TableOptions
     id: ROUTE,
     path: '/products/*',
     mode: o.mode ?? 'shadow',
-    legacy: { upstream: 'legacy', ...(o.legacyResponseMapping ? { translate: { response: o.legacyResponseMapping } } : {}) },
+    legacy: {
+      upstream: 'legacy',
+      ...(o.legacyResponseMapping || o.legacyErrorMapping
+        ? { translate: { ...(o.legacyResponseMapping ? { response: o.legacyResponseMapping } : {}), ...(o.legacyErrorMapping ? { error: o.legacyErrorMapping } : {}) } }
+        : {}),
+    },
     new: { upstream: 'fresh' },
     ...(o.shadow ? { shadow: o.shadow } : {}),
   };
