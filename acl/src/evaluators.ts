@@ -8,7 +8,7 @@ import { describe, isJsonataFailure, locationOf } from './jsonata-failure';
 import { LEGACY_BINDINGS } from './legacy-values';
 import type { CompileContext } from './mapping';
 import type { Yielder } from './output-check';
-import { toPlainJson, toPlainJsonSliced, type JsonValue } from './plain-json';
+import { isPlainJson, toPlainJson, toPlainJsonSliced, type JsonValue } from './plain-json';
 
 /** Names bound per call, in the order the compiled evaluators take their values. */
 const CALL_BINDINGS = ['now', 'millis'];
@@ -96,7 +96,7 @@ export function chooseEvaluators(name: string, expr: jsonata.Expression, context
     try {
       const raw = evaluator.evaluate(input, bindings, limits, meter);
       yielder.restart();
-      return { answer: toPlainJson(raw, refuseFunctions) };
+      return { answer: isPlainJson(raw) ? (raw as JsonValue) : toPlainJson(raw, refuseFunctions) };
     } catch (err) {
       if (err instanceof Handover) return 'handover';
       if (err instanceof GuardrailTrip) throw timeout(err);

@@ -70,3 +70,37 @@ export async function toPlainJsonSliced(value: unknown, yielder: () => Promise<v
   }
   return out;
 }
+
+const OBJECT_PROTOTYPE = Object.prototype;
+
+/**
+ * True when `value` is already what toPlainJson would make of it (and holds nothing `check` would
+ * refuse): ordinary objects and arrays with no flags, no undefined items, finite numbers. Reads
+ * only; the generated evaluator's answers nearly always are, and then need no copy.
+ */
+export function isPlainJson(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (Array.isArray(value)) {
+        const flags = value as { sequence?: unknown; keepSingleton?: unknown; outerWrapper?: unknown; tupleStream?: unknown };
+        if (Object.getPrototypeOf(value) !== Array.prototype || flags.sequence !== undefined || flags.keepSingleton !== undefined || flags.outerWrapper !== undefined || flags.tupleStream !== undefined) return false;
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i])) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(value) !== OBJECT_PROTOTYPE) return false;
+      for (const key in value) {
+        if (!hasOwn.call(value, key)) return false;
+        if (!isPlainJson((value as Record<string, unknown>)[key])) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}

@@ -1,5 +1,6 @@
 import type { Code, LambdaDef } from '../compiler/apply';
 import { checkFields, child, compileNode, nodes } from '../compiler/compile';
+import { path as generalPath } from '../compiler/constructors';
 import { BINARY_OPS } from '../compiler/operators';
 import { isNode, Scope, Unsupported, type AstNode } from '../compiler/scope';
 import type { Site } from '../compiler/site';
@@ -20,6 +21,12 @@ import { literal, NotALiteral, Source } from './source';
 export class Generator {
   /** The functions of lambda bodies, emitted before the root. */
   private readonly bodies: string[] = [];
+  /**
+   * The current function's memo of the last object a field path found not to be a function value
+   * (isFunctionValue reads two missing properties; a row's seven fields would ask seven times).
+   * Objects never change during an evaluation, so the answer holds.
+   */
+  private memo = 'undefined';
 
   constructor(readonly out: Source) {}
 
@@ -32,10 +39,14 @@ export class Generator {
   /** A function `(input, frame, run) => value` for `node`; its name. */
   private fn(node: AstNode, site: Site): string {
     const saved = this.out.begin();
+    const savedMemo = this.memo;
     const name = this.out.temp();
+    this.memo = this.out.temp();
+    this.out.line(`let ${this.memo};`);
     const value = this.gen(node, site, 'frame');
     this.out.line(`return ${value};`);
     const body = this.out.end(saved);
+    this.memo = savedMemo;
     this.bodies.push(`const ${name} = function (input, frame, run) {\n${body}\n};`);
     return name;
   }
@@ -118,7 +129,16 @@ export class Generator {
     if (first === undefined) throw new Unsupported('an empty path', node);
     const lead = first.type === 'variable' && first.value !== '' ? 1 : 0;
     const names = steps.slice(lead);
-    if (names.length === 0 || !names.every((s) => s.type === 'name' && typeof s.value === 'string')) return this.delegate(node, site, frame);
+    if (names.length === 0 || !names.every((s) => s.type === 'name' && typeof s.value === 'string')) {
+      // jsonata's general path (constructors.ts) over steps that are generated functions.
+      const codes = steps.map((step) => {
+        const code = { sync: undefined } as unknown as Code;
+        this.bodies.push(`${this.out.constant(code)}.sync = ${this.fn(step, inner)};`);
+        return code;
+      });
+      const general = generalPath(codes, first.type === 'variable', first['consarray'] === true);
+      return this.let(`rt.collapse(${this.out.constant(general)}.sync(input, ${frame}, run))`);
+    }
     for (const s of names) checkFields(s);
     const variable = lead === 1 ? this.gen(first, inner, frame) : undefined;
     return this.fieldPath(variable, names.map((s) => s.value as string), node, site, frame, false);
@@ -142,7 +162,8 @@ export class Generator {
       this.out.line(`if (Array.isArray(${t})) { ${r} = ${general}; break ${label}; }`);
       for (const key of keys) {
         const k = literal(key);
-        this.out.line(`if (${t} === null || typeof ${t} !== "object" || rt.isFn(${t}) || !rt.hasOwn(${t}, ${k})) break ${label};`);
+        this.out.line(`if (${t} === null || typeof ${t} !== "object" || !rt.hasOwn(${t}, ${k})) break ${label};`);
+        this.out.line(`if (${t} !== ${this.memo}) { if (rt.isFn(${t})) break ${label}; ${this.memo} = ${t}; }`);
         this.out.line(`${t} = ${t}[${k}];`);
         this.out.line(`if (${t} === undefined) break ${label};`);
         this.out.line(`if (Array.isArray(${t})) { ${r} = ${single ? `rt.collapse(${t})` : general}; break ${label}; }`);
@@ -184,10 +205,13 @@ export class Generator {
     this.out.line(`let ${r};`);
     this.out.block(`if (Array.isArray(input))`, () => this.out.line(`${r} = ${this.out.constant(compileNode(node, site))}.sync(input, ${frame}, run);`));
     this.out.block('else', () => {
-      this.out.line(`${r} = {};`);
-      pairs.forEach(([, value], p) => {
-        const v = this.gen(value, inner, frame);
-        this.out.line(`if (${v} !== undefined) ${r}[${literal(keys[p])}] = ${v};`);
+      // One object literal (one hidden class) when every value is defined, the usual case; else only the defined ones.
+      const values = pairs.map(([, value]) => this.gen(value, inner, frame));
+      this.out.line(`${r} = {${values.map((v, p) => `${literal(keys[p])}: ${v}`).join(', ')}};`);
+      if (values.length === 0) return;
+      this.out.block(`if (${values.map((v) => `${v} === undefined`).join(' || ')})`, () => {
+        this.out.line(`${r} = {};`);
+        values.forEach((v, p) => this.out.line(`if (${v} !== undefined) ${r}[${literal(keys[p])}] = ${v};`));
       });
     });
     return r;
