@@ -65,9 +65,14 @@ export class Source {
 /** Thrown when a value cannot be written as a JSON literal exactly (Infinity, -0...): the node is left to the closures. */
 export class NotALiteral extends Error {}
 
-/** A mapping's literal as JavaScript source: JSON.stringify, and only what it writes back exactly. */
+/**
+ * A mapping's literal as JavaScript source: JSON.stringify, and only what it writes back exactly.
+ * JSON leaves U+2028 and U+2029 raw, which end a string literal in JavaScript before ES2019 (and
+ * in some tools still): they are escaped too, and the text is still JSON.
+ */
 export function literal(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  if (value === null || typeof value === 'boolean') return JSON.stringify(value);
   if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return JSON.stringify(value);
   throw new NotALiteral(`not a JSON literal: ${String(value)}`);
 }

@@ -53,23 +53,13 @@ export function ajvIssues(errors: readonly ErrorObject[]): FieldIssue[] {
 }
 
 /**
- * One ajv instance per ACL: its options make ajv judge as zod does. `unicode: false` counts string
- * lengths in UTF-16 units as zod's `.min`/`.max` do (ajv counts code points by default), and
+ * One ajv instance per ACL: its options make ajv judge as zod does. String lengths are counted in
+ * code points by both (ajv's default; zod 4's `.max` counts code points too), and
  * `unicodeRegExp: false` runs patterns without the `u` flag, as zod's regexes run.
  */
 export function createAjv(allErrors = false): Ajv2020 {
-  return new Ajv2020({ allErrors, strict: false, unicode: false, unicodeRegExp: false, ownProperties: true, validateFormats: false, logger: AJV_LOGGER });
+  return new Ajv2020({ allErrors, strict: false, unicodeRegExp: false, ownProperties: true, validateFormats: false });
 }
-
-/** ajv calls `unicode` deprecated, though it still honours it (limitLength reads it): that one warning is dropped. */
-const AJV_LOGGER = {
-  log: (): void => undefined,
-  warn: (...args: unknown[]): void => {
-    if (typeof args[0] === 'string' && args[0].startsWith('DEPRECATED: option unicode')) return;
-    console.warn(...args);
-  },
-  error: (...args: unknown[]): void => console.error(...args),
-};
 
 function refineKeyword(ajv: Ajv2020, refinements: Refinement[]): void {
   if (ajv.getKeyword(REFINE_KEYWORD) !== false) return;
