@@ -6,7 +6,9 @@
  *   const product = await products.evaluate(legacyJson, { now: new Date() });
  */
 export { createAcl, loadMapping, DEFAULT_MAX_DEPTH, DEFAULT_TIMEOUT_MS, DEFAULT_SLICE_MS, type Acl, type AclOptions } from './src/acl';
-export type { AclMapping, EvaluateOptions } from './src/mapping';
+export type { AclMapping, EvaluateOptions, Translation } from './src/mapping';
+export type { DroppedItem, ItemPolicy } from './src/output-check';
+export { contractValidator, type OutputValidator } from './src/validation/contract-validator';
 export type { JsonValue } from './src/plain-json';
 export {
   AclError,

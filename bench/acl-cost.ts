@@ -4,7 +4,9 @@
  * evaluations, yielding every few milliseconds; the longest gap is what this reports).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createAcl, type AclMapping } from '../acl';
+import { contractValidator, createAcl, type AclMapping } from '../acl';
+import { ProductPageSchema } from '../new-services/catalog/src/contract';
+import { handwrittenProductRead } from './handwritten-product-read';
 import type { LegacyProductPage } from './legacy-page';
 import { median } from './stats';
 
@@ -19,6 +21,17 @@ export interface PerItemCost {
   warmups: number;
   /** Median over the runs of (one evaluation's time ÷ items). */
   usPerItem: number;
+}
+
+/** One page's (parse, map, validate, stringify), by hand and through the ACL, in the same process and rounds. */
+export interface HandwrittenCost {
+  rounds: number;
+  pagesPerRound: number;
+  /** Median over the rounds, microseconds a page. */
+  handwrittenUs: number;
+  aclUs: number;
+  /** handwrittenUs / aclUs (median of the per-round ratios): 1 means the ACL costs what hand-written code costs. */
+  ratio: number;
 }
 
 export interface LargePageCost {
@@ -48,6 +61,50 @@ export async function measurePerItem(page: LegacyProductPage, runs: number, warm
     times.push(performance.now() - start);
   }
   return { items: page.ROWS.length, runs, warmups, usPerItem: usPerItem(times, page.ROWS.length) };
+}
+
+/**
+ * The ACL against catalog/product-read written by hand (bench/handwritten-product-read.ts), both
+ * checked by the same compiled validator (the ACL's, from ProductPageSchema): alternating rounds,
+ * so that the machine's load falls on both alike; the ratio is taken per round.
+ */
+export async function measureHandwritten(page: LegacyProductPage, rounds: number, pagesPerRound: number): Promise<HandwrittenCost> {
+  const mapping = createAcl().load(ACL_MAPPING);
+  const validator = contractValidator(ProductPageSchema);
+  const text = JSON.stringify(page);
+  const now = new Date();
+  let sink = 0;
+  const byHand = (): void => {
+    const answer = handwrittenProductRead(JSON.parse(text), now);
+    if (!validator.accepts(answer)) throw new Error('the hand-written mapping made a page the contract refuses');
+    sink += JSON.stringify(answer).length;
+  };
+  const viaAcl = async (): Promise<void> => {
+    sink += JSON.stringify(await mapping.evaluate(JSON.parse(text), { now })).length;
+  };
+  if (JSON.stringify(handwrittenProductRead(JSON.parse(text), now)) !== JSON.stringify(await mapping.evaluate(JSON.parse(text), { now }))) {
+    throw new Error('the hand-written mapping does not answer what catalog/product-read answers');
+  }
+  for (let i = 0; i < pagesPerRound; i += 1) {
+    byHand();
+    await viaAcl();
+  }
+  const hand: number[] = [];
+  const acl: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r += 1) {
+    let start = performance.now();
+    for (let i = 0; i < pagesPerRound; i += 1) byHand();
+    const h = ((performance.now() - start) * 1000) / pagesPerRound;
+    start = performance.now();
+    for (let i = 0; i < pagesPerRound; i += 1) await viaAcl();
+    const a = ((performance.now() - start) * 1000) / pagesPerRound;
+    hand.push(h);
+    acl.push(a);
+    ratios.push(h / a);
+  }
+  if (sink === 0) throw new Error('nothing was serialised');
+  return { rounds, pagesPerRound, handwrittenUs: median(hand), aclUs: median(acl), ratio: median(ratios) };
 }
 
 export async function measureLargePage(page: LegacyProductPage): Promise<LargePageCost> {

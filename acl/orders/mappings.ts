@@ -9,11 +9,13 @@ export const ordersMappings: readonly MappingSpec[] = [
     name: 'orders/order-read',
     file: 'orders/order-read.jsonata',
     output: (answer) => (isPage(answer) ? OrderPageSchema : OrderSchema),
+    schemas: [OrderPageSchema, OrderSchema],
   },
   {
     name: 'orders/create-to-legacy',
     file: 'orders/create-to-legacy.jsonata',
     input: CreateOrderSchema,
     output: () => LegacyCreateOrderSchema,
+    schemas: [LegacyCreateOrderSchema],
   },
 ];

@@ -1,10 +1,11 @@
 import type jsonata from 'jsonata';
+import { CpuBudget, CpuMeter } from './cpu-meter';
 
 /** Limits applied to every evaluation of one compiled expression. */
 export interface GuardrailLimits {
   /**
-   * Wall-clock budget of one evaluation, in milliseconds, counted from its first step and
-   * including the time it spends parked between slices (see `sliceMs`).
+   * CPU-time budget of one evaluation, in milliseconds: the time it ran itself (cpu-meter.ts), not
+   * the time it waited, parked between slices, while other evaluations ran.
    */
   readonly timeoutMs: number;
   /** Maximum nesting of jsonata evaluation steps (a runaway recursion trips it long before the JS stack). */
@@ -42,8 +43,7 @@ interface BaseFrame {
 }
 
 interface EvaluationState {
-  ticks: number;
-  deadline: number;
+  readonly budget: CpuBudget;
   /** When the current slice ends: the next clock read past it parks the evaluation. */
   sliceEnd: number;
   /** While parked, the promise every branch of the evaluation waits on (jsonata runs some branches concurrently). */
@@ -51,8 +51,6 @@ interface EvaluationState {
   tripped: GuardrailTrip | undefined;
 }
 
-/** The clock costs more than the depth check, so it is read once per this many steps (a power of two). */
-const CLOCK_EVERY = 32;
 
 /** Milliseconds, sub-millisecond resolution (a 2 ms slice needs it), never set back like Date.now(). */
 const monotonicMs = (): number => performance.now();
@@ -85,35 +83,44 @@ type Bind = (name: symbol, value: EntryHook | undefined) => void;
 export function installGuardrails(
   expr: jsonata.Expression,
   limits: GuardrailLimits,
-  { clock = monotonicMs, fast = true }: { clock?: () => number; fast?: boolean } = {},
+  { clock = monotonicMs, fast = true, meter = new CpuMeter() }: { clock?: () => number; fast?: boolean; meter?: CpuMeter } = {},
 ): void {
   const slicing = limits.sliceMs > 0;
 
   const newState = (): EvaluationState => {
     const now = clock();
-    return { ticks: 0, deadline: now + limits.timeoutMs, sliceEnd: now + limits.sliceMs, parked: undefined, tripped: undefined };
+    const budget = new CpuBudget(limits.timeoutMs);
+    meter.enter(budget, now);
+    return { budget, sliceEnd: now + limits.sliceMs, parked: undefined, tripped: undefined };
   };
 
   /** Parks the evaluation until the event loop has gone round once; `resumed` runs just before it carries on. */
-  const park = (state: EvaluationState, resumed?: () => void): Promise<void> =>
-    (state.parked = new Promise<void>((resume) =>
+  const park = (state: EvaluationState, now: number, resumed?: () => void): Promise<void> => {
+    meter.leave(state.budget, now);
+    return (state.parked = new Promise<void>((resume) =>
       setImmediate(() => {
+        const at = clock();
         state.parked = undefined;
-        state.sliceEnd = clock() + limits.sliceMs;
+        state.sliceEnd = at + limits.sliceMs;
+        meter.enter(state.budget, at);
         resumed?.();
         resume();
       }),
     ));
+  };
 
-  /** The limits, checked on every step; `true` when the slice is over and the evaluation should park. */
-  const due = (state: EvaluationState, depth: number): boolean => {
+  /**
+   * The limits, checked on every step; the time of day when the slice is over and the evaluation
+   * should park, else undefined. The clock is read on every step: concurrent evaluations interleave
+   * step by step, and each step's time must go to the evaluation that ran it (cpu-meter.ts).
+   */
+  const due = (state: EvaluationState, depth: number): number | undefined => {
     // Once tripped, every branch still running (jsonata evaluates some in parallel) stops at its next step.
     if (state.tripped !== undefined) throw state.tripped;
     if (depth > limits.maxDepth) throw (state.tripped = new GuardrailTrip('depth', limits.maxDepth));
-    if ((++state.ticks & (CLOCK_EVERY - 1)) !== 0) return false;
     const now = clock();
-    if (now > state.deadline) throw (state.tripped = new GuardrailTrip('timeout', limits.timeoutMs));
-    return slicing && now >= state.sliceEnd;
+    if (meter.charge(state.budget, now)) throw (state.tripped = new GuardrailTrip('timeout', limits.timeoutMs));
+    return slicing && now >= state.sliceEnd ? now : undefined;
   };
 
   /** Fast path: the checks run synchronously in `base.guardrails()`; the hook is bound only to park. */
@@ -123,8 +130,10 @@ export function installGuardrails(
     // While parked, every branch that reaches a step parks on the same promise, so the event loop really gets free.
     const parking: EntryHook = () => state.parked;
     base.guardrails = (): void => {
-      if (state.parked !== undefined || !due(state, base.depth ?? 0)) return;
-      park(state, unhook);
+      if (state.parked !== undefined) return;
+      const now = due(state, base.depth ?? 0);
+      if (now === undefined) return;
+      park(state, now, unhook);
       base.bind(ENTRY, parking); // jsonata looks the hook up right after this call returns
     };
     unhook();
@@ -153,7 +162,8 @@ export function installGuardrails(
     }
     const state = stateOf(base);
     if (state.parked !== undefined) return state.parked;
-    return due(state, base.depth ?? 0) ? park(state) : undefined;
+    const now = due(state, base.depth ?? 0);
+    return now === undefined ? undefined : park(state, now);
   };
 
   (expr.assign as unknown as Bind)(ENTRY, hook);

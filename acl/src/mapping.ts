@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import jsonata from 'jsonata';
 import type { z } from 'zod';
-import { compileEvaluator, type CompiledEvaluator } from './compiler/evaluator';
-import { AclCompileError, AclInputError, AclMappingError, AclOutputError, AclTimeoutError, type JsonataLocation } from './errors';
-import { GuardrailTrip, installGuardrails, type GuardrailLimits } from './guardrails';
+import type { CpuMeter } from './cpu-meter';
+import { AclCompileError, AclInputError } from './errors';
+import { chooseEvaluators, type Evaluators } from './evaluators';
+import { type GuardrailLimits } from './guardrails';
 import { toFieldIssues } from './issues';
-import { LEGACY_BINDINGS } from './legacy-values';
-import { toPlainJson, type JsonValue } from './plain-json';
+import { describe, isJsonataFailure, locationOf } from './jsonata-failure';
+import { checkAnswer, type ContractCheck, type DroppedItem, type ItemPolicy } from './output-check';
+import type { JsonValue } from './plain-json';
 
 /** What the registry knows of one mapping. */
 export interface MappingSpec {
@@ -17,8 +19,20 @@ export interface MappingSpec {
   readonly file: string;
   /** When set, the input must fit it before the mapping runs (client bodies on the write path). */
   readonly input?: z.ZodType;
-  /** The schema the answer must fit, chosen from the answer's shape (a read may answer one item or a page). */
-  readonly output: (answer: JsonValue | undefined) => z.ZodType;
+  /**
+   * The schema the answer must fit, chosen from the answer's shape (a read may answer one item or a
+   * page). Absent: the answer is only made plain JSON (`baseline/identity`).
+   */
+  readonly output?: (answer: JsonValue | undefined) => z.ZodType;
+  /** Every schema `output` may choose: their validators are compiled at load (any other on first use). */
+  readonly schemas?: readonly z.ZodType[];
+  /**
+   * A page's items that its schema refuses: `fail` (the default) refuses the whole page, `drop`
+   * leaves them out, counted and reported with their key and reason (acl/README.md, "Lists").
+   */
+  readonly items?: ItemPolicy;
+  /** The legacy page's list and the field that keys each row, for the dropped rows' report: `{ list: 'ROWS', key: 'PRD_ID' }`. */
+  readonly rows?: { readonly list: string; readonly key: string };
 }
 
 /** Per-call values; the request time is passed in, never read by a mapping. */
@@ -27,32 +41,33 @@ export interface EvaluateOptions {
   readonly now: Date;
 }
 
+/** A translated document, with the page items a `drop` policy left out (empty for every other mapping). */
+export interface Translation {
+  readonly value: JsonValue;
+  readonly dropped: readonly DroppedItem[];
+}
+
 /** A compiled mapping, ready to run many times. */
 export interface AclMapping {
   readonly name: string;
   readonly file: string;
+  /** What runs it: JavaScript generated from the mapping, the closure compiler (jitless) or jsonata alone (outside the subset). */
+  readonly engine: 'generated' | 'closures' | 'jsonata';
   /** Maps one parsed JSON document; rejects with an AclInputError, AclMappingError, AclTimeoutError or AclOutputError. */
   evaluate(input: unknown, options: EvaluateOptions): Promise<JsonValue>;
+  /** As `evaluate`, also naming the page items the mapping's `drop` policy left out. */
+  translate(input: unknown, options: EvaluateOptions): Promise<Translation>;
 }
 
-/** A jsonata failure as jsonata throws it: a plain object, not an Error. */
-interface JsonataFailure {
-  readonly code: string;
-  readonly position?: number;
-  readonly message?: string;
-}
-
-function isJsonataFailure(err: unknown): err is JsonataFailure {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string';
-}
-
-function locationOf(err: JsonataFailure): JsonataLocation {
-  return { jsonataCode: err.code, position: typeof err.position === 'number' ? err.position : undefined };
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error || isJsonataFailure(err)) return err.message ?? 'unknown error';
-  return String(err);
+/** What every mapping of one ACL shares. */
+export interface CompileContext {
+  readonly root: string;
+  readonly limits: GuardrailLimits;
+  /** No generated code: the closure compiler and zod (acl/README.md, "Jitless"). */
+  readonly jitless: boolean;
+  readonly meter: CpuMeter;
+  /** The validators of a target schema, compiled once per schema and ACL. */
+  readonly contract: (schema: z.ZodType) => ContractCheck;
 }
 
 function compile(spec: MappingSpec, source: string): jsonata.Expression {
@@ -64,79 +79,43 @@ function compile(spec: MappingSpec, source: string): jsonata.Expression {
   }
 }
 
-/** Names bound per call, in the order the compiled evaluator takes their values. */
-const CALL_BINDINGS = ['now', 'millis'];
-
-/**
- * The mapping compiled to closures, or undefined when it uses something outside the compiled subset
- * (acl/README.md, "Evaluation"): such a mapping runs on jsonata's evaluator only.
- */
-function compileFast(expr: jsonata.Expression): CompiledEvaluator | undefined {
-  try {
-    return compileEvaluator(expr.ast(), { helpers: LEGACY_BINDINGS, bindingNames: CALL_BINDINGS });
-  } catch {
-    return undefined;
-  }
+/** A page's legacy rows, when the spec names them and the input has them. */
+function rowsOf(spec: MappingSpec, input: unknown): readonly unknown[] | undefined {
+  if (spec.rows === undefined || typeof input !== 'object' || input === null || !Object.prototype.hasOwnProperty.call(input, spec.rows.list)) return undefined;
+  const rows = (input as Record<string, unknown>)[spec.rows.list];
+  return Array.isArray(rows) ? rows : undefined;
 }
 
 /** Reads and compiles a mapping once; a file that is missing or does not parse fails here, at load. */
-export function compileMapping(spec: MappingSpec, root: string, limits: GuardrailLimits): AclMapping {
+export function compileMapping(spec: MappingSpec, context: CompileContext): AclMapping {
   let source: string;
   try {
-    source = readFileSync(path.join(root, spec.file), 'utf8');
+    source = readFileSync(path.join(context.root, spec.file), 'utf8');
   } catch (err) {
     throw new AclCompileError(spec.name, spec.file, { jsonataCode: undefined, position: undefined }, describe(err));
   }
-  const expr = compile(spec, source);
-  // The native helpers every mapping may call ($legacyMoney, $legacyInstant...): see legacy-values.ts.
-  for (const [name, helper] of Object.entries(LEGACY_BINDINGS)) expr.assign(name, helper);
-  installGuardrails(expr, limits);
-  const fast = compileFast(expr);
+  const evaluators: Evaluators = chooseEvaluators(spec.name, compile(spec, source), context);
+  for (const schema of spec.schemas ?? []) context.contract(schema);
+  const policy = spec.items ?? 'fail';
 
-  /**
-   * The compiled evaluator's answer, or undefined when it bails out and jsonata must answer instead.
-   * An evaluation longer than a slice lets the event loop go round once more before the schema
-   * check, which cannot be sliced (a few ms for thousands of items): the two then never add up.
-   */
-  const runFast = async (evaluator: CompiledEvaluator, input: unknown, now: Date): Promise<{ answer: JsonValue | undefined } | undefined> => {
-    try {
-      const started = performance.now();
-      // `millis` is shadowed as on the jsonata path.
-      const answer = await evaluator.evaluate(input, [now.toISOString(), undefined], limits);
-      if (limits.sliceMs > 0 && performance.now() - started >= limits.sliceMs) await new Promise((resume) => setImmediate(resume));
-      return { answer };
-    } catch (err) {
-      if (err instanceof GuardrailTrip) throw new AclTimeoutError(spec.name, err.guardrail, err.limit);
-      return undefined; // a Bailout (jsonata raises the real error, or answers what the subset does not model)
+  const translate = async (input: unknown, options: EvaluateOptions): Promise<Translation> => {
+    let subject = input;
+    if (spec.input !== undefined) {
+      const checked = spec.input.safeParse(input);
+      if (!checked.success) throw new AclInputError(spec.name, toFieldIssues(checked.error));
+      subject = checked.data;
     }
-  };
-
-  const run = async (input: unknown, now: Date): Promise<unknown> => {
-    try {
-      // `millis` is shadowed too: a mapping that reaches for the clock fails loudly instead of drifting.
-      return await expr.evaluate(input, { now: now.toISOString(), millis: undefined });
-    } catch (err) {
-      if (err instanceof GuardrailTrip) throw new AclTimeoutError(spec.name, err.guardrail, err.limit);
-      if (isJsonataFailure(err)) throw new AclMappingError(spec.name, locationOf(err), describe(err));
-      throw new AclMappingError(spec.name, { jsonataCode: undefined, position: undefined }, describe(err));
-    }
+    const { answer, yielder } = await evaluators.run(subject, options.now);
+    if (spec.output === undefined) return { value: answer ?? null, dropped: [] };
+    const check = context.contract(spec.output(answer));
+    return checkAnswer(spec.name, answer, check, policy, { rows: rowsOf(spec, subject), key: spec.rows?.key }, yielder);
   };
 
   return {
     name: spec.name,
     file: spec.file,
-    async evaluate(input, options) {
-      let subject = input;
-      if (spec.input !== undefined) {
-        const checked = spec.input.safeParse(input);
-        if (!checked.success) throw new AclInputError(spec.name, toFieldIssues(checked.error));
-        subject = checked.data;
-      }
-      const compiled = fast === undefined ? undefined : await runFast(fast, subject, options.now);
-      const answer = compiled === undefined ? toPlainJson(await run(subject, options.now)) : compiled.answer;
-      const checked = spec.output(answer).safeParse(answer);
-      if (!checked.success) throw new AclOutputError(spec.name, toFieldIssues(checked.error));
-      return answer as JsonValue;
-    },
+    engine: evaluators.engine,
+    translate,
+    evaluate: async (input, options) => (await translate(input, options)).value,
   };
 }

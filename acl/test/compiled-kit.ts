@@ -1,9 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import jsonata from 'jsonata';
-import { Bailout, compileEvaluator, type CompiledEvaluator } from '../src/compiler/evaluator';
+import { generateEvaluator, type GeneratedEvaluator } from '../src/codegen/evaluator';
+import { Bailout, compileEvaluator, refuseFunctions, type CompiledEvaluator } from '../src/compiler/evaluator';
+import { GuardrailTrip } from '../src/guardrails';
 import type { GuardrailLimits } from '../src/guardrails';
 import { LEGACY_BINDINGS } from '../src/legacy-values';
-import { toPlainJson } from '../src/plain-json';
+import { isPlainJson, toPlainJson } from '../src/plain-json';
 
 export const LIMITS: GuardrailLimits = { timeoutMs: 5000, maxDepth: 300, sliceMs: 2 };
 const NOW = '2026-01-01T00:00:00.000Z';
@@ -12,12 +14,41 @@ const NOW = '2026-01-01T00:00:00.000Z';
 export interface Pair {
   readonly jsonata: jsonata.Expression;
   readonly compiled: CompiledEvaluator;
+  /** The same AST generated to JavaScript source (the default evaluator), held to the closures and so to jsonata. */
+  readonly generated: GeneratedEvaluator;
 }
+
+const GLOBALS = { helpers: LEGACY_BINDINGS, bindingNames: ['now', 'millis'] };
 
 export function pair(source: string): Pair {
   const expr = jsonata(source);
   for (const [name, helper] of Object.entries(LEGACY_BINDINGS)) expr.assign(name, helper);
-  return { jsonata: expr, compiled: compileEvaluator(expr.ast(), { helpers: LEGACY_BINDINGS, bindingNames: ['now', 'millis'] }) };
+  const compiled = compileEvaluator(expr.ast(), GLOBALS);
+  return { jsonata: expr, compiled, generated: generateEvaluator(expr.ast(), GLOBALS) };
+}
+
+/**
+ * The generated evaluator's outcome, made plain as evaluators.ts makes it (no copy when isPlainJson
+ * says the answer already is; the copy's equality to the answer is then checked too).
+ */
+export function viaGenerated(p: Pair, input: unknown): Outcome {
+  try {
+    const raw = p.generated.evaluate(structuredClone(input), [NOW, undefined], LIMITS);
+    if (isPlainJson(raw) && !isDeepStrictEqual(raw, toPlainJson(raw))) return { error: new Error('isPlainJson said plain, toPlainJson changed it') };
+    return { value: isPlainJson(raw) ? raw : toPlainJson(raw, refuseFunctions) };
+  } catch (error) {
+    return error instanceof Bailout ? { bailout: error.reason } : { error };
+  }
+}
+
+/** The generated evaluator against the closures: the same value, the same bail-out (reason aside), or the same guardrail. */
+export function generatedDisagreement(p: Pair, input: unknown, closures: Outcome): string | undefined {
+  const generated = viaGenerated(p, input);
+  if ('value' in closures && 'value' in generated && isDeepStrictEqual(closures.value, generated.value)) return undefined;
+  if ('bailout' in closures && 'bailout' in generated) return undefined;
+  if ('error' in closures && 'error' in generated && closures.error instanceof GuardrailTrip && generated.error instanceof GuardrailTrip) return undefined;
+  const show = (o: Outcome): string => ('value' in o ? `value ${JSON.stringify(o.value)}` : 'bailout' in o ? `bail-out (${o.bailout})` : `error ${String(o.error)}`);
+  return `input ${JSON.stringify(input)}: closures ${show(closures)}, generated ${show(generated)}`;
 }
 
 export type Outcome = { readonly value: unknown } | { readonly error: unknown } | { readonly bailout: string };
@@ -53,6 +84,8 @@ const KNOWN_BAILOUTS = ['an object constructor on an empty sequence'];
  */
 export async function disagreement(p: Pair, input: unknown, mustCompile: boolean): Promise<string | undefined> {
   const [expected, actual] = [await viaJsonata(p, input), await viaCompiled(p, input)];
+  const generated = generatedDisagreement(p, input, actual);
+  if (generated !== undefined) return generated;
   const show = (o: Outcome): string => ('value' in o ? `value ${JSON.stringify(o.value)}` : 'bailout' in o ? `bail-out (${o.bailout})` : `error ${String((o.error as { code?: string }).code ?? o.error)}`);
   if ('value' in expected && 'value' in actual && isDeepStrictEqual(expected.value, actual.value)) return undefined;
   if ('error' in expected && 'bailout' in actual) return undefined;

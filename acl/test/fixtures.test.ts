@@ -12,10 +12,13 @@ const FixtureSchema = z
     input: z.unknown(),
     now: z.iso.datetime(),
     expected: z.unknown().optional(),
+    /** Page items a `drop` policy leaves out of `expected`: each row's key and the paths its schema refused. */
+    dropped: z.array(z.object({ key: z.unknown(), paths: z.array(z.string()).min(1) }).strict()).optional(),
     refused: z.object({ code: z.string(), paths: z.array(z.string()).min(1) }).strict().optional(),
   })
   .strict()
-  .refine((f) => (f.expected === undefined) !== (f.refused === undefined), 'exactly one of expected / refused');
+  .refine((f) => (f.expected === undefined) !== (f.refused === undefined), 'exactly one of expected / refused')
+  .refine((f) => f.dropped === undefined || f.expected !== undefined, 'dropped goes with expected');
 
 const MIN_FIXTURES = 10;
 const acl = createAcl();
@@ -43,9 +46,11 @@ describe('fixture coverage', () => {
 describe.each([...acl.names])('%s fixtures', (name) => {
   const mine = cases.filter((c) => c.mapping === name);
   it.each(mine.map((c) => [c.file, c] as const))('%s', async (_file, { fixture }) => {
-    const evaluation = acl.load(name).evaluate(fixture.input, { now: new Date(fixture.now) });
+    const evaluation = acl.load(name).translate(fixture.input, { now: new Date(fixture.now) });
     if (fixture.refused === undefined) {
-      await expect(evaluation).resolves.toStrictEqual(fixture.expected);
+      const { value, dropped } = await evaluation;
+      expect(value).toStrictEqual(fixture.expected);
+      expect(dropped.map((d) => ({ key: d.key, paths: d.paths }))).toEqual(fixture.dropped ?? []);
       return;
     }
     const err = await rejection(evaluation);

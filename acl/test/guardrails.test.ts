@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import { CpuMeter } from '../src/cpu-meter';
 import { GuardrailTrip, installGuardrails, type GuardrailLimits } from '../src/guardrails';
 import { rejection, steppingClock } from './kit';
 
@@ -6,9 +7,9 @@ const LOOP = '($loop := function($n) { $loop($n + 1) }; $loop(0))';
 const DEEP = '($deep := function($n) { 1 + $deep($n + 1) }; $deep(0))';
 const LONG = '$reduce([1..20000], function($a, $b) { $a + $b })';
 
-function guarded(source: string, limits: Partial<GuardrailLimits>, fast: boolean, clock?: () => number): jsonata.Expression {
+function guarded(source: string, limits: Partial<GuardrailLimits>, fast: boolean, clock?: () => number, meter?: CpuMeter): jsonata.Expression {
   const expr = jsonata(source);
-  installGuardrails(expr, { timeoutMs: 5000, maxDepth: 300, sliceMs: 1, ...limits }, clock ? { fast, clock } : { fast });
+  installGuardrails(expr, { timeoutMs: 5000, maxDepth: 300, sliceMs: 1, ...limits }, { fast, ...(clock ? { clock } : {}), ...(meter ? { meter } : {}) });
   return expr;
 }
 
@@ -65,39 +66,54 @@ describe.each([
   ['plain path (hook on every step)', false],
 ])('guardrails, %s', (_name, fast) => {
   it('stops a non-terminating loop on the timeout: at the first reading of its clock past it, not before', async () => {
+    // The clock is read on every step and moves 1 ms a reading; no slice ends, so every step is charged.
     const clock = steppingClock();
     const readings: number[] = [];
     const read = (): number => readings[readings.push(clock.now()) - 1] as number;
-    const err = await rejection(guarded(LOOP, { timeoutMs: 60 }, fast, read).evaluate({}));
+    const err = await rejection(guarded(LOOP, { timeoutMs: 60, sliceMs: 1_000_000 }, fast, read).evaluate({}));
     expect(err).toBeInstanceOf(GuardrailTrip);
     expect(err).toMatchObject({ guardrail: 'timeout', limit: 60 });
-    const deadline = (readings[0] as number) + 60; // the first reading starts the evaluation
-    expect(readings.slice(0, -1).every((t) => t <= deadline)).toBe(true);
-    expect(readings.at(-1)).toBeGreaterThan(deadline);
+    // The first reading starts the evaluation; the 61st after it is the first with more than 60 ms charged.
+    expect(readings.length).toBe(1 + 61);
   });
 
-  it('counts the time it spends parked against the timeout', async () => {
-    // 10 ms pass on every turn of the event loop, while the loop is parked: it reaches its 60 ms in
-    // far fewer of its own readings than if only the time it ran counted.
+  it('does not count the time it spends parked (others running) against its budget: the budget is CPU time', async () => {
+    // 10 ms pass on every turn of the event loop while the loop is parked: on wall time it would
+    // reach its 60 ms within a few turns; counted on its own time it needs over 60 of its own readings.
     const clock = steppingClock();
     let readings = 0;
+    let turnsSeen = 0;
     let running = true;
     const elsewhere = (): void => {
       clock.advance(10);
+      turnsSeen += 1;
       if (running) setImmediate(elsewhere);
     };
-    const expr = guarded(LOOP, { timeoutMs: 60, sliceMs: 1 }, fast, () => (readings++, clock.now()));
+    const expr = guarded(LOOP, { timeoutMs: 60, sliceMs: 5 }, fast, () => (readings++, clock.now()));
     setImmediate(elsewhere);
     const err = await rejection(expr.evaluate({}));
     running = false;
     expect(err).toMatchObject({ guardrail: 'timeout', limit: 60 });
-    expect(readings).toBeLessThan(60);
+    expect(readings).toBeGreaterThan(60);
+    expect(turnsSeen * 10).toBeGreaterThan(60); // the time others had would have tripped a wall-clock budget
+  });
+
+  it('charges each of two evaluations running side by side only its own steps', async () => {
+    // Two runaway loops interleave step by step on one thread and one clock: on wall time both trip
+    // after about 60 readings in all; charged their own steps, they need about 60 each.
+    const clock = steppingClock();
+    let readings = 0;
+    const meter = new CpuMeter();
+    const expr = guarded(LOOP, { timeoutMs: 60, sliceMs: 1_000_000 }, fast, () => (readings++, clock.now()), meter);
+    const errs = await Promise.all([rejection(expr.evaluate({})), rejection(expr.evaluate({}))]);
+    expect(errs).toEqual([expect.objectContaining({ guardrail: 'timeout' }), expect.objectContaining({ guardrail: 'timeout' })]);
+    expect(readings).toBeGreaterThanOrEqual(2 * 60);
   });
 
   it('never runs more than a slice of its clock between two turns of the event loop', async () => {
     const clock = steppingClock();
     let sum: unknown;
-    const marks = await turns(clock, async () => (sum = await guarded(LONG, { sliceMs: 10 }, fast, clock.now).evaluate({})));
+    const marks = await turns(clock, async () => (sum = await guarded(LONG, { sliceMs: 10, timeoutMs: 1e9 }, fast, clock.now).evaluate({})));
     expect(sum).toBe((20000 * 20001) / 2);
     expect(marks.length).toBeGreaterThan(4);
     const gaps = marks.slice(1).map((m, i) => m - (marks[i] as number));
@@ -124,8 +140,7 @@ describe.each([
   });
 
   it('guards every evaluation of one expression, one after the other and side by side', async () => {
-    // Small fine evaluations: the budget counts wall time, parked time included, and these share the CPU
-    // with the looping one and, in CI, with other test files; the budget leaves room for that.
+    // Small fine evaluations beside a looping one: each is charged only its own time.
     const expr = guarded('loop ? ' + LOOP + ' : $reduce([1..300], function($a, $b) { $a + $b })', { timeoutMs: 1000 }, fast);
     expect(await expr.evaluate({ loop: false })).toBe(45150);
     expect(await rejection(expr.evaluate({ loop: true }))).toMatchObject({ guardrail: 'timeout' });

@@ -4,9 +4,9 @@
  * page translates.
  */
 import { DEFAULT_TIMEOUT_MS } from '../../acl';
-import { measureLargePage, measurePerItem } from '../acl-cost';
+import { measureHandwritten, measureLargePage, measurePerItem } from '../acl-cost';
 import { ACL_TARGETS, aclFailures, aclToJson, buildAclReport, formatAclHuman, type AclMeasurements, type AclTarget, type ResponsivenessProbe } from '../acl-report';
-import { allRows, legacyProductPage, LEGACY_PAGE_MAX } from '../legacy-page';
+import { allRows, legacyProductPage, legacyProductRow, LEGACY_PAGE_MAX } from '../legacy-page';
 import { runLoad, type LoadResult } from '../load';
 import type { Child } from '../processes';
 import type { Tally } from '../report';
@@ -19,8 +19,12 @@ const PAGE_ITEMS = 50;
 const PER_ITEM_RUNS = 300;
 const PER_ITEM_WARMUPS = 50;
 const PROBE_REPETITIONS = 3;
+const HANDWRITTEN_ROUNDS = 15;
+const HANDWRITTEN_PAGES = 200;
+/** The in-process huge page: ten times what the bench upstream serves. */
+const HUGE_PAGE_ITEMS = 50_000;
 /** Gateway paths of the two ACL routes in `routesFor`; both rewrite to the upstream's `/legacy/products`. */
-export const ACL_PATHS: Record<AclTarget, string> = { 'acl.plain': '/plain/products', 'acl.translated': '/v2/products' };
+export const ACL_PATHS: Record<AclTarget, string> = { 'acl.plain': '/plain/products', 'acl.identity': '/identity/products', 'acl.translated': '/v2/products' };
 
 export const aclScenario: Scenario = (ctx) =>
   withTempDir(async (dir) => {
@@ -33,11 +37,12 @@ export const aclScenario: Scenario = (ctx) =>
 export async function runAclPhase({ args, progress }: ScenarioContext, upstream: Child, gateway: Child): Promise<ScenarioOutcome> {
   const urls: Record<AclTarget, string> = {
     'acl.plain': `${gateway.url}${ACL_PATHS['acl.plain']}?size=${PAGE_ITEMS}`,
+    'acl.identity': `${gateway.url}${ACL_PATHS['acl.identity']}?size=${PAGE_ITEMS}`,
     'acl.translated': `${gateway.url}${ACL_PATHS['acl.translated']}?size=${PAGE_ITEMS}`,
   };
   await checkAclRoutes(upstream, urls);
 
-  const tallies: Record<AclTarget, Tally> = { 'acl.plain': { non2xx: 0, errors: 0 }, 'acl.translated': { non2xx: 0, errors: 0 } };
+  const tallies: Record<AclTarget, Tally> = { 'acl.plain': { non2xx: 0, errors: 0 }, 'acl.identity': { non2xx: 0, errors: 0 }, 'acl.translated': { non2xx: 0, errors: 0 } };
   const measure = async (target: AclTarget, label: string, durationSec: number) => {
     progress.phase(`${label} (${target})`);
     const result = await runLoad({ url: urls[target], connections: CONNECTIONS, durationSec, onTick: (s) => progress.tick(s, durationSec) });
@@ -45,7 +50,7 @@ export async function runAclPhase({ args, progress }: ScenarioContext, upstream:
     tallies[target].errors += result.errors;
     return result;
   };
-  const saturated: Record<AclTarget, LoadResult[]> = { 'acl.plain': [], 'acl.translated': [] };
+  const saturated: Record<AclTarget, LoadResult[]> = { 'acl.plain': [], 'acl.identity': [], 'acl.translated': [] };
   for (let round = 1; round <= args.rounds; round += 1) {
     for (const target of ACL_TARGETS) {
       const of = `round ${round}/${args.rounds}`;
@@ -57,8 +62,13 @@ export async function runAclPhase({ args, progress }: ScenarioContext, upstream:
   const rows = allRows();
   progress.phase(`translating a ${PAGE_ITEMS}-item page ${PER_ITEM_RUNS} times in the bench process`);
   const perItem = await measurePerItem(legacyProductPage(PAGE_ITEMS, rows), PER_ITEM_RUNS, PER_ITEM_WARMUPS);
+  progress.phase(`a ${PAGE_ITEMS}-item page by hand and through the ACL, ${HANDWRITTEN_ROUNDS} alternating rounds`);
+  const handwritten = await measureHandwritten(legacyProductPage(PAGE_ITEMS, rows), HANDWRITTEN_ROUNDS, HANDWRITTEN_PAGES);
   progress.phase(`translating a ${LEGACY_PAGE_MAX}-item page in the bench process, watching the event loop`);
   const largePage = await measureLargePage(legacyProductPage(LEGACY_PAGE_MAX, rows));
+  progress.phase(`translating a ${HUGE_PAGE_ITEMS}-item page in the bench process, watching the event loop`);
+  const hugeRows = Array.from({ length: HUGE_PAGE_ITEMS }, (_, i) => legacyProductRow(i + 1));
+  const hugePage = await measureLargePage({ PAGE: 1, SIZE: HUGE_PAGE_ITEMS, TOTAL: HUGE_PAGE_ITEMS, ROWS: hugeRows });
   progress.phase(`GET /healthz while a ${LEGACY_PAGE_MAX}-item page translates in the gateway`);
   const probe = await probeResponsiveness(gateway, `${gateway.url}${ACL_PATHS['acl.translated']}?size=${LEGACY_PAGE_MAX}`);
   progress.end();
@@ -71,7 +81,9 @@ export async function runAclPhase({ args, progress }: ScenarioContext, upstream:
     saturated,
     tallies,
     perItem,
+    handwritten,
     largePage,
+    hugePage,
     probe,
     gatewayBudgetMs: DEFAULT_TIMEOUT_MS,
   };
@@ -86,6 +98,11 @@ async function checkAclRoutes(upstream: Child, urls: Record<AclTarget, string>):
   const plainBody = await plain.text();
   if (plain.status !== 200 || plainBody !== expected) {
     throw new Error(`acl.plain does not pass the legacy page through: ${plain.status}, ${plainBody.length} bytes (expected 200, ${expected.length} bytes)\n${plainBody.slice(0, 300)}`);
+  }
+  const identity = await fetch(urls['acl.identity']);
+  const identityBody = await identity.text();
+  if (identity.status !== 200 || JSON.stringify(JSON.parse(identityBody)) !== JSON.stringify(JSON.parse(expected))) {
+    throw new Error(`acl.identity does not answer the legacy page re-serialised: ${identity.status}\n${identityBody.slice(0, 300)}`);
   }
   const translated = await fetch(urls['acl.translated']);
   const text = await translated.text();

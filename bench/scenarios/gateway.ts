@@ -123,7 +123,8 @@ export async function startTargets(group: ProcessGroup, dir: string, want: { nai
 
 /**
  * The gateway's route table for the bench: a specific legacy route, the ACL phase's legacy product
- * page with and without translation, and the catch-all.
+ * page untranslated, translated, and through the identity mapping (buffered, parsed and
+ * re-serialised, nothing else), and the catch-all.
  */
 export function routesFor(upstreamUrl: string): object {
   return {
@@ -134,6 +135,10 @@ export function routesFor(upstreamUrl: string): object {
       {
         id: 'acl.translated', path: '/v2/products', methods: ['GET'], mode: 'legacy',
         legacy: { upstream: 'bench', rewrite: '/legacy/products', translate: { response: 'catalog/product-read' } },
+      },
+      {
+        id: 'acl.identity', path: '/identity/products', methods: ['GET'], mode: 'legacy',
+        legacy: { upstream: 'bench', rewrite: '/legacy/products', translate: { response: 'baseline/identity' } },
       },
       { id: 'catch-all', path: '/*', mode: 'legacy', legacy: { upstream: 'bench' } },
     ],

@@ -128,7 +128,7 @@ describe('report', () => {
 });
 
 describe('gateway scenario routes file', () => {
-  it('routes the bench path, the plain and translated legacy page, and the catch-all to the one bench upstream', () => {
+  it('routes the bench path, the plain, translated and identity-mapped legacy page, and the catch-all to the one bench upstream', () => {
     expect(routesFor('http://127.0.0.1:1234')).toEqual({
       upstreams: { bench: { url: 'http://127.0.0.1:1234' } },
       routes: [
@@ -137,6 +137,10 @@ describe('gateway scenario routes file', () => {
         {
           id: 'acl.translated', path: '/v2/products', methods: ['GET'], mode: 'legacy',
           legacy: { upstream: 'bench', rewrite: '/legacy/products', translate: { response: 'catalog/product-read' } },
+        },
+        {
+          id: 'acl.identity', path: '/identity/products', methods: ['GET'], mode: 'legacy',
+          legacy: { upstream: 'bench', rewrite: '/legacy/products', translate: { response: 'baseline/identity' } },
         },
         { id: 'catch-all', path: '/*', mode: 'legacy', legacy: { upstream: 'bench' } },
       ],
@@ -186,11 +190,14 @@ const aclMeasurements = (): AclMeasurements => ({
   pageItems: 50,
   saturated: {
     'acl.plain': [run(10000, 3, 7), run(12000, 2.5, 6), run(11000, 2.8, 6.5)],
+    'acl.identity': [run(2000, 20, 40), run(2200, 19, 38), run(2100, 19, 39)],
     'acl.translated': [run(200, 100, 900), run(300, 90, 800), run(250, 95, 850)],
   },
-  tallies: { 'acl.plain': { non2xx: 0, errors: 0 }, 'acl.translated': { non2xx: 0, errors: 0 } },
+  tallies: { 'acl.plain': { non2xx: 0, errors: 0 }, 'acl.identity': { non2xx: 0, errors: 0 }, 'acl.translated': { non2xx: 0, errors: 0 } },
   perItem: { items: 50, runs: 300, warmups: 50, usPerItem: 73.94 },
+  handwritten: { rounds: 15, pagesPerRound: 200, handwrittenUs: 90.04, aclUs: 120.1, ratio: 0.7497 },
   largePage: { items: 5000, ms: 403.21, eventLoopMaxMs: 404.5 },
+  hugePage: { items: 50000, ms: 950.44, eventLoopMaxMs: 8.46 },
   probe: { items: 5000, healthzMaxMs: [110, 90, 300], largeStatus: [502, 502, 502], largeMs: [119, 109, 109], idleHealthzMs: 0.7, largeProblem: 'evaluation exceeded 100 ms' },
   gatewayBudgetMs: 100,
 });
@@ -204,16 +211,20 @@ describe('ACL report', () => {
     const report = buildAclReport(aclMeasurements());
     expect(report.rounds).toBe(3);
     expect(report.pageVsPlain).toBeCloseTo(250 / 11000);
+    expect(report.pageVsIdentity).toBeCloseTo(250 / 2100);
     expect(report.healthzMsDuringLargeTranslation).toBe(110);
   });
 
   it('prints exactly the agreed ACL JSON keys, all of them numbers', () => {
     const json = aclToJson(buildAclReport(aclMeasurements()));
     expect(Object.keys(json).sort()).toEqual([
-      'acl_event_loop_max_ms', 'acl_large_page_items', 'acl_large_page_ms', 'acl_page_vs_plain', 'acl_plain_p99_ms',
-      'acl_plain_rps', 'acl_translated_p99_ms', 'acl_translated_rps', 'acl_us_per_item', 'gateway_healthz_ms_during_large_translation',
+      'acl_event_loop_max_ms', 'acl_handwritten_us_per_page', 'acl_huge_event_loop_max_ms', 'acl_huge_page_items', 'acl_huge_page_ms', 'acl_identity_rps',
+      'acl_large_page_items', 'acl_large_page_ms', 'acl_page_vs_identity', 'acl_page_vs_plain', 'acl_plain_p99_ms',
+      'acl_plain_rps', 'acl_translated_p99_ms', 'acl_translated_rps', 'acl_us_per_item', 'acl_us_per_page', 'acl_vs_handwritten',
+      'gateway_healthz_ms_during_large_translation',
     ]);
     for (const value of Object.values(json)) expect(typeof value === 'number' && Number.isFinite(value)).toBe(true);
+    expect(json).toMatchObject({ acl_page_vs_identity: 0.119, acl_vs_handwritten: 0.75, acl_huge_page_items: 50000, acl_huge_event_loop_max_ms: 8.5 });
     expect(json).toMatchObject({ acl_page_vs_plain: 0.023, acl_us_per_item: 73.9, acl_plain_rps: 11000, acl_translated_rps: 250, acl_large_page_items: 5000, acl_large_page_ms: 403.2 });
   });
 
@@ -221,7 +232,11 @@ describe('ACL report', () => {
     const text = formatAclHuman(buildAclReport(aclMeasurements()));
     expect(text).toMatch(/^acl\.plain .*1\.000/m);
     expect(text).toMatch(/^acl\.translated /m);
-    expect(text).toMatch(/acl_page_vs_plain: 0\.023 .*target >= 0\.7: MISSED/);
+    expect(text).toMatch(/^acl\.identity /m);
+    expect(text).toMatch(/acl_page_vs_identity: 0\.119 .*target >= 0\.85: MISSED/);
+    expect(text).toMatch(/acl_vs_handwritten: 0\.750 .*target >= 0\.8: MISSED/);
+    expect(text).toMatch(/acl_page_vs_plain: 0\.023 .*no target/);
+    expect(text).toMatch(/acl_huge_page: 50000 items/);
     expect(text).toMatch(/answered 502 in 119, 109, 109 ms: evaluation exceeded 100 ms/);
   });
 
@@ -314,7 +329,7 @@ describe('default run', () => {
     const shadow = { human: 'S', json: shadowToJson(buildShadowReport(shadowMeasurements())), failures: [] };
     const all = combine([gateway, acl, shadow]);
     expect(Object.keys(all.json).sort()).toEqual([...Object.keys(gateway.json), ...Object.keys(acl.json), ...Object.keys(shadow.json)].sort());
-    expect(Object.keys(all.json)).toHaveLength(27);
+    expect(Object.keys(all.json)).toHaveLength(35);
     expect(all.json).toMatchObject({ shadow_vs_legacy: 0.69, shadow_p99_ratio_at_0_1: 1 });
     expect(all.human).toBe('G\n\nA\n\nS');
     expect(all.failures).toEqual(['gateway: 1 non-2xx responses, 0 errors']);

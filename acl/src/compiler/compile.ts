@@ -32,7 +32,7 @@ const FIELDS: Readonly<Record<string, readonly string[]>> = {
   unary: ['expression', 'expressions', 'lhs', 'consarray'],
 };
 
-function checkFields(node: AstNode): void {
+export function checkFields(node: AstNode): void {
   const allowed = FIELDS[node.type];
   if (allowed === undefined) throw new Unsupported(`"${node.type}" expressions`, node);
   for (const key of Object.keys(node)) {
@@ -41,12 +41,12 @@ function checkFields(node: AstNode): void {
   }
 }
 
-function nodes(value: unknown, what: string, at: AstNode): AstNode[] {
+export function nodes(value: unknown, what: string, at: AstNode): AstNode[] {
   if (!Array.isArray(value) || !value.every(isNode)) throw new Unsupported(`unexpected ${what}`, at);
   return value;
 }
 
-function child(value: unknown, what: string, at: AstNode): AstNode {
+export function child(value: unknown, what: string, at: AstNode): AstNode {
   if (!isNode(value)) throw new Unsupported(`unexpected ${what}`, at);
   return value;
 }

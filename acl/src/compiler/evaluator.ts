@@ -1,3 +1,4 @@
+import type { CpuMeter } from '../cpu-meter';
 import type { GuardrailLimits } from '../guardrails';
 import { toPlainJson, type JsonValue } from '../plain-json';
 import { onSpine, TailCall } from './apply';
@@ -17,15 +18,25 @@ export type { Globals } from './variables';
  * one: an error jsonata raises, or a value the compiled subset does not model) or a GuardrailTrip.
  */
 export interface CompiledEvaluator {
-  evaluate(input: unknown, bindings: readonly unknown[], limits: GuardrailLimits): Promise<JsonValue | undefined>;
+  evaluate(input: unknown, bindings: readonly unknown[], limits: GuardrailLimits, meter?: CpuMeter): Promise<JsonValue | undefined>;
+  /** As `evaluate`, without the walk to plain JSON (the caller does it, time-sliced). */
+  evaluateRaw(input: unknown, bindings: readonly unknown[], limits: GuardrailLimits, meter?: CpuMeter): Promise<unknown>;
 }
 
 /** Milliseconds, sub-millisecond resolution, never set back. */
 const monotonicMs = (): number => performance.now();
 
 /** A function value in the answer: jsonata would serialise its own lambda object there. */
-function refuseFunctions(value: object): void {
+export function refuseFunctions(value: object): void {
   if (value instanceof CompiledFn || value instanceof TailCall) throw new Bailout('a function in the answer');
+}
+
+/** jsonata wraps a top-level array so that it is treated as one input. */
+export function wrapInput(input: unknown): unknown {
+  if (!Array.isArray(input) || isSequence(input)) return input;
+  const wrapped = createSequence(input);
+  wrapped.outerWrapper = true;
+  return wrapped;
 }
 
 /**
@@ -37,18 +48,16 @@ export function compileEvaluator(ast: unknown, globals: Globals, clock: () => nu
   const scope = new Scope(undefined, [], [ast]);
   const root = compileNode(ast, { scope, depth: 1, globals });
   const size = scope.names.length;
+  const evaluateRaw = async (input: unknown, bindings: readonly unknown[], limits: GuardrailLimits, meter?: CpuMeter): Promise<unknown> => {
+    const run = new Run(limits, clock, input, bindings, { meter });
+    try {
+      return await onSpine(root, wrapInput(input), newFrame(size, undefined), run);
+    } finally {
+      run.end();
+    }
+  };
   return {
-    async evaluate(input, bindings, limits) {
-      const run = new Run(limits, clock, input, bindings);
-      let subject = input;
-      // jsonata wraps a top-level array so that it is treated as one input.
-      if (Array.isArray(input) && !isSequence(input)) {
-        const wrapped = createSequence(input);
-        wrapped.outerWrapper = true;
-        subject = wrapped;
-      }
-      const result = await onSpine(root, subject, newFrame(size, undefined), run);
-      return toPlainJson(result, refuseFunctions);
-    },
+    evaluateRaw,
+    evaluate: async (input, bindings, limits, meter) => toPlainJson(await evaluateRaw(input, bindings, limits, meter), refuseFunctions),
   };
 }

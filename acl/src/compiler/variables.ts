@@ -20,22 +20,34 @@ export interface Globals {
 
 type Lookup = (run: Run) => unknown;
 
+/** Where a name outside the mapping's own frames comes from: the document, a per-call binding, or a fixed value. */
+export type GlobalSource = { readonly kind: 'root' } | { readonly kind: 'binding'; readonly index: number } | { readonly kind: 'value'; readonly value: unknown };
+
 /**
  * How jsonata finds a name outside the mapping's own frames: the per-call bindings, then the
  * helpers, then its built-ins. `undefined`: a built-in only jsonata has.
  */
-function globalLookup(name: string, globals: Globals): Lookup | undefined {
-  if (name === '$') return (run) => run.root;
+export function resolveGlobal(name: string, globals: Globals): GlobalSource | undefined {
+  if (name === '$') return { kind: 'root' };
   const index = globals.bindingNames.indexOf(name);
-  if (index >= 0) return (run) => run.bindings[index];
-  if (Object.prototype.hasOwnProperty.call(globals.helpers, name)) {
-    const helper = globals.helpers[name];
-    return () => helper;
-  }
+  if (index >= 0) return { kind: 'binding', index };
+  if (Object.prototype.hasOwnProperty.call(globals.helpers, name)) return { kind: 'value', value: globals.helpers[name] };
   const builtin = COMPILED_BUILTINS.get(name);
-  if (builtin !== undefined) return () => builtin;
+  if (builtin !== undefined) return { kind: 'value', value: builtin };
   if (JSONATA_ONLY_BUILTINS.has(name)) return undefined;
-  return () => undefined;
+  return { kind: 'value', value: undefined };
+}
+
+function globalLookup(name: string, globals: Globals): Lookup | undefined {
+  const source = resolveGlobal(name, globals);
+  if (source === undefined) return undefined;
+  if (source.kind === 'root') return (run) => run.root;
+  if (source.kind === 'binding') {
+    const { index } = source;
+    return (run) => run.bindings[index];
+  }
+  const { value } = source;
+  return () => value;
 }
 
 function fromSlots(slots: readonly Slot[], fallback: Lookup): Code['sync'] {

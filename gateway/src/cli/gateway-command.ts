@@ -9,6 +9,7 @@ import { installLastResort } from '../observability/last-resort';
 import { createLogger, type Logger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import { createGateway, type Gateway } from '../server';
+import { createAcl } from '../../../acl';
 import { aclMappings } from '../translate/acl-adapter';
 import { adminTokenFile, readAdminToken } from './admin-token';
 import { collect, parsePort, trustedProxiesFrom, upstreamUrlsFrom } from './options';
@@ -24,6 +25,7 @@ interface GatewayFlags {
   adminHost: string;
   admin: boolean;
   replica: string;
+  jitless: boolean;
 }
 
 /** `sqlite:<data dir>/gateway-state.sqlite`: the embedded default state store, beside the other components' files. */
@@ -46,6 +48,7 @@ export function registerGateway(program: Command): void {
     .option('--admin-port <port>', 'admin API port (env STRANGLER_ADMIN_PORT); token from STRANGLER_ADMIN_TOKEN, else <STRANGLER_DATA_DIR>/admin-token, as the CLI reads it', env.STRANGLER_ADMIN_PORT ?? '9090')
     .option('--admin-host <host>', 'admin API address (env STRANGLER_ADMIN_HOST)', env.STRANGLER_ADMIN_HOST ?? '127.0.0.1')
     .option('--no-admin', 'do not open the admin API listener')
+    .option('--jitless', 'generate no code: ACL mappings run on the closure compiler and answers are checked by zod (env STRANGLER_ACL_JITLESS=1)', env.STRANGLER_ACL_JITLESS === '1')
     .option('--replica <name>', 'this replica\'s name in traffic counts (env STRANGLER_REPLICA)', env.STRANGLER_REPLICA ?? `${os.hostname()}:${process.pid}`)
     .action((opts: GatewayFlags) => runGateway(opts, env));
 }
@@ -55,7 +58,7 @@ async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<v
   const listenPort = parsePort(opts.port);
   const adminPort = parsePort(opts.adminPort);
   const logger = createLogger({ level: env.STRANGLER_LOG_LEVEL ?? 'info' });
-  const loadOptions: LoadOptions = { upstreamUrls: upstreamUrlsFrom(opts.upstream, env), trustedProxies: trustedProxiesFrom(opts.trustedProxy, env), mappings: aclMappings() };
+  const loadOptions: LoadOptions = { upstreamUrls: upstreamUrlsFrom(opts.upstream, env), trustedProxies: trustedProxiesFrom(opts.trustedProxy, env), mappings: aclMappings(createAcl({ jitless: opts.jitless })) };
   const load = (file: string) => loadRouteTableFile(file, loadOptions);
   const table = loadFirstTable(opts.routes, load, logger);
   if (!table) return;

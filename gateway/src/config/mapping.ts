@@ -4,8 +4,19 @@
  */
 export interface TranslationMapping {
   readonly name: string;
-  /** Maps one parsed JSON document; rejects with a TranslationError. */
-  evaluate(input: unknown, now: Date): Promise<unknown>;
+  /**
+   * Maps one parsed JSON document; rejects with a TranslationError. `dropped` hears, before the
+   * promise settles, of the list items the mapping's `drop` policy left out (only when there were any).
+   */
+  evaluate(input: unknown, now: Date, dropped?: (items: readonly DroppedItem[]) => void): Promise<unknown>;
+}
+
+/** A list item left out of a translated page (the ACL's `drop` policy): the legacy row's key and why it was refused. */
+export interface DroppedItem {
+  readonly key: unknown;
+  /** Field paths within the item, e.g. `status`. */
+  readonly paths: readonly string[];
+  readonly reason: string;
 }
 
 /** A field-level problem, e.g. `{ path: "lines[0].quantity", message: "must be at least 1" }`. */

@@ -17,6 +17,8 @@ export interface GatewayMetrics {
   describe(table: RouteTable): void;
   /** Counts one shadowed request by what came of it (match and mismatch judged on the learned noise). */
   shadow(route: string, result: ShadowResult): void;
+  /** Counts one list item a translation left out (its mapping's `drop` policy), once per field it was refused for. */
+  aclDropped(mapping: string, field: string): void;
   /** Counts an error that reached the process's last-resort handler instead of a request's own. */
   processError(kind: 'unhandled-rejection' | 'uncaught-exception'): void;
   /** Counts one try sent to one instance of an upstream. */
@@ -57,6 +59,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     },
     shadow(route, result) {
       m.shadowRequests.inc(`${route}\u0000${result}`, [route, result]);
+    },
+    aclDropped(mapping, field) {
+      m.aclDropped.inc(`${mapping}\u0000${field}`, [mapping, field]);
     },
     processError(kind) {
       m.processErrors.labels(kind).inc();
@@ -113,6 +118,7 @@ function defineInstruments(registry: Registry, instances: () => readonly Instanc
         for (const i of instances()) this.labels(i.upstream, i.instance).set(i.ejections);
       },
     }),
+    aclDropped: new TallyCounter('strangler_acl_dropped_items_total', 'List items a translation left out of a page (the mapping\'s drop policy), by mapping and refused field.', ['mapping', 'field'], registry),
     // Recorded per request: tallies, not prom-client's instruments (see tallies.ts).
     requests: new TallyCounter('strangler_requests_total', 'Requests answered by the gateway, by route, upstream, mode and status.', ['route', 'upstream', 'mode', 'status'], registry),
     duration: new TallyHistogram(

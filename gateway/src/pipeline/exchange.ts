@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from '../config/pattern';
+import type { DroppedItem } from '../config/mapping';
 import type { CompiledRoute, CompiledTarget, RouteTable } from '../config/table';
 import type { AnswerSink } from '../http/answer';
 import type { ForwardingIdentity } from '../http/headers';
@@ -55,6 +56,8 @@ export class Exchange implements ForwardingIdentity {
   error: GatewayError | null = null;
   fellBackFrom: string | null = null;
   degraded: string | null = null;
+  /** Items a translation's `drop` policy left out of the answer (x-strangler-dropped), for the log and metrics. */
+  dropped: { readonly mapping: string; readonly items: readonly DroppedItem[] } | null = null;
   private at = -1;
   private hooks: (() => void)[] | null = null;
   private controller: AbortController | null = null;

@@ -16,6 +16,7 @@ interface RequestLine {
   decidedBy?: string;
   fallbackFrom?: string;
   degraded?: string;
+  dropped?: number;
   error?: string;
   detail?: string;
 }
@@ -45,6 +46,14 @@ export function logExchange(x: Exchange, write: LineWriter, metrics: GatewayMetr
   if (x.decidedBy !== 'mode') line.decidedBy = x.decidedBy;
   if (x.fellBackFrom !== null) line.fallbackFrom = x.fellBackFrom;
   if (x.degraded !== null) line.degraded = x.degraded;
+  if (x.dropped !== null) {
+    line.dropped = x.dropped.items.length;
+    // One line per row left out, with its key and why: what backfill's reject report says of the same row.
+    for (const item of x.dropped.items) {
+      for (const field of item.paths) metrics.aclDropped(x.dropped.mapping, field);
+      write('warn', 'translation dropped a list item', { requestId: x.requestId, route, mapping: x.dropped.mapping, key: item.key, paths: item.paths, reason: item.reason });
+    }
+  }
   if (x.error !== null) {
     line.error = x.error.code;
     line.detail = x.error.message;

@@ -17,12 +17,18 @@ export function aclMappings(acl: Acl = createAcl()): MappingResolver {
     const mapping = acl.load(name);
     return {
       name,
-      evaluate: (input, now) =>
-        mapping.evaluate(input, { now }).catch((e: unknown) => {
-          if (!isAclError(e)) throw e;
-          const kind = (KIND as Record<string, TranslationError['kind']>)[e.code] ?? 'runtime';
-          throw new TranslationError(kind, name, e.message, 'issues' in e ? (e.issues as TranslationError['issues']) : []);
-        }),
+      evaluate: (input, now, dropped) =>
+        mapping.translate(input, { now }).then(
+          (translation) => {
+            if (dropped !== undefined && translation.dropped.length > 0) dropped(translation.dropped.map(({ key, paths, reason }) => ({ key, paths, reason })));
+            return translation.value;
+          },
+          (e: unknown) => {
+            if (!isAclError(e)) throw e;
+            const kind = (KIND as Record<string, TranslationError['kind']>)[e.code] ?? 'runtime';
+            throw new TranslationError(kind, name, e.message, 'issues' in e ? (e.issues as TranslationError['issues']) : []);
+          },
+        ),
     };
   };
 }

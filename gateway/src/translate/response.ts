@@ -1,4 +1,4 @@
-import type { TranslationMapping } from '../config/mapping';
+import type { DroppedItem, TranslationMapping } from '../config/mapping';
 import { TranslationError } from '../config/mapping';
 import type { AnswerControl, AnswerSink } from '../http/answer';
 import { isJson } from '../http/body';
@@ -7,6 +7,9 @@ import { GatewayError } from '../http/problems';
 import { BodyBuffer, sendJsonAnswer } from '../forwarding/json-answer';
 import { streamResponder } from '../forwarding/stream';
 import type { Exchange, Finished, Responder } from '../pipeline/exchange';
+
+/** How many list items a translation left out of the answer (the mapping's `drop` policy). */
+export const DROPPED_HEADER = 'x-strangler-dropped';
 
 /** The most of an upstream answer the gateway buffers to translate. */
 export const TRANSLATE_CAP_BYTES = 16 * 1024 * 1024;
@@ -83,9 +86,12 @@ class TranslatingSink implements AnswerSink {
     } catch {
       return this.fail(`the answer of "${this.x.upstream}" is not valid JSON`);
     }
-    this.mapping.evaluate(parsed, new Date(this.x.receivedAt)).then(
+    let dropped: readonly DroppedItem[] = [];
+    this.mapping.evaluate(parsed, new Date(this.x.receivedAt), (items) => (dropped = items)).then(
       (value) => {
-        sendJsonAnswer(this.x, this.status, this.reason, this.headers, JSON.stringify(value));
+        // A page with items left out says how many, so that a client can tell it from a whole one.
+        if (dropped.length > 0) this.x.dropped = { mapping: this.mapping.name, items: dropped };
+        sendJsonAnswer(this.x, this.status, this.reason, this.headers, JSON.stringify(value), dropped.length > 0 ? [DROPPED_HEADER, String(dropped.length)] : []);
         this.finished(null);
       },
       (e: unknown) => {

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** The keyword that carries a zod `.refine` into the JSON Schema: its value indexes `refinements`. */
+export const REFINE_KEYWORD = 'x-zod-refine';
+
+/** A zod refinement as JSON Schema cannot say it: the predicate itself, run by the compiled validator. */
+export type Refinement = (value: unknown) => unknown;
+
+export interface ContractJsonSchema {
+  readonly schema: Record<string, unknown>;
+  /** The contract's `.refine` predicates, by the index REFINE_KEYWORD gives. */
+  readonly refinements: readonly Refinement[];
+}
+
+interface CustomCheck {
+  readonly _zod: { readonly def: { readonly check: string; readonly fn?: unknown } };
+}
+
+/** The `.refine` predicates zod keeps on a schema (zod 4 stores them as checks of kind `custom`). */
+function refinementsOf(schema: unknown): Refinement[] {
+  const checks = (schema as { _zod?: { def?: { checks?: readonly CustomCheck[] } } })._zod?.def?.checks ?? [];
+  const out: Refinement[] = [];
+  for (const check of checks) {
+    if (check._zod.def.check !== 'custom') continue;
+    const fn = check._zod.def.fn;
+    if (typeof fn !== 'function') throw new Error('a custom zod check without a predicate cannot be compiled');
+    out.push(fn as Refinement);
+  }
+  return out;
+}
+
+/**
+ * The JSON Schema of a zod contract (zod 4's toJSONSchema), for ajv. zod leaves refinements out of
+ * it, which would make the compiled validator accept what zod refuses (`IsoInstantSchema`'s "must be
+ * a real date"): each `.refine` is carried over as REFINE_KEYWORD pointing at the predicate itself.
+ * Anything else JSON Schema cannot say (transforms, custom types) fails here, at load.
+ */
+export function contractJsonSchema(contract: z.ZodType): ContractJsonSchema {
+  const refinements: Refinement[] = [];
+  const schema = z.toJSONSchema(contract, {
+    target: 'draft-2020-12',
+    unrepresentable: 'throw',
+    io: 'output',
+    override: (ctx) => {
+      const found = refinementsOf(ctx.zodSchema);
+      if (found.length === 0) return;
+      const json = ctx.jsonSchema as Record<string, unknown>;
+      json[REFINE_KEYWORD] = found.map((fn) => refinements.push(fn) - 1);
+    },
+  }) as Record<string, unknown>;
+  return { schema, refinements };
+}
