@@ -8,6 +8,8 @@ import { isControlError } from '../control/errors';
 import { KnexStateStore } from '../control/state-store';
 import { openStateDb } from '../control/store-db';
 import type { Control } from '../control/types';
+import { openRolloutParts } from '../control/rollout/evidence';
+import type { RolloutControl } from '../control/rollout/types';
 import { ShadowStore, noiseFromTable } from '../shadow/results-store';
 import { aclMappings } from '../translate/acl-adapter';
 import { UsageError } from './options';
@@ -22,6 +24,7 @@ export interface TargetFlags {
 /** An open control target: the operations, how changes are recorded (`via`), and how to let go of it. */
 export interface ControlTarget {
   readonly control: Control;
+  readonly rollouts: RolloutControl;
   readonly via: string;
   close(): Promise<void>;
 }
@@ -80,17 +83,20 @@ async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv, place: Pla
     const db = openStateDb(flags.store);
     const store = new KnexStateStore(db);
     const shadow = new ShadowStore(db, { noise: noiseFromTable(() => table) });
+    let rollouts: Awaited<ReturnType<typeof openRolloutParts>>;
     try {
       await store.migrate();
       await shadow.migrate();
+      rollouts = await openRolloutParts(db, shadow);
     } catch (e) {
       await store.close().catch(() => undefined);
       throw new TargetError(unreachable(e, place) ?? `cannot use ${place.name}`);
     }
-    return { control: new ControlService({ store, baseline: () => table, shadow }), via: 'cli --store', close: () => store.close() };
+    const control = new ControlService({ store, baseline: () => table, shadow, rollouts });
+    return { control, rollouts: control, via: 'cli --store', close: () => store.close() };
   }
   const admin = new AdminClient({ url: adminUrlOf(flags, env), token: adminToken(env) });
-  return { control: admin, via: 'cli', close: () => Promise.resolve() };
+  return { control: admin, rollouts: admin, via: 'cli', close: () => Promise.resolve() };
 }
 
 /** The admin token: STRANGLER_ADMIN_TOKEN, else the file `strangler up` writes into the data directory. */

@@ -72,6 +72,7 @@ async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<v
       logger,
       replica: opts.replica,
       metrics,
+      rolloutMetrics: metrics,
       circuits: () => gateway.circuits(),
       instances: () => gateway.instances(),
       admin: opts.admin ? { host: opts.adminHost, port: adminPort, token: env.STRANGLER_ADMIN_TOKEN || undefined } : null,
@@ -84,6 +85,7 @@ async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<v
   }
   gateway.setTraffic(plane.traffic);
   gateway.setShadowSink((outcome) => plane.shadow.record(outcome));
+  gateway.setCanarySink((outcome) => plane.canary.record(outcome));
   let port: number;
   let host: string;
   try {

@@ -5,6 +5,7 @@ import { routesJsonSchemaText } from '../config/json-schema';
 import { loadRouteTableFile } from '../config/load';
 import { aclMappings } from '../translate/acl-adapter';
 import { registerControlCommands } from './control-commands';
+import { registerRolloutCommands } from './rollout-command';
 
 /** `strangler routes …`: offline work on a route table. */
 export function registerRoutes(program: Command): void {
@@ -32,4 +33,5 @@ export function registerRoutes(program: Command): void {
       else process.stdout.write(routesJsonSchemaText());
     });
   registerControlCommands(routes);
+  registerRolloutCommands(routes);
 }
