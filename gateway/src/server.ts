@@ -18,6 +18,7 @@ import { createOpsApp, OPS_PATHS } from './observability/ops-app';
 import { contextStage } from './pipeline/context';
 import type { Responder, Stage } from './pipeline/exchange';
 import { guardStage, PARSED_HEADER_CAP } from './pipeline/guards';
+import type { CanaryOutcomeSink } from './pipeline/outcome';
 import { createPipeline } from './pipeline/pipeline';
 import { decideStage, matchStage, normaliseStage } from './pipeline/route';
 import { shedStage } from './pipeline/shed-gate';
@@ -61,6 +62,8 @@ export interface Gateway {
   setTraffic(traffic: TrafficCounter): void;
   /** Where shadow comparison outcomes go (the control plane's shadow recorder). */
   setShadowSink(sink: (outcome: ShadowOutcome) => void): void;
+  /** Where the outcome of each canary request goes (the control plane's evidence for rollouts). */
+  setCanarySink(sink: CanaryOutcomeSink): void;
   listen(port: number, host: string): Promise<{ port: number; host: string }>;
   close(): Promise<void>;
 }
@@ -77,7 +80,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   let listening = false;
   const table = () => current;
   const { logger, metrics } = options;
-  const sinks: Sinks = { traffic: options.traffic ?? null, shadow: null };
+  const sinks: Sinks = { traffic: options.traffic ?? null, shadow: null, canary: null };
   const parts = resilienceParts(options, metrics);
   const write = lineWriter(logger);
   const instances = new UpstreamInstances({
@@ -95,7 +98,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const sent = sending(metrics, sinks);
   const plans = new Plans({ instances, registry: parts.registry, clock: parts.clock, random: parts.random, events: parts.events, sent, responderFor });
   plans.prepare(current);
-  const proxy = createPipeline(stages(parts, plans, instances, mirror, sent), { table, logger, metrics });
+  const proxy = createPipeline(stages(parts, plans, instances, mirror, sent), { table, logger, metrics, canary: (o) => sinks.canary?.(o) });
   metrics.describe(current);
   const server = listener(proxy, createOpsApp({ table, metrics, ready: () => listening }), current.limits);
   return {
@@ -113,6 +116,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     instances: () => instances.views(),
     setTraffic: (next) => void (sinks.traffic = next),
     setShadowSink: (sink) => void (sinks.shadow = sink),
+    setCanarySink: (sink) => void (sinks.canary = sink),
     async listen(port, host) {
       // Upstreams found in DNS are looked up before the first request can need them.
       await instances.ready();
@@ -146,6 +150,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 interface Sinks {
   traffic: TrafficCounter | null;
   shadow: ((outcome: ShadowOutcome) => void) | null;
+  canary: CanaryOutcomeSink | null;
 }
 
 /** Counts a request sent to an upstream for a route: on /metrics, and for the fleet's proof of retirement. */

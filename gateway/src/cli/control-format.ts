@@ -37,7 +37,8 @@ export function formatList(list: RouteList): string {
 export function formatChange(result: ChangeResult): string {
   const e = result.entry;
   const notes = [`version ${result.version}`, ...(e.forced ? ['forced'] : []), ...(e.undoes !== null ? [`rollback of #${e.undoes}`] : [])];
-  return `${cell(e.routeId)}: ${describeState(e.from)} → ${describeState(e.to)} (${notes.join(', ')})\n`;
+  const aborted = result.abortedRollout !== undefined ? `rollout #${result.abortedRollout} of ${cell(e.routeId)} aborted first: a change by hand takes the route out of its hands\n` : '';
+  return `${aborted}${cell(e.routeId)}: ${describeState(e.from)} → ${describeState(e.to)} (${notes.join(', ')})\n`;
 }
 
 export function formatHistory(entries: readonly AuditEntry[], routeId: string | undefined): string {

@@ -6,6 +6,8 @@ import { isControlError } from '../control/errors';
 import { KnexStateStore } from '../control/state-store';
 import { openStateDb } from '../control/store-db';
 import type { Control } from '../control/types';
+import { openRolloutParts } from '../control/rollout/evidence';
+import type { RolloutControl } from '../control/rollout/types';
 import { ShadowStore, noiseFromTable } from '../shadow/results-store';
 import { aclMappings } from '../translate/acl-adapter';
 import { resolveAddress, type Address, DEFAULT_URLS } from './addresses';
@@ -22,6 +24,7 @@ export interface TargetFlags {
 /** An open control target: the operations, how changes are recorded (`via`), and how to let go of it. */
 export interface ControlTarget {
   readonly control: Control;
+  readonly rollouts: RolloutControl;
   readonly via: string;
   close(): Promise<void>;
 }
@@ -84,20 +87,23 @@ async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv, place: Pla
     const db = openStateDb(flags.store);
     const store = new KnexStateStore(db);
     const shadow = new ShadowStore(db, { noise: noiseFromTable(() => table) });
+    let rollouts: Awaited<ReturnType<typeof openRolloutParts>>;
     try {
       await store.migrate();
       await shadow.migrate();
+      rollouts = await openRolloutParts(db, shadow);
     } catch (e) {
       await store.close().catch(() => undefined);
       throw new TargetError(unreachable(e, place) ?? `cannot use ${place.name}`);
     }
-    return { control: new ControlService({ store, baseline: () => table, shadow }), via: 'cli --store', close: () => store.close() };
+    const control = new ControlService({ store, baseline: () => table, shadow, rollouts });
+    return { control, rollouts: control, via: 'cli --store', close: () => store.close() };
   }
   const token = readAdminToken(env);
   if (token === null) throw new TargetError(`no admin token: set STRANGLER_ADMIN_TOKEN or start the stack with \`strangler up\` (it writes ${adminTokenFile(env)}); or act on the state store with --store <url>`);
   place.token = token;
   const admin = new AdminClient({ url: place.address?.url ?? DEFAULT_ADMIN_URL, token: token.token });
-  return { control: admin, via: 'cli', close: () => Promise.resolve() };
+  return { control: admin, rollouts: admin, via: 'cli', close: () => Promise.resolve() };
 }
 
 /** The cause of a connection or driver failure as one line (`connect ECONNREFUSED 127.0.0.1:9090`), or null when the error is not one. */

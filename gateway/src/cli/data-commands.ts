@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { movement } from '../../../acl';
 import { resolveAddress, type Address } from './addresses';
+import { recordVerificationAt } from '../control/rollout/rollout-store';
+import { defaultStateUrl } from './gateway-command';
 import { UsageError } from './options';
 
 /** Exit statuses of the data tools; 2 (usage) is set by main.ts for a UsageError. */
@@ -79,6 +81,24 @@ const progressLine = (line: string): void => {
   process.stderr.write(line + '\n');
 };
 
+/** Records a verify for the rollouts' data-freshness check; a store that cannot take it is said on stderr, and the verify's own result stands. */
+async function recordVerify(url: string, context: string, at: string, r: movement.VerifyResult): Promise<void> {
+  try {
+    await recordVerificationAt(url, {
+      context,
+      at,
+      clean: r.clean,
+      legacyRows: r.legacyRows,
+      serviceRows: r.serviceRows,
+      missing: r.missing.count,
+      extra: r.extra.count,
+      different: r.different.count,
+    });
+  } catch (e) {
+    process.stderr.write(`strangler: the verify result was not recorded in the state store (rollouts will not see it): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+  }
+}
+
 /** `strangler backfill|verify|sync <context>`: move legacy rows into a new service and prove it. */
 export function registerDataCommands(program: Command): void {
   withCommonFlags(program.command('backfill'))
@@ -94,14 +114,19 @@ export function registerDataCommands(program: Command): void {
     );
 
   withCommonFlags(program.command('verify'))
-    .description('Compare legacy (through the ACL) and the service row by row; exit 1 on any difference')
-    .action((name: string, flags: CommonFlags) =>
+    .description('Compare legacy (through the ACL) and the service row by row; exit 1 on any difference. The result is recorded in the state store, where rollouts check the data is fresh')
+    .option('--state <url>', 'route state store to record the result in (env STRANGLER_STATE_URL, default the gateway\'s sqlite:<data dir>/gateway-state.sqlite)')
+    .option('--no-record', 'do not record the result in the state store')
+    .action((name: string, flags: CommonFlags & { state?: string; record: boolean }) =>
       guarded(async () => {
-        const s = settings(contextOf(name), flags, process.env);
+        const context = contextOf(name);
+        const s = settings(context, flags, process.env);
         await reachable(s.context, s.service);
         const result = await movement.verify(s);
-        process.stdout.write((flags.json ? JSON.stringify(result) : movement.describeVerify(result).join('\n')) + '\n');
+        const at = new Date().toISOString();
+        process.stdout.write((flags.json ? JSON.stringify({ ...result, at }) : movement.describeVerify(result).join('\n')) + '\n');
         if (!result.clean) process.exitCode = EXIT_FAILED;
+        if (flags.record) await recordVerify(flags.state ?? (process.env.STRANGLER_STATE_URL || defaultStateUrl(process.env)), context, at, result);
       }),
     );
 

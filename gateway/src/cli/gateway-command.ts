@@ -78,6 +78,7 @@ async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<v
       logger,
       replica: opts.replica,
       metrics,
+      rolloutMetrics: metrics,
       circuits: () => gateway.circuits(),
       instances: () => gateway.instances(),
       admin: opts.admin ? { host: opts.adminHost, port: adminPort, token: adminToken?.token } : null,
@@ -90,6 +91,7 @@ async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<v
   }
   gateway.setTraffic(plane.traffic);
   gateway.setShadowSink((outcome) => plane.shadow.record(outcome));
+  gateway.setCanarySink((outcome) => plane.canary.record(outcome));
   let port: number;
   let host: string;
   try {

@@ -5,6 +5,7 @@ import { routesJsonSchemaText } from '../config/json-schema';
 import { loadRouteTableFile } from '../config/load';
 import { aclMappings } from '../translate/acl-adapter';
 import { registerControlCommands } from './control-commands';
+import { registerRolloutCommands } from './rollout-command';
 
 const count = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
 
@@ -34,4 +35,5 @@ export function registerRoutes(program: Command): void {
       else process.stdout.write(routesJsonSchemaText());
     });
   registerControlCommands(routes);
+  registerRolloutCommands(routes);
 }

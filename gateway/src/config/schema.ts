@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { HTTP_METHODS } from '../http/methods';
 import { upstreamInstances } from './instances-schema';
 import { RouteResilienceSchema, SheddingSchema, upstreamResilience } from './resilience-schema';
+import { RolloutPlanSchema } from './rollout-schema';
 
 /**
  * The route table schema: the single source of the TypeScript types (z.infer) and of the JSON
@@ -132,6 +133,7 @@ export const RouteSchema = z
       .default(false)
       .describe('In modes canary and new: a GET, HEAD or OPTIONS that new fails (connect failure or 5xx) is answered by legacy.'),
     resilience: RouteResilienceSchema.optional().describe("Overrides of the answering upstream's timeouts and retries, a route bulkhead, and a fallback."),
+    rollout: RolloutPlanSchema.optional().describe('The plan of an automatic rollout (`strangler routes rollout start`): its steps, interval, thresholds and the data it depends on.'),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RouteShadowReportSchema } from '../shadow/types';
 import type { ADMIN_PATHS } from './admin-paths';
+import { RolloutListSchema, RolloutStatusSchema } from './rollout/types';
 import { AuditEntrySchema, ChangeResultSchema, ExplanationSchema, RouteListSchema } from './types';
 
 /**
@@ -15,4 +16,7 @@ export const ADMIN_ANSWERS = {
   rollback: ChangeResultSchema,
   history: z.array(AuditEntrySchema).readonly(),
   shadowReport: z.array(RouteShadowReportSchema),
+  rollouts: RolloutListSchema,
+  rollout: RolloutStatusSchema,
+  rolloutAction: RolloutStatusSchema,
 } as const satisfies Record<keyof typeof ADMIN_PATHS, z.ZodType>;

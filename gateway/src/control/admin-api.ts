@@ -6,12 +6,15 @@ import type { ADMIN_ANSWERS } from './admin-answers';
 import { adminGate } from './admin-auth';
 import { ADMIN_PATHS } from './admin-paths';
 import { AdminHttpError, sendProblem } from './admin-problems';
-import { parseExplainQuery, parseFlip, parseHistoryQuery, parseIfMatch, parseRollback, parseShadowReportQuery } from './admin-requests';
+import { parseExplainQuery, parseFlip, parseHistoryQuery, parseIfMatch, parseRollback, parseRolloutAction, parseRolloutStart, parseShadowReportQuery, ROLLOUT_ACTIONS, type RolloutAction } from './admin-requests';
 import { ControlError } from './errors';
+import type { RolloutControl } from './rollout/types';
 import type { Control } from './types';
 
 export interface AdminServerDeps {
   readonly control: Control;
+  /** Rollouts (start, status, pause, resume, abort); without them those endpoints answer store-unavailable. */
+  readonly rollouts?: RolloutControl;
   /** STRANGLER_ADMIN_TOKEN; undefined or empty refuses every request. */
   readonly token: string | undefined;
   readonly logger: Logger;
@@ -49,6 +52,7 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
 
   mountRouteStateEndpoints(app, control, clock);
   mountReportEndpoints(app, control, clock);
+  mountRolloutEndpoints(app, deps.rollouts ?? null);
 
   app.use((req) => {
     throw new AdminHttpError('not-found', `no admin endpoint ${req.method} ${req.path.slice(0, 200)}`);
@@ -114,6 +118,43 @@ function mountReportEndpoints(app: express.Express, control: Control, clock: () 
       send(res, 'shadowReport', await control.shadowReport(q.route, q.since));
     })
     .all(notAllowed('GET, HEAD'));
+}
+
+/** Rollouts: start and read one per route, pause, resume or abort it, and every route's newest one (for a dashboard). */
+function mountRolloutEndpoints(app: express.Express, rollouts: RolloutControl | null): void {
+  const jsonBody = [requireJson, express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: () => true, inflate: false, strict: true })];
+  const need = (): RolloutControl => {
+    if (!rollouts) throw new ControlError('store-unavailable', 'rollouts are not available on this admin API');
+    return rollouts;
+  };
+
+  app
+    .route(ADMIN_PATHS.rollouts)
+    .get(async (_req, res) => send(res, 'rollouts', await need().rolloutList()))
+    .all(notAllowed('GET, HEAD'));
+
+  app
+    .route(ADMIN_PATHS.rollout)
+    .get(async (req, res) => send(res, 'rollout', await need().rolloutStatus(routeIdOf(req))))
+    .post(...jsonBody, async (req, res) => send(res.status(201), 'rollout', await need().rolloutStart(routeIdOf(req), parseRolloutStart(req.body), viaOf(req))))
+    .all(notAllowed('GET, HEAD, POST'));
+
+  app
+    .route(ADMIN_PATHS.rolloutAction)
+    .post(...jsonBody, async (req, res) => {
+      const action = actionOf(req);
+      const request = parseRolloutAction(req.body);
+      const r = need();
+      const status = action === 'pause' ? await r.rolloutPause(routeIdOf(req), request, viaOf(req)) : action === 'resume' ? await r.rolloutResume(routeIdOf(req), request, viaOf(req)) : await r.rolloutAbort(routeIdOf(req), request, viaOf(req));
+      send(res, 'rolloutAction', status);
+    })
+    .all(notAllowed('POST'));
+}
+
+function actionOf(req: Request): RolloutAction {
+  const action = ROLLOUT_ACTIONS.find((a) => a === req.params['action']);
+  if (!action) throw new AdminHttpError('not-found', `no rollout action "${String(req.params['action']).slice(0, 40)}": use ${ROLLOUT_ACTIONS.join(', ')}`);
+  return action;
 }
 
 /**

@@ -5,6 +5,8 @@ import type { RouteShadowReport } from '../shadow/types';
 import { ADMIN_ANSWERS } from './admin-answers';
 import { PROBLEM_TYPE_PREFIX } from './admin-problems';
 import { CONTROL_ERRORS, ControlError, type ControlErrorCode } from './errors';
+import { formatDuration } from '../config/rollout-schema';
+import type { RolloutActionRequest, RolloutControl, RolloutList, RolloutStartRequest, RolloutStatus } from './rollout/types';
 import type { AuditEntry, ChangeResult, Control, Explanation, FlipRequest, RollbackRequest, RouteList } from './types';
 
 export interface AdminClientOptions {
@@ -38,7 +40,7 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGA
  * to a gateway's admin API. Refusals come back as the same ControlError codes, so callers handle
  * both transports alike.
  */
-export class AdminClient implements Control {
+export class AdminClient implements Control, RolloutControl {
   private readonly http: AxiosInstance;
   private readonly url: string;
 
@@ -91,6 +93,37 @@ export class AdminClient implements Control {
 
   shadowReport(routeId: string | undefined, since: Date): Promise<RouteShadowReport[]> {
     return this.call(ADMIN_ANSWERS.shadowReport, { method: 'GET', url: '/admin/shadow/report', params: { route: routeId, since: since.toISOString() } }, 200);
+  }
+
+  rolloutStart(routeId: string, request: RolloutStartRequest, _via: string): Promise<RolloutStatus> {
+    const { steps, intervalMs, minRequests, reason, actor } = request;
+    const data = { steps, interval: intervalMs === undefined ? undefined : formatDuration(intervalMs), minRequests, reason, actor };
+    return this.call(ADMIN_ANSWERS.rollout, { method: 'POST', url: `/admin/routes/${encodeURIComponent(routeId)}/rollout`, data }, 201);
+  }
+
+  rolloutStatus(routeId: string): Promise<RolloutStatus> {
+    return this.call(ADMIN_ANSWERS.rollout, { method: 'GET', url: `/admin/routes/${encodeURIComponent(routeId)}/rollout` }, 200);
+  }
+
+  rolloutList(): Promise<RolloutList> {
+    return this.call(ADMIN_ANSWERS.rollouts, { method: 'GET', url: '/admin/rollouts' }, 200);
+  }
+
+  rolloutPause(routeId: string, request: RolloutActionRequest, _via: string): Promise<RolloutStatus> {
+    return this.rolloutAction(routeId, 'pause', request);
+  }
+
+  rolloutResume(routeId: string, request: RolloutActionRequest, _via: string): Promise<RolloutStatus> {
+    return this.rolloutAction(routeId, 'resume', request);
+  }
+
+  rolloutAbort(routeId: string, request: RolloutActionRequest, _via: string): Promise<RolloutStatus> {
+    return this.rolloutAction(routeId, 'abort', request);
+  }
+
+  private rolloutAction(routeId: string, action: string, request: RolloutActionRequest): Promise<RolloutStatus> {
+    const { reason, actor } = request;
+    return this.call(ADMIN_ANSWERS.rolloutAction, { method: 'POST', url: `/admin/routes/${encodeURIComponent(routeId)}/rollout/${action}`, data: { reason, actor } }, 200);
   }
 
   /**

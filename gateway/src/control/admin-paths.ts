@@ -10,6 +10,9 @@ export const ADMIN_PATHS = {
   rollback: '/admin/routes/:id/rollback',
   history: '/admin/history',
   shadowReport: '/admin/shadow/report',
+  rollouts: '/admin/rollouts',
+  rollout: '/admin/routes/:id/rollout',
+  rolloutAction: '/admin/routes/:id/rollout/:action',
 } as const;
 
 /**

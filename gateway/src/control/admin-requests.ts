@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ROUTE_MODES } from '../config/schema';
 import { ControlError } from './errors';
+import { parseDuration } from '../config/rollout-schema';
+import type { RolloutActionRequest, RolloutStartRequest } from './rollout/types';
 import type { FlipRequest, RollbackRequest } from './types';
 
 /**
@@ -17,6 +19,42 @@ const actor = z.string().max(200);
 export const FlipBodySchema = z
   .object({ to: z.enum(ROUTE_MODES), percent: z.number().optional(), reason, force: z.boolean().optional(), actor: actor.optional() })
   .strict();
+
+/** A rollout's plan over routes.json's: each field optional; the steps and sample are checked again against the route by the control. */
+export const RolloutStartBodySchema = z
+  .object({
+    steps: z.array(z.number()).min(1).max(20).optional(),
+    interval: z
+      .string()
+      .max(16)
+      .refine((v) => (parseDuration(v) ?? 0) >= 1_000, 'must be a duration of at least 1s, such as 3s, 30s, 5m')
+      .optional(),
+    minRequests: z.number().int().min(1).max(1_000_000).optional(),
+    reason: reason.optional(),
+    actor: actor.optional(),
+  })
+  .strict();
+
+export const RolloutActionBodySchema = z.object({ reason: reason.optional(), actor: actor.optional() }).strict();
+
+export const ROLLOUT_ACTIONS = ['pause', 'resume', 'abort'] as const;
+export type RolloutAction = (typeof ROLLOUT_ACTIONS)[number];
+
+export function parseRolloutStart(body: unknown): RolloutStartRequest {
+  const b = parse(RolloutStartBodySchema, body ?? {}, 'rollout start refused');
+  const intervalMs = b.interval === undefined ? undefined : (parseDuration(b.interval) ?? undefined);
+  return {
+    ...(b.steps ? { steps: b.steps } : {}),
+    ...(intervalMs !== undefined ? { intervalMs } : {}),
+    ...(b.minRequests !== undefined ? { minRequests: b.minRequests } : {}),
+    ...(b.reason !== undefined ? { reason: b.reason } : {}),
+    ...(b.actor !== undefined ? { actor: b.actor } : {}),
+  };
+}
+
+export function parseRolloutAction(body: unknown): RolloutActionRequest {
+  return parse(RolloutActionBodySchema, body ?? {}, 'rollout request refused');
+}
 
 export const RollbackBodySchema = z.object({ reason: reason.optional(), actor: actor.optional() }).strict();
 

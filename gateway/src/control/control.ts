@@ -12,6 +12,10 @@ import { describeState, planMove } from './modes';
 import { effectiveState, routeView } from './overlay';
 import type { StateStore } from './state-store';
 import type { AuditEntry, ChangeResult, Control, Explanation, FlipRequest, OverlayEntry, RollbackRequest, RouteList, RouteState, StateVersion } from './types';
+import { RolloutService } from './rollout/service';
+import type { RolloutEvidence } from './rollout/evidence';
+import type { RolloutStore } from './rollout/rollout-store';
+import type { Rollout, RolloutActionRequest, RolloutControl, RolloutList, RolloutStartRequest, RolloutStatus } from './rollout/types';
 
 export interface ControlDeps {
   readonly store: StateStore;
@@ -24,6 +28,8 @@ export interface ControlDeps {
   readonly instances?: () => readonly InstanceView[];
   /** Shadow comparison results; without it, shadowReport is refused as store-unavailable. */
   readonly shadow?: Pick<ShadowStore, 'report'>;
+  /** Rollouts and their evidence; without them, rollout operations are refused as store-unavailable. */
+  readonly rollouts?: { readonly store: RolloutStore; readonly evidence: RolloutEvidence };
 }
 
 /** Attempts when another writer moves the version between our read and our write, and the caller did not pin one. */
@@ -35,10 +41,16 @@ const ATTEMPTS = 5;
  * baseline, then appended as a new version with its audit entry in one transaction; a refused
  * change writes nothing.
  */
-export class ControlService implements Control {
+export class ControlService implements Control, RolloutControl {
   private readonly clock: () => Date;
+  /** The rollout operations over the same store, moving routes through this service; null without a rollout store. */
+  readonly rollouts: RolloutService | null;
   constructor(private readonly deps: ControlDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    const r = deps.rollouts;
+    this.rollouts = r
+      ? new RolloutService({ rollouts: r.store, state: deps.store, evidence: r.evidence, baseline: deps.baseline, clock: this.clock, move: (id, to, reason, via, ifMatch) => this.moveByRollout(id, to, reason, via, ifMatch) })
+      : null;
   }
 
   /** The routes under the newest state version this gateway can read, as its gateways serve them; newer ones it cannot read are named. */
@@ -84,7 +96,23 @@ export class ControlService implements Control {
         );
       }
       const forced = (request.force ?? false) && (gate.length > 0 || !planAllowsWithoutForce(routeId, from, request, route));
-      return { entryFor: to, draft: { routeId, action: 'flip', from, to, reason, forced, undoes: null, actor: actorOf(request.actor, via), via } };
+      const actor = actorOf(request.actor, via);
+      const abortedRollout = await this.rollouts?.abortForManualChange(routeId, `${actor} flipped the route by hand (${describeState(from)} → ${describeState(to)}: ${reason})`);
+      return { entryFor: to, draft: { routeId, action: 'flip', from, to, reason, forced, undoes: null, actor, via }, abortedRollout };
+    });
+  }
+
+  /**
+   * A rollout's step or rollback: the state machine's rules and the audit log like any flip, as actor
+   * `rollout`. The flip gate is not asked: the rollout's own shadow analysis holds the new side to
+   * the gate's thresholds, by a confidence bound over the step's own traffic.
+   */
+  moveByRollout(routeId: string, to: RouteState, reason: string, via: string, ifMatch?: number): Promise<ChangeResult> {
+    return this.change(ifMatch, (state) => {
+      const route = this.route(routeId);
+      const from = effectiveState(route, state);
+      const next = planMove(routeId, from, to.mode, to.percent, false, { legacy: route.legacy !== null, new: route.new !== null });
+      return Promise.resolve({ entryFor: next, draft: { routeId, action: 'flip', from, to: next, reason, forced: false, undoes: null, actor: 'rollout', via } });
     });
   }
 
@@ -98,9 +126,12 @@ export class ControlService implements Control {
       const previous = before.overlay[routeId] ?? null;
       const from = effectiveState(route, state);
       const reason = request.reason?.trim() || `rollback of change #${undo.id} (${describeState(undo.from)} → ${describeState(undo.to)})`;
+      const actor = actorOf(request.actor, via);
+      const abortedRollout = await this.rollouts?.abortForManualChange(routeId, `${actor} rolled the route back by hand (undoing change #${undo.id}: ${reason})`);
       return {
+        abortedRollout,
         entryFor: previous === null ? null : stateOf(previous),
-        draft: { routeId, action: 'rollback', from, to: previous === null ? effectiveState(route, { version: 0, overlay: {} }) : stateOf(previous), reason, forced: false, undoes: undo.id, actor: actorOf(request.actor, via), via },
+        draft: { routeId, action: 'rollback', from, to: previous === null ? effectiveState(route, { version: 0, overlay: {} }) : stateOf(previous), reason, forced: false, undoes: undo.id, actor, via },
       };
     });
   }
@@ -114,6 +145,40 @@ export class ControlService implements Control {
     if (routeId !== undefined) this.route(routeId);
     if (!this.deps.shadow) throw new ControlError('store-unavailable', 'shadow results are not available here: no shadow results store is configured');
     return this.deps.shadow.report(routeId, since);
+  }
+
+  rolloutStart(routeId: string, request: RolloutStartRequest, via: string): Promise<RolloutStatus> {
+    return this.withLease(this.rolloutOps().start(routeId, request, actorOf(request.actor, via), via));
+  }
+
+  rolloutStatus(routeId: string): Promise<RolloutStatus> {
+    return this.rolloutOps().status(routeId);
+  }
+
+  rolloutList(): Promise<RolloutList> {
+    return this.rolloutOps().list();
+  }
+
+  rolloutPause(routeId: string, request: RolloutActionRequest, via: string): Promise<RolloutStatus> {
+    return this.withLease(this.rolloutOps().pause(routeId, request, actorOf(request.actor, via)));
+  }
+
+  rolloutResume(routeId: string, request: RolloutActionRequest, via: string): Promise<RolloutStatus> {
+    return this.withLease(this.rolloutOps().resume(routeId, request, actorOf(request.actor, via)));
+  }
+
+  rolloutAbort(routeId: string, request: RolloutActionRequest, via: string): Promise<RolloutStatus> {
+    return this.withLease(this.rolloutOps().abort(routeId, request, actorOf(request.actor, via)));
+  }
+
+  private async withLease(done: Promise<Rollout>): Promise<RolloutStatus> {
+    const rollout = await done;
+    return { rollout, lease: (await this.deps.rollouts?.store.lease()) ?? null };
+  }
+
+  private rolloutOps(): RolloutService {
+    if (!this.rollouts) throw new ControlError('store-unavailable', 'rollouts are not available here: no rollout store is configured');
+    return this.rollouts;
   }
 
   /**
@@ -149,7 +214,8 @@ export class ControlService implements Control {
       if (planned.entryFor === null) delete overlay[planned.draft.routeId];
       else overlay[planned.draft.routeId] = { ...planned.entryFor, version };
       try {
-        return await this.deps.store.append(state.version, overlay, planned.draft, this.clock());
+        const result = await this.deps.store.append(state.version, overlay, planned.draft, this.clock());
+        return planned.abortedRollout != null ? { ...result, abortedRollout: planned.abortedRollout } : result;
       } catch (e) {
         if (!(e instanceof ControlError) || e.code !== 'stale-version' || ifMatch !== undefined || attempt >= ATTEMPTS) throw e;
       }
@@ -161,6 +227,8 @@ interface PlannedChange {
   /** The route's overlay entry after the change; null removes it (the route follows routes.json again). */
   readonly entryFor: RouteState | null;
   readonly draft: Parameters<StateStore['append']>[2];
+  /** The rollout a person's change ended, if the route was under one. */
+  readonly abortedRollout?: number | null | undefined;
 }
 
 const rankOf = (m: RouteMode): number => ROUTE_MODES.indexOf(m);

@@ -10,6 +10,10 @@ export const CONTROL_ERRORS = {
   'nothing-to-roll-back': { status: 409, title: 'Nothing to roll back' },
   'stale-version': { status: 409, title: 'Route state changed since it was read' },
   'store-unavailable': { status: 503, title: 'State store unavailable' },
+  /** A route has one rollout at a time; pause, resume and abort need one. */
+  'rollout-running': { status: 409, title: 'A rollout of this route is already under way' },
+  'no-rollout': { status: 404, title: 'No rollout of this route' },
+  'rollout-state': { status: 409, title: 'The rollout is not in a state that allows this' },
   /** A stored row this gateway cannot read (written by another gateway version, or damaged): nothing is decided on it. */
   'unreadable-state': { status: 500, title: 'Stored route state unreadable' },
 } as const;

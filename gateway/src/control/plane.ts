@@ -13,7 +13,12 @@ import { KnexStateStore, type StateStore } from './state-store';
 import { openStateDb } from './store-db';
 import { TrafficRecorder } from './traffic';
 import type { Control } from './types';
+import type { RolloutControl } from './rollout/types';
 import { watchRouteTable } from './watch-routes';
+import { RolloutDriver, type RolloutMetrics } from './rollout/driver';
+import { RolloutEvidence } from './rollout/evidence';
+import { CanaryOutcomeRecorder, CanaryOutcomeStore } from './rollout/outcomes';
+import { RolloutStore } from './rollout/rollout-store';
 
 export interface PlaneOptions {
   readonly stateUrl: string;
@@ -33,6 +38,10 @@ export interface PlaneOptions {
   readonly instances?: () => readonly InstanceView[];
   /** Prometheus counters for shadow matches and mismatches. */
   readonly metrics?: ShadowMetrics;
+  /** Prometheus gauges of each route's rollout. */
+  readonly rolloutMetrics?: RolloutMetrics;
+  /** The rollout driver's clock, lease and tick (tests step them; defaults: wall clock, 10 s lease, 1 s tick). */
+  readonly rollouts?: { readonly clock?: () => Date; readonly leaseMs?: number; readonly tickMs?: number; readonly drive?: boolean };
 }
 
 export interface ControlPlane {
@@ -41,6 +50,12 @@ export interface ControlPlane {
   /** Receives every shadow comparison outcome (the gateway's shadow sink). */
   readonly shadow: ShadowRecorder;
   readonly follower: StateFollower;
+  /** Receives how each canary request ended (the gateway's canary sink): the rollouts' evidence. */
+  readonly canary: CanaryOutcomeRecorder;
+  /** Drives rollouts while this replica holds the lease. */
+  readonly driver: RolloutDriver;
+  /** The control operations this plane serves (the admin API's). */
+  readonly control: ControlService;
   /** The admin API's URL, when it listens. */
   readonly adminUrl: string | null;
   close(): Promise<void>;
@@ -58,6 +73,9 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
   const store = new KnexStateStore(db);
   const shadowStore = new ShadowStore(db, { noise: noiseFromTable(() => baseline) });
   const shadow = shadowRecorder(shadowStore, o);
+  const rolloutStore = new RolloutStore(db);
+  const outcomes = new CanaryOutcomeStore(db);
+  const evidence = new RolloutEvidence({ shadow: shadowStore, outcomes, verifications: rolloutStore });
   const follower = new StateFollower({ store, swap: o.swap, logger: o.logger, ...(o.pollMs ? { pollMs: o.pollMs } : {}) }, o.baseline);
   let baseline = o.baseline;
   // Watching starts before anything is awaited, so that an edit made during start-up is not missed.
@@ -76,6 +94,8 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
   try {
     await store.migrate();
     await shadowStore.migrate();
+    await rolloutStore.migrate();
+    await outcomes.migrate();
     await follower.start();
   } catch (e) {
     watcher?.close();
@@ -85,21 +105,51 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
   const traffic = new TrafficRecorder(store, o.replica, o.logger);
   traffic.start();
   shadow.start();
-  const admin = o.admin
-    ? await listenAdmin(new ControlService({ store, baseline: () => baseline, shadow: shadowStore, ...(o.circuits ? { circuits: o.circuits } : {}), ...(o.instances ? { instances: o.instances } : {}) }), o.admin, o.logger)
-    : null;
+  const canary = new CanaryOutcomeRecorder(outcomes, (e) => o.logger.warn('canary outcomes not written; kept for the next flush', { error: e instanceof Error ? e.message : String(e) }), o.rollouts?.clock);
+  canary.start();
+  const clock = o.rollouts?.clock ?? (() => new Date());
+  const control = new ControlService({
+    store,
+    baseline: () => baseline,
+    shadow: shadowStore,
+    rollouts: { store: rolloutStore, evidence },
+    clock,
+    ...(o.circuits ? { circuits: o.circuits } : {}),
+    ...(o.instances ? { instances: o.instances } : {}),
+  });
+  const driver = new RolloutDriver({
+    rollouts: rolloutStore,
+    state: store,
+    evidence,
+    // The control service's own: one set of rollout operations per plane.
+    service: control.rollouts!,
+    baseline: () => baseline,
+    move: (id, to, reason, via, ifMatch) => control.moveByRollout(id, to, reason, via, ifMatch),
+    clock,
+    logger: o.logger,
+    replica: o.replica,
+    ...(o.rolloutMetrics ? { metrics: o.rolloutMetrics } : {}),
+    ...(o.rollouts?.leaseMs ? { leaseMs: o.rollouts.leaseMs } : {}),
+  });
+  if (o.rollouts?.drive !== false) driver.start(o.rollouts?.tickMs);
+  const admin = o.admin ? await listenAdmin(control, o.admin, o.logger) : null;
   return {
     store,
     traffic,
     shadow,
     follower,
+    canary,
+    driver,
+    control,
     adminUrl: admin?.url ?? null,
     async close() {
       watcher?.close();
       follower.stop();
+      await driver.stop();
       if (admin) await closeAdmin(admin.server);
       await traffic.stop();
       await shadow.stop();
+      await canary.stop();
       await store.close();
     },
   };
@@ -115,8 +165,8 @@ function shadowRecorder(store: ShadowStore, o: PlaneOptions): ShadowRecorder {
 }
 
 /** The admin API on its own listener; resolves once it listens, with its URL (the port the system gave, for port 0). */
-async function listenAdmin(control: Control, at: NonNullable<PlaneOptions['admin']>, logger: Logger): Promise<{ server: http.Server; url: string }> {
-  const server = createAdminServer({ control, token: at.token, logger });
+async function listenAdmin(control: Control & RolloutControl, at: NonNullable<PlaneOptions['admin']>, logger: Logger): Promise<{ server: http.Server; url: string }> {
+  const server = createAdminServer({ control, rollouts: control, token: at.token, logger });
   const { host, port } = at;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

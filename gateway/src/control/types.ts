@@ -124,7 +124,14 @@ export interface RollbackRequest {
 }
 
 /** What a flip or rollback did. */
-export const ChangeResultSchema = z.object({ version: z.number().int(), entry: AuditEntrySchema }).readonly();
+export const ChangeResultSchema = z
+  .object({
+    version: z.number().int(),
+    entry: AuditEntrySchema,
+    /** The id of the rollout this change ended: a person's flip or rollback takes the route out of a rollout's hands. */
+    abortedRollout: z.number().int().optional(),
+  })
+  .readonly();
 export type ChangeResult = z.infer<typeof ChangeResultSchema>;
 
 /** Requests an upstream received for a route since a time, across every replica that reports to the store. */

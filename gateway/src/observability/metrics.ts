@@ -25,7 +25,12 @@ export interface GatewayMetrics {
   instanceRequest(upstream: string, instance: string): void;
   /** Where /metrics reads each instance's state, in-flight requests and ejections when scraped. */
   watchInstances(read: () => readonly InstanceSample[]): void;
+  /** Publishes each route's newest rollout: its step (0 shadow, 1…N the plan's) and its state. */
+  rollouts(views: readonly { readonly routeId: string; readonly step: number; readonly state: string }[]): void;
 }
+
+/** The states strangler_rollout_state reports, one series each (1 for the rollout's, 0 for the others). */
+const ROLLOUT_STATES = ['running', 'waiting-for-data', 'paused', 'done', 'rolled-back', 'aborted'] as const;
 
 /** One instance as /metrics shows it. */
 export interface InstanceSample {
@@ -71,6 +76,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     },
     watchInstances(read) {
       instances = read;
+    },
+    rollouts(views) {
+      m.rolloutStep.reset();
+      m.rolloutState.reset();
+      for (const v of views) {
+        m.rolloutStep.labels(v.routeId).set(v.step);
+        for (const state of ROLLOUT_STATES) m.rolloutState.labels(v.routeId, state).set(v.state === state ? 1 : 0);
+      }
     },
     describe(table) {
       m.modeGauge.reset();
@@ -149,6 +162,18 @@ function defineInstruments(registry: Registry, instances: () => readonly Instanc
       ['route', 'result'],
       registry,
     ),
+    rolloutStep: new Gauge({
+      name: 'strangler_rollout_step',
+      help: "The step each route's newest rollout is at: 0 shadow, then 1…N the plan's canary steps (N: new).",
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
+    rolloutState: new Gauge({
+      name: 'strangler_rollout_state',
+      help: "1 for the state each route's newest rollout is in (running, waiting-for-data, paused, done, rolled-back, aborted), 0 for the others.",
+      labelNames: ['route', 'state'] as const,
+      registers: [registry],
+    }),
     processErrors: new Counter({
       name: 'strangler_process_errors_total',
       help: 'Errors caught by the last-resort handlers (unhandled rejections, uncaught exceptions): each one is a gateway bug, logged with its stack; the gateway kept serving.',

@@ -1,6 +1,7 @@
 import type { GatewayMetrics } from '../observability/metrics';
 import type { LineWriter } from '../observability/logger';
 import type { Exchange } from './exchange';
+import { canaryOutcome, type CanaryOutcomeSink } from './outcome';
 
 /** One request log line, as written: the fields that are always there, and those that explain an unusual answer. */
 interface RequestLine {
@@ -26,12 +27,16 @@ interface RequestLine {
  * request. An unfinished answer is the upstream's fault when it cut it short, else 499, the client
  * went away (nginx's convention).
  */
-export function logExchange(x: Exchange, write: LineWriter, metrics: GatewayMetrics): void {
+export function logExchange(x: Exchange, write: LineWriter, metrics: GatewayMetrics, canary?: CanaryOutcomeSink): void {
   const seconds = Number(process.hrtime.bigint() - x.startedAt) / 1e9;
   const status = x.res.writableFinished ? x.res.statusCode : (x.error?.status ?? 499);
   const route = x.route?.id ?? '-';
   const mode = x.route?.mode ?? '-';
   metrics.observe(route, x.upstream, mode, status, seconds);
+  if (canary) {
+    const outcome = canaryOutcome(x, status, seconds);
+    if (outcome) canary(outcome);
+  }
   const line: RequestLine = {
     requestId: x.requestId,
     method: x.req.method,

@@ -6,12 +6,15 @@ import { lineWriter, type Logger } from '../observability/logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import { Exchange, type Stage } from './exchange';
 import { logExchange } from './log';
+import type { CanaryOutcomeSink } from './outcome';
 
 export interface PipelineDeps {
   /** The table in service; read once per request so that a swap never splits a request. */
   readonly table: () => RouteTable;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
+  /** Told how each canary request ended (the rollout's evidence). */
+  readonly canary?: CanaryOutcomeSink;
 }
 
 /**
@@ -34,7 +37,7 @@ export function createPipeline(stages: readonly Stage[], deps: PipelineDeps): (r
       if (x.ended) return;
       x.end();
       done();
-      logExchange(x, write, metrics);
+      logExchange(x, write, metrics, deps.canary);
     };
     const done = inProgress(req.socket, ended);
     res.once('close', ended);
