@@ -79,7 +79,10 @@ export function registerDataCommands(program: Command): void {
     .description('Compare legacy (through the ACL) and the service row by row; exit 1 on any difference')
     .action((name: string, flags: CommonFlags) =>
       guarded(async () => {
-        const result = await movement.verify(settings(contextOf(name), flags, process.env));
+        const options = settings(contextOf(name), flags, process.env);
+        const result = await movement.verify(options);
+        // Recorded for the dashboard's data-freshness panel: when the data was last proven equal.
+        movement.recordVerify(options.dataDir, result, new Date());
         process.stdout.write((flags.json ? JSON.stringify(result) : movement.describeVerify(result).join('\n')) + '\n');
         if (!result.clean) process.exitCode = EXIT_FAILED;
       }),
