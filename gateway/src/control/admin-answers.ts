@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RouteShadowReportSchema } from '../shadow/types';
 import type { ADMIN_PATHS } from './admin-paths';
+import { DASHBOARD_ANSWERS } from './dashboard/answers';
 import { AuditEntrySchema, ChangeResultSchema, ExplanationSchema, RouteListSchema } from './types';
 
 /**
@@ -15,4 +16,8 @@ export const ADMIN_ANSWERS = {
   rollback: ChangeResultSchema,
   history: z.array(AuditEntrySchema).readonly(),
   shadowReport: z.array(RouteShadowReportSchema),
+  dashboardOverview: DASHBOARD_ANSWERS.overview,
+  dashboardBurndown: DASHBOARD_ANSWERS.burndown,
+  dashboardPreview: DASHBOARD_ANSWERS.preview,
+  dashboardTraffic: DASHBOARD_ANSWERS.routeTraffic,
 } as const satisfies Record<keyof typeof ADMIN_PATHS, z.ZodType>;

@@ -10,6 +10,10 @@ export const ADMIN_PATHS = {
   rollback: '/admin/routes/:id/rollback',
   history: '/admin/history',
   shadowReport: '/admin/shadow/report',
+  dashboardOverview: '/admin/dashboard/overview',
+  dashboardBurndown: '/admin/dashboard/burndown',
+  dashboardPreview: '/admin/dashboard/routes/:id/preview',
+  dashboardTraffic: '/admin/dashboard/routes/:id/traffic',
 } as const;
 
 /**

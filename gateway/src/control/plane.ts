@@ -2,7 +2,11 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RouteTable } from '../config/table';
 import type { Logger } from '../observability/logger';
+import type { Registry } from 'prom-client';
 import { createAdminServer } from './admin-api';
+import type { DashboardDeps } from './dashboard/deps';
+import { ownOrigins } from './dashboard/origins';
+import { dashboardDeps } from './dashboard/wire';
 import { ControlService } from './control';
 import { StateFollower } from './follower';
 import type { CircuitView } from '../resilience/breaker';
@@ -33,6 +37,12 @@ export interface PlaneOptions {
   readonly instances?: () => readonly InstanceView[];
   /** Prometheus counters for shadow matches and mismatches. */
   readonly metrics?: ShadowMetrics;
+  /** This replica's /metrics registry: the dashboard's live per-side numbers and per-instance tries. */
+  readonly registry?: Pick<Registry, 'getSingleMetric'>;
+  /** The data tools' folder (STRANGLER_DATA_DIR), for the dashboard's data freshness. */
+  readonly dataDir?: string;
+  /** Origins in front of the admin listener (a port forward, a proxy) that the dashboard may also be opened from. */
+  readonly adminOrigins?: readonly string[];
 }
 
 export interface ControlPlane {
@@ -85,9 +95,10 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
   const traffic = new TrafficRecorder(store, o.replica, o.logger);
   traffic.start();
   shadow.start();
-  const admin = o.admin
-    ? await listenAdmin(new ControlService({ store, baseline: () => baseline, shadow: shadowStore, ...(o.circuits ? { circuits: o.circuits } : {}), ...(o.instances ? { instances: o.instances } : {}) }), o.admin, o.logger)
-    : null;
+  const live = { ...(o.circuits ? { circuits: o.circuits } : {}), ...(o.instances ? { instances: o.instances } : {}) };
+  const control = new ControlService({ store, baseline: () => baseline, shadow: shadowStore, ...live });
+  const dashboard = dashboardDeps({ control, store, db, shadow: shadowStore, baseline: () => baseline, ...live, ...(o.registry ? { registry: o.registry } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}) });
+  const admin = o.admin ? await listenAdmin(control, dashboard, o.admin, o.logger, o.adminOrigins ?? []) : null;
   return {
     store,
     traffic,
@@ -115,8 +126,9 @@ function shadowRecorder(store: ShadowStore, o: PlaneOptions): ShadowRecorder {
 }
 
 /** The admin API on its own listener; resolves once it listens, with its URL (the port the system gave, for port 0). */
-async function listenAdmin(control: Control, at: NonNullable<PlaneOptions['admin']>, logger: Logger): Promise<{ server: http.Server; url: string }> {
-  const server = createAdminServer({ control, token: at.token, logger });
+async function listenAdmin(control: Control, dashboard: DashboardDeps, at: NonNullable<PlaneOptions['admin']>, logger: Logger, extraOrigins: readonly string[]): Promise<{ server: http.Server; url: string }> {
+  let origins: readonly string[] = [];
+  const server = createAdminServer({ control, token: at.token, logger, dashboard, origins: () => origins });
   const { host, port } = at;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -125,7 +137,9 @@ async function listenAdmin(control: Control, at: NonNullable<PlaneOptions['admin
       resolve();
     });
   });
-  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
+  const bound = (server.address() as AddressInfo).port;
+  origins = ownOrigins(host, bound, extraOrigins);
+  return { server, url: `http://${host}:${bound}` };
 }
 
 /** Stops the admin listener, cutting open connections (an operator's keep-alive must not hold the shutdown). */
