@@ -165,7 +165,7 @@ function trafficPanel(t: RouteTraffic): HTMLElement {
       h(
         'table',
         {},
-        h('thead', {}, h('tr', {}, ['Upstream', 'Instance', 'State', 'Tries', 'In flight', 'Ejections'].map((x) => h('th', { scope: 'col' }, x)))),
+        h('thead', {}, h('tr', {}, ['Upstream', 'Instance', 'State', 'Tries (all routes)', 'In flight', 'Ejections'].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, t.instances.map((i) => h('tr', {}, h('td', {}, i.upstream), h('td', {}, i.instance), h('td', { title: i.why ?? '' }, i.state), h('td', {}, `${i.tries}`), h('td', {}, `${i.inFlight}`), h('td', {}, `${i.ejections}`)))),
       ),
     ),
