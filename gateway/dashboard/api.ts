@@ -55,7 +55,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, hea
   const parsed: unknown = text === '' ? null : JSON.parse(text);
   if (!res.ok) {
     const p: ProblemLike = typeof parsed === 'object' && parsed !== null ? parsed : {};
-    const code = typeof p.type === 'string' ? p.type.replace(/^.*\//, '') : String(res.status);
+    const code = typeof p.type === 'string' ? p.type.replace(/^.*[/:]/, '') : String(res.status);
     const detail = typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : `HTTP ${res.status}`;
     const reasons = Array.isArray(p.reasons) ? p.reasons.map(String) : [];
     throw new ApiError(res.status, code, detail, reasons);

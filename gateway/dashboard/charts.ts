@@ -30,18 +30,14 @@ export function burndownChart(b: Burndown): HTMLElement {
   const W = 600;
   const H = 120;
   const n = b.points.length;
-  const x = (i: number) => (n > 1 ? (i / (n - 1)) * W : 0);
   const y = (share: number) => H - share * (H - 4) - 2;
-  const segments: string[][] = [[]];
-  b.points.forEach((p, i) => {
+  // One bar per bucket, as tall as legacy's share; an empty bucket has no bar (a gap, not 0%).
+  const bw = W / Math.max(1, n);
+  const bars = b.points.flatMap((p, i) => {
     const total = p.legacy + p.new;
-    if (total === 0) segments.push([]);
-    else segments[segments.length - 1]?.push(`${x(i).toFixed(1)},${y(p.legacy / total).toFixed(1)}`);
-  });
-  const areas = segments.filter((s) => s.length > 0).map((s) => {
-    const first = s[0]?.split(',')[0] ?? '0';
-    const last = s[s.length - 1]?.split(',')[0] ?? '0';
-    return svg('polygon', { class: 'area-legacy', points: `${first},${H} ${s.join(' ')} ${last},${H}` });
+    if (total === 0) return [];
+    const top = y(p.legacy / total);
+    return [svg('rect', { class: 'area-legacy', x: (i * bw).toFixed(1), y: top.toFixed(1), width: Math.max(1, bw - 0.5).toFixed(1), height: (H - top).toFixed(1) }, svg('title', {}, `${new Date(p.at).toLocaleString()}: legacy ${p.legacy}, new ${p.new}`))];
   });
   const totals = b.points.reduce((a, p) => ({ legacy: a.legacy + p.legacy, new: a.new + p.new }), { legacy: 0, new: 0 });
   const share = totals.legacy + totals.new === 0 ? null : totals.legacy / (totals.legacy + totals.new);
@@ -54,7 +50,7 @@ export function burndownChart(b: Burndown): HTMLElement {
       { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, preserveAspectRatio: 'none', class: 'burndown-svg' },
       svg('title', {}, label),
       svg('line', { class: 'grid', x1: 0, x2: W, y1: y(0.5), y2: y(0.5) }),
-      ...areas,
+      ...bars,
     ),
     h('figcaption', {}, label, ' · 100% at the top, 0% at the bottom; one point per ', `${b.bucketMinutes} min`),
   );

@@ -86,7 +86,8 @@ async function refresh(force = false): Promise<void> {
   state.tick += 1;
   if (!force && list.version === state.version && state.tick % FULL_EVERY !== 0) return;
   state.version = list.version;
-  const [overview, burndown] = await Promise.all([api.overview(), api.burndown(state.range), refreshRollouts()]);
+  const [overview, burndown] = await Promise.all([api.overview(), api.burndown(state.range)]);
+  await refreshRollouts(overview.rollouts);
   state.overview = overview;
   state.burndown = burndown;
   // A dialog open over the page keeps what it shows; the page behind it updates on the next tick.

@@ -35,8 +35,16 @@ export interface RolloutStatus {
 
 let known: ReadonlyMap<string, RolloutStatus> | 'unavailable' | null = null;
 
-/** Fetches every rollout once per refresh; rows and the route page read the result. */
-export async function refreshRollouts(): Promise<void> {
+/**
+ * Fetches every rollout once per refresh; rows and the route page read the result. `available`
+ * is the overview's `rollouts` (the gateway serves GET /admin/rollouts): without it nothing is
+ * asked, so no page load meets a 404.
+ */
+export async function refreshRollouts(available: boolean): Promise<void> {
+  if (!available) {
+    known = 'unavailable';
+    return;
+  }
   try {
     const list = await api.call<RolloutStatus[]>('GET', '/admin/rollouts');
     known = new Map(list.map((r) => [r.routeId, r]));

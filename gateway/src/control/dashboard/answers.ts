@@ -92,6 +92,8 @@ export const OverviewSchema = z
     counts: z.record(z.string(), z.number()),
     routes: z.array(RouteOverviewSchema).readonly(),
     data: z.array(FreshnessSchema).readonly(),
+    /** True when this gateway serves automatic rollouts (GET /admin/rollouts): the page shows their panel. */
+    rollouts: z.boolean(),
   })
   .readonly();
 export type Overview = z.infer<typeof OverviewSchema>;

@@ -1,6 +1,7 @@
 import type { CompiledRoute } from '../../config/table';
 import { ROUTE_MODES } from '../../config/schema';
 import type { RouteShadowReport } from '../../shadow/types';
+import { ADMIN_PATHS } from '../admin-paths';
 import { DEFAULT_SINCE_MS } from '../admin-requests';
 import type { RouteView } from '../types';
 import type { Freshness, Overview, RouteOverview } from './answers';
@@ -44,7 +45,7 @@ export async function buildOverview(deps: DashboardDeps): Promise<Overview> {
       deps,
     }),
   );
-  return { version: list.version, at: now.toISOString(), counts, routes, data: freshness(deps, list.routes) };
+  return { version: list.version, at: now.toISOString(), counts, routes, data: freshness(deps, list.routes), rollouts: hasRollouts() };
 }
 
 interface RowInputs {
@@ -111,4 +112,9 @@ function health(view: RouteView, deps: DashboardDeps): RouteOverview['health'] {
 /** Each data context, with the routes whose new side is its service (the upstream named like the context). */
 function freshness(deps: DashboardDeps, routes: readonly RouteView[]): Freshness[] {
   return (deps.freshness?.() ?? []).map((f) => ({ ...f, routes: routes.filter((r) => r.new === f.context).map((r) => r.id) }));
+}
+
+/** Rollouts (issue 18) exist once the admin API lists their path; the page asks for them only then. */
+function hasRollouts(): boolean {
+  return (Object.values(ADMIN_PATHS) as string[]).includes('/admin/rollouts');
 }
