@@ -117,7 +117,7 @@ export class ControlService implements Control {
 
   /** The flip gate's reasons to refuse the move (control/gate.ts). */
   private async gateReasons(route: CompiledRoute, from: RouteState, to: RouteState): Promise<string[]> {
-    return [...(await judgeGate(this.deps.store, this.deps.shadow, route, from, to, this.clock())).reasons];
+    return [...(await judgeGate(this.deps.store, this.deps.shadow, route, from, to, this.clock)).reasons];
   }
 
   private route(routeId: string): CompiledRoute {

@@ -31,13 +31,14 @@ export async function judgeGate(
   route: CompiledRoute,
   from: RouteState,
   to: RouteState,
-  now: Date,
+  /** Read only when the gate applies and the route never entered shadow (a stepping test clock sees no extra reading). */
+  clock: () => Date,
 ): Promise<GateJudgement> {
   if (!shadow || !route.shadow || (to.mode !== 'canary' && to.mode !== 'new') || rankOf(from.mode) >= rankOf(to.mode)) {
     return { applies: false, ok: true, reasons: [], since: null, thresholds: null, report: null };
   }
   const entered = (await store.history(route.id, 10_000)).find((e) => e.to.mode === 'shadow' && e.from.mode !== 'shadow');
-  const since = entered ? new Date(entered.at) : new Date(now.getTime() - 7 * 24 * 3_600_000);
+  const since = entered ? new Date(entered.at) : new Date(clock().getTime() - 7 * 24 * 3_600_000);
   const [report] = await shadow.report(route.id, since);
   const thresholds = route.shadow.config.gate;
   const verdict = gateVerdict(report ?? null, thresholds);

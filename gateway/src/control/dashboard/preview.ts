@@ -28,7 +28,7 @@ export async function previewFlip(deps: DashboardDeps, routeId: string, to: Rout
     const wanted: RouteState | null = to === 'canary' ? (percent === undefined ? null : { mode: 'canary', percent }) : { mode: to };
     return { routeId, action: 'flip', from, to: wanted, effect: wanted ? effectOf(wanted) : '', allowed: false, refusal: { code: e.code, message: e.message, reasons: [] }, gate: NO_GATE, version: state.version };
   }
-  const gate = await judgeGate(deps.store, deps.shadow, route, from, next, deps.clock());
+  const gate = await judgeGate(deps.store, deps.shadow, route, from, next, deps.clock);
   const refusal = gate.ok ? null : { code: 'gate-refused', message: `the flip gate refuses ${describeState(next)}: its shadow record falls short`, reasons: gate.reasons };
   return { routeId, action: 'flip', from, to: next, effect: effectOf(next), allowed: gate.ok, refusal, gate: gateOf(gate, route), version: state.version };
 }
