@@ -1,39 +1,40 @@
-import { api, ApiError } from './api';
+import { api, ApiError, session } from './api';
 import { h, replace, time } from './dom';
 
 /**
  * The rollout panel (issue 18's automatic rollouts), kept in this one module so that it can follow
- * that API as it lands. What it expects of the admin API:
+ * that API at merge. It is written against the API on branch issue-18 as of its commit b833e81:
  *
- *   GET  /admin/rollouts                      → RolloutStatus[]  (every route with a rollout, any state)
- *   POST /admin/routes/:id/rollout/start      { reason, steps?, interval?, minRequests? } → RolloutStatus
- *   POST /admin/routes/:id/rollout/pause|resume|abort   { reason } → RolloutStatus
+ *   GET  /admin/rollouts                          → { rollouts: Rollout[], lease }
+ *   POST /admin/routes/:id/rollout                { steps?, interval?, minRequests?, reason?, actor? } → 201 { rollout, lease }
+ *   POST /admin/routes/:id/rollout/pause|resume|abort   { reason?, actor? } → { rollout, lease }
  *
- * A 404 on GET /admin/rollouts means this gateway has no rollouts: the panel says so and offers
- * no rollout action.
+ * The types below are the subset of issue 18's RolloutSchema (control/rollout/types.ts) that the
+ * panel reads; at merge they become `import type` from there. The page asks for rollouts only
+ * when the overview says the admin API lists /admin/rollouts.
  */
 export type RolloutState = 'running' | 'waiting-for-data' | 'paused' | 'done' | 'rolled-back' | 'aborted';
 
 export interface RolloutCheck {
   readonly name: string;
   readonly value: number | null;
-  readonly threshold: number;
-  readonly verdict: 'pass' | 'fail' | 'no-data';
+  readonly threshold: number | null;
+  readonly verdict: string;
+  readonly detail: string;
 }
 
-export interface RolloutStatus {
+export interface Rollout {
   readonly routeId: string;
   readonly state: RolloutState;
-  readonly mode: string;
-  readonly percent: number | null;
-  /** 1-based step index and the plan's steps (percentages; 100 is mode new). */
-  readonly step: number;
-  readonly steps: readonly number[];
-  readonly lastAnalysis: { readonly at: string; readonly verdict: 'pass' | 'fail' | 'no-data'; readonly checks: readonly RolloutCheck[] } | null;
+  readonly plan: { readonly steps: readonly number[]; readonly intervalMs: number; readonly minRequests: number };
+  /** index 0 is shadow, 1…of the plan's steps. */
+  readonly step: { readonly index: number; readonly of: number; readonly route: { readonly mode: string; readonly percent?: number | undefined } };
   readonly nextAnalysisAt: string | null;
+  readonly lastAnalysis: { readonly at: string; readonly verdict: string; readonly checks: readonly RolloutCheck[]; readonly summary: string } | null;
+  readonly note: string | null;
 }
 
-let known: ReadonlyMap<string, RolloutStatus> | 'unavailable' | null = null;
+let known: ReadonlyMap<string, Rollout> | 'unavailable' | null = null;
 
 /**
  * Fetches every rollout once per refresh; rows and the route page read the result. `available`
@@ -46,8 +47,9 @@ export async function refreshRollouts(available: boolean): Promise<void> {
     return;
   }
   try {
-    const list = await api.call<RolloutStatus[]>('GET', '/admin/rollouts');
-    known = new Map(list.map((r) => [r.routeId, r]));
+    const list = await api.call<{ rollouts: readonly Rollout[] }>('GET', '/admin/rollouts');
+    // Newest last: the route's current (or last) rollout wins.
+    known = new Map(list.rollouts.map((r) => [r.routeId, r]));
   } catch (e) {
     if (e instanceof ApiError && (e.status === 404 || e.status === 405)) known = 'unavailable';
     else throw e;
@@ -60,7 +62,7 @@ export function rolloutCell(routeId: string): HTMLElement {
   if (known === 'unavailable') return h('span', { class: 'muted small' }, 'n/a');
   const r = known?.get(routeId);
   if (!r) return h('span', { class: 'muted small' }, 'none');
-  return h('span', { class: 'small', 'data-rollout': r.state }, `${r.state}, step ${r.step}/${r.steps.length}`);
+  return h('span', { class: 'small', 'data-rollout': r.state }, `${r.state}, step ${r.step.index}/${r.step.of}`);
 }
 
 /** The route page's rollout panel: state, step x/N, the last analysis's checks, and start / pause / resume / abort. */
@@ -75,9 +77,11 @@ export function rolloutPanel(routeId: string): HTMLElement {
   const reason = h('input', { type: 'text', 'aria-label': 'rollout reason', placeholder: 'reason (required)', class: 'grow' }) as HTMLInputElement;
   const act = (verb: 'start' | 'pause' | 'resume' | 'abort') => () => {
     if (reason.value.trim() === '') return replace(out, h('span', { class: 'error', role: 'alert' }, 'Write the reason first.'));
-    if (!window.confirm(`${verb} the rollout of ${routeId}?`)) return;
-    api.call<RolloutStatus>('POST', `/admin/routes/${encodeURIComponent(routeId)}/rollout/${verb}`, { reason: reason.value.trim() }).then(
-      (s) => replace(out, `rollout ${s.state}, step ${s.step}/${s.steps.length}`),
+    if (!window.confirm(verb === 'start' ? `Start a rollout of ${routeId}? It moves through shadow and the canary steps on its own, and rolls back on a failed analysis.` : `${verb} the rollout of ${routeId}?`)) return;
+    const path = `/admin/routes/${encodeURIComponent(routeId)}/rollout${verb === 'start' ? '' : `/${verb}`}`;
+    const actor = session.actor();
+    api.call<{ rollout: Rollout }>('POST', path, { reason: reason.value.trim(), ...(actor ? { actor } : {}) }).then(
+      ({ rollout: s }) => replace(out, `rollout ${s.state}, step ${s.step.index}/${s.step.of}`),
       (e: unknown) => replace(out, h('span', { class: 'error', role: 'alert' }, e instanceof ApiError ? `${e.message} ${e.reasons.join('; ')}` : String(e))),
     );
   };
@@ -87,9 +91,10 @@ export function rolloutPanel(routeId: string): HTMLElement {
       ? h(
           'div',
           {},
-          h('p', {}, h('strong', {}, r.state), ` · step ${r.step} of ${r.steps.length} (${r.steps.join(', ')}%) · now ${r.mode}${r.percent !== null ? ` ${r.percent}%` : ''} · next analysis `, time(r.nextAnalysisAt, 'none')),
+          h('p', {}, h('strong', {}, r.state), ` · step ${r.step.index} of ${r.step.of} (steps ${r.plan.steps.join(', ')}%) · now ${r.step.route.mode}${r.step.route.percent !== undefined ? ` ${r.step.route.percent}%` : ''} · next analysis `, time(r.nextAnalysisAt, 'none')),
+          r.note ? h('p', { class: 'small' }, r.note) : '',
           r.lastAnalysis
-            ? h('ul', {}, r.lastAnalysis.checks.map((c) => h('li', {}, `${c.name}: ${c.value ?? 'no data'} (threshold ${c.threshold}) → ${c.verdict}`)))
+            ? h('div', {}, h('p', { class: 'small' }, `last analysis: ${r.lastAnalysis.verdict}, ${r.lastAnalysis.summary}`), h('ul', {}, r.lastAnalysis.checks.map((c) => h('li', {}, `${c.name}: ${c.detail} → ${c.verdict}`))))
             : h('p', { class: 'muted' }, 'no analysis yet'),
         )
       : h('p', { class: 'muted' }, 'No rollout for this route.'),
