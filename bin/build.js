@@ -42,5 +42,9 @@ function copyMappings(dir) {
 }
 copyMappings(path.join(ROOT, 'acl'));
 
+// The dashboard is bundled by the gateway at run time (control/dashboard/page.ts) from its sources, found beside the compiled code.
+step('copying the dashboard sources');
+fs.cpSync(path.join(ROOT, 'gateway/dashboard'), path.join(DIST, 'gateway/dashboard'), { recursive: true });
+
 fs.writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 step(`done: dist/ (${copied} mappings); \`npx strangler\` now runs the compiled code until a source file changes`);

@@ -11,3 +11,4 @@ export { MovementError, isMovementError, type MovementErrorCode } from './errors
 export { legacyProduct, legacyOrder, legacyOrderHeader, legacyOrderLine, type LegacyJson, type LegacyOrderJson } from './legacy-json';
 export { canonicalJson, checksum } from './canonical';
 export type { RetryOptions } from './retry';
+export { recordVerify, readFreshness, verifyRecordFile, VerifyRecordSchema, type VerifyRecord, type DataFreshness } from './freshness';

@@ -13,7 +13,7 @@ import { loadTranslator } from './translate';
 export const DEFAULT_OVERLAP_SECONDS = 120;
 const DELETE_CHUNK = 1000;
 
-const SyncStateSchema = z.object({ context: z.string(), highWaterMark: z.string().regex(/^\d{14}$/).nullable(), lastRunAt: z.string() });
+export const SyncStateSchema = z.object({ context: z.string(), highWaterMark: z.string().regex(/^\d{14}$/).nullable(), lastRunAt: z.string() });
 export type SyncState = z.infer<typeof SyncStateSchema>;
 
 export interface SyncOptions {

@@ -121,9 +121,11 @@ export function registerDataCommands(program: Command): void {
       guarded(async () => {
         const context = contextOf(name);
         const s = settings(context, flags, process.env);
+        const at = new Date().toISOString();
         await reachable(s.context, s.service);
         const result = await movement.verify(s);
-        const at = new Date().toISOString();
+        // Also recorded for the dashboard's data-freshness panel (its own file in the data dir).
+        movement.recordVerify(s.dataDir, result, new Date(at));
         process.stdout.write((flags.json ? JSON.stringify({ ...result, at }) : movement.describeVerify(result).join('\n')) + '\n');
         if (!result.clean) process.exitCode = EXIT_FAILED;
         if (flags.record) await recordVerify(flags.state ?? (process.env.STRANGLER_STATE_URL || defaultStateUrl(process.env)), context, at, result);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RouteShadowReportSchema } from '../shadow/types';
 import type { ADMIN_PATHS } from './admin-paths';
 import { RolloutListSchema, RolloutStatusSchema } from './rollout/types';
+import { DASHBOARD_ANSWERS } from './dashboard/answers';
 import { AuditEntrySchema, ChangeResultSchema, ExplanationSchema, RouteListSchema } from './types';
 
 /**
@@ -19,4 +20,8 @@ export const ADMIN_ANSWERS = {
   rollouts: RolloutListSchema,
   rollout: RolloutStatusSchema,
   rolloutAction: RolloutStatusSchema,
+  dashboardOverview: DASHBOARD_ANSWERS.overview,
+  dashboardBurndown: DASHBOARD_ANSWERS.burndown,
+  dashboardPreview: DASHBOARD_ANSWERS.preview,
+  dashboardTraffic: DASHBOARD_ANSWERS.routeTraffic,
 } as const satisfies Record<keyof typeof ADMIN_PATHS, z.ZodType>;

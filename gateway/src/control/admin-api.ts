@@ -7,6 +7,9 @@ import { adminGate } from './admin-auth';
 import { ADMIN_PATHS } from './admin-paths';
 import { AdminHttpError, sendProblem } from './admin-problems';
 import { parseExplainQuery, parseFlip, parseHistoryQuery, parseIfMatch, parseRollback, parseRolloutAction, parseRolloutStart, parseShadowReportQuery, ROLLOUT_ACTIONS, type RolloutAction } from './admin-requests';
+import { mountDashboardEndpoints } from './dashboard/api';
+import type { DashboardDeps } from './dashboard/deps';
+import { mountDashboardPage, pageAssets } from './dashboard/page';
 import { ControlError } from './errors';
 import type { RolloutControl } from './rollout/types';
 import type { Control } from './types';
@@ -19,6 +22,10 @@ export interface AdminServerDeps {
   readonly token: string | undefined;
   readonly logger: Logger;
   readonly clock?: () => Date;
+  /** The admin listener's own origins (dashboard/origins.ts), the only ones a browser may call the API from; known once it listens. */
+  readonly origins?: () => readonly string[];
+  /** The dashboard's data; without it, /dashboard is not served. */
+  readonly dashboard?: DashboardDeps;
 }
 
 /** Requests are a few hundred bytes; anything much larger is a mistake or an attack. */
@@ -48,11 +55,13 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
   app.set('etag', false);
   app.use(securityHeaders);
   app.use(logRequests(logger));
-  app.use(adminGate(deps.token));
+  if (deps.dashboard) mountDashboardPage(app, pageAssets());
+  app.use(adminGate(deps.token, deps.origins));
 
   mountRouteStateEndpoints(app, control, clock);
   mountReportEndpoints(app, control, clock);
   mountRolloutEndpoints(app, deps.rollouts ?? null);
+  if (deps.dashboard) mountDashboardEndpoints(app, deps.dashboard);
 
   app.use((req) => {
     throw new AdminHttpError('not-found', `no admin endpoint ${req.method} ${req.path.slice(0, 200)}`);
@@ -171,10 +180,13 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** The peer address as recorded in the audit log; the API listens privately, so no forwarded headers are believed. */
+/**
+ * The peer address as recorded in the audit log; the API listens privately, so no forwarded headers
+ * are believed. A request with an Origin passed the gate only from the listener's own origin: the dashboard.
+ */
 function viaOf(req: Request): string {
   const address = req.socket.remoteAddress ?? 'unknown';
-  return `admin-api ${address.startsWith('::ffff:') ? address.slice(7) : address}`;
+  return `${req.headers.origin === undefined ? 'admin-api' : 'dashboard'} ${address.startsWith('::ffff:') ? address.slice(7) : address}`;
 }
 
 function routeIdOf(req: Request): string {

@@ -19,11 +19,13 @@ export function tokenMatches(presented: string, expected: string): boolean {
  * The admin API's gate, run before routing so that nothing (not even a 404 naming what exists)
  * answers an unauthenticated caller:
  * - no token configured: every request is refused; the API is never open by default;
- * - a Cookie or Origin header means a browser is talking: refused, so a page the operator visits
- *   cannot drive the API (CSRF), whatever credentials the browser would attach;
+ * - a Cookie header means a browser is attaching credentials: refused (the dashboard sends none);
+ * - an Origin header means a browser is talking: refused, so a page the operator visits cannot
+ *   drive the API (CSRF), unless it is exactly one of the admin listener's own origins (the
+ *   dashboard, served by this listener) and the browser does not say the request is cross-site;
  * - otherwise `Authorization: Bearer <token>` must match.
  */
-export function adminGate(token: string | undefined): RequestHandler {
+export function adminGate(token: string | undefined, ownOrigins: () => readonly string[] = () => []): RequestHandler {
   const expected = token?.trim() ? token : undefined;
   return (req, _res, next) => {
     if (expected === undefined) {
@@ -32,8 +34,9 @@ export function adminGate(token: string | undefined): RequestHandler {
     if (req.headers.cookie !== undefined) {
       throw new AdminHttpError('browser-refused', 'the admin API does not take cookies (it is not for browsers): send the request without a Cookie header');
     }
-    if (req.headers.origin !== undefined) {
-      throw new AdminHttpError('browser-refused', 'the admin API does not answer cross-origin or browser requests: send the request without an Origin header');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !(ownOrigins().includes(origin) && sameOriginFetch(req.headers['sec-fetch-site']))) {
+      throw new AdminHttpError('browser-refused', 'the admin API does not answer cross-origin requests: only the dashboard on this listener\'s own origin, or a client that sends no Origin header');
     }
     const presented = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '')?.[1];
     if (presented === undefined) {
@@ -44,4 +47,9 @@ export function adminGate(token: string | undefined): RequestHandler {
     }
     next();
   };
+}
+
+/** Browsers say where a request comes from; one that says cross-site or same-site (another port, a subdomain) is refused even with a matching Origin. */
+function sameOriginFetch(site: string | string[] | undefined): boolean {
+  return site === undefined || site === 'same-origin';
 }

@@ -13,6 +13,10 @@ export const ADMIN_PATHS = {
   rollouts: '/admin/rollouts',
   rollout: '/admin/routes/:id/rollout',
   rolloutAction: '/admin/routes/:id/rollout/:action',
+  dashboardOverview: '/admin/dashboard/overview',
+  dashboardBurndown: '/admin/dashboard/burndown',
+  dashboardPreview: '/admin/dashboard/routes/:id/preview',
+  dashboardTraffic: '/admin/dashboard/routes/:id/traffic',
 } as const;
 
 /**

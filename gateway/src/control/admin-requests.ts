@@ -98,7 +98,7 @@ function issuesOf(error: z.ZodError): Issue[] {
   });
 }
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+export function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = issuesOf(result.error);

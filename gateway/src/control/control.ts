@@ -6,8 +6,7 @@ import type { ShadowStore } from '../shadow/results-store';
 import type { RouteShadowReport } from '../shadow/types';
 import { ControlError } from './errors';
 import { explainRequest } from './explain';
-import { gateVerdict } from '../shadow/report';
-import { ROUTE_MODES, type RouteMode } from '../config/schema';
+import { judgeGate } from './gate';
 import { describeState, planMove } from './modes';
 import { effectiveState, routeView } from './overlay';
 import type { StateStore } from './state-store';
@@ -181,18 +180,9 @@ export class ControlService implements Control, RolloutControl {
     return this.rollouts;
   }
 
-  /**
-   * The flip gate: moving ahead into canary or new needs the route's shadow record, since it last
-   * entered shadow, to meet its thresholds (routes.json `shadow.gate`). Without a results store
-   * (a bare CLI on a state store that keeps none) there is no record to judge, and no gate.
-   */
+  /** The flip gate's reasons to refuse the move (control/gate.ts). */
   private async gateReasons(route: CompiledRoute, from: RouteState, to: RouteState): Promise<string[]> {
-    const shadow = this.deps.shadow;
-    if (!shadow || !route.shadow || (to.mode !== 'canary' && to.mode !== 'new') || rankOf(from.mode) >= rankOf(to.mode)) return [];
-    const entered = (await this.deps.store.history(route.id, 10_000)).find((e) => e.to.mode === 'shadow' && e.from.mode !== 'shadow');
-    const since = entered ? new Date(entered.at) : new Date(this.clock().getTime() - 7 * 24 * 3_600_000);
-    const [report] = await shadow.report(route.id, since);
-    return gateVerdict(report ?? null, route.shadow.config.gate).reasons;
+    return [...(await judgeGate(this.deps.store, this.deps.shadow, route, from, to, this.clock)).reasons];
   }
 
   private route(routeId: string): CompiledRoute {
@@ -231,8 +221,6 @@ interface PlannedChange {
   readonly abortedRollout?: number | null | undefined;
 }
 
-const rankOf = (m: RouteMode): number => ROUTE_MODES.indexOf(m);
-
 function stateOf(e: RouteState): RouteState {
   return e.percent === undefined ? { mode: e.mode } : { mode: e.mode, percent: e.percent };
 }
@@ -248,7 +236,7 @@ function planAllowsWithoutForce(routeId: string, from: RouteState, request: Flip
 }
 
 /** The newest flip not yet undone: rollbacks pop changes like a stack, so repeated rollbacks walk back in time. */
-function lastUndoable(entries: readonly AuditEntry[]): AuditEntry | null {
+export function lastUndoable(entries: readonly AuditEntry[]): AuditEntry | null {
   const undone = new Set<number>();
   for (const e of entries) {
     if (e.action === 'rollback') {
@@ -263,7 +251,7 @@ function lastUndoable(entries: readonly AuditEntry[]): AuditEntry | null {
 function actorOf(given: string | undefined, via: string): string {
   const name = given?.trim();
   if (name) return name;
-  if (via.startsWith('admin-api')) return 'admin-token';
+  if (via.startsWith('admin-api') || via.startsWith('dashboard')) return 'admin-token';
   try {
     return `${os.userInfo().username}@${os.hostname()}`;
   } catch {

@@ -2,7 +2,11 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RouteTable } from '../config/table';
 import type { Logger } from '../observability/logger';
+import type { Registry } from 'prom-client';
 import { createAdminServer } from './admin-api';
+import type { DashboardDeps } from './dashboard/deps';
+import { ownOrigins } from './dashboard/origins';
+import { dashboardDeps } from './dashboard/wire';
 import { ControlService } from './control';
 import { StateFollower } from './follower';
 import type { CircuitView } from '../resilience/breaker';
@@ -42,6 +46,12 @@ export interface PlaneOptions {
   readonly rolloutMetrics?: RolloutMetrics;
   /** The rollout driver's clock, lease and tick (tests step them; defaults: wall clock, 10 s lease, 1 s tick). */
   readonly rollouts?: { readonly clock?: () => Date; readonly leaseMs?: number; readonly tickMs?: number; readonly drive?: boolean };
+  /** This replica's /metrics registry: the dashboard's live per-side numbers and per-instance tries. */
+  readonly registry?: Pick<Registry, 'getSingleMetric'>;
+  /** The data tools' folder (STRANGLER_DATA_DIR), for the dashboard's data freshness. */
+  readonly dataDir?: string;
+  /** Origins in front of the admin listener (a port forward, a proxy) that the dashboard may also be opened from. */
+  readonly adminOrigins?: readonly string[];
 }
 
 export interface ControlPlane {
@@ -108,15 +118,9 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
   const canary = new CanaryOutcomeRecorder(outcomes, (e) => o.logger.warn('canary outcomes not written; kept for the next flush', { error: e instanceof Error ? e.message : String(e) }), o.rollouts?.clock);
   canary.start();
   const clock = o.rollouts?.clock ?? (() => new Date());
-  const control = new ControlService({
-    store,
-    baseline: () => baseline,
-    shadow: shadowStore,
-    rollouts: { store: rolloutStore, evidence },
-    clock,
-    ...(o.circuits ? { circuits: o.circuits } : {}),
-    ...(o.instances ? { instances: o.instances } : {}),
-  });
+  const live = { ...(o.circuits ? { circuits: o.circuits } : {}), ...(o.instances ? { instances: o.instances } : {}) };
+  const control = new ControlService({ store, baseline: () => baseline, shadow: shadowStore, rollouts: { store: rolloutStore, evidence }, clock, ...live });
+  const dashboard = dashboardDeps({ control, store, db, shadow: shadowStore, baseline: () => baseline, ...live, ...(o.registry ? { registry: o.registry } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}) });
   const driver = new RolloutDriver({
     rollouts: rolloutStore,
     state: store,
@@ -132,7 +136,7 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
     ...(o.rollouts?.leaseMs ? { leaseMs: o.rollouts.leaseMs } : {}),
   });
   if (o.rollouts?.drive !== false) driver.start(o.rollouts?.tickMs);
-  const admin = o.admin ? await listenAdmin(control, o.admin, o.logger) : null;
+  const admin = o.admin ? await listenAdmin(control, dashboard, o.admin, o.logger, o.adminOrigins ?? []) : null;
   return {
     store,
     traffic,
@@ -165,8 +169,9 @@ function shadowRecorder(store: ShadowStore, o: PlaneOptions): ShadowRecorder {
 }
 
 /** The admin API on its own listener; resolves once it listens, with its URL (the port the system gave, for port 0). */
-async function listenAdmin(control: Control & RolloutControl, at: NonNullable<PlaneOptions['admin']>, logger: Logger): Promise<{ server: http.Server; url: string }> {
-  const server = createAdminServer({ control, rollouts: control, token: at.token, logger });
+async function listenAdmin(control: Control & RolloutControl, dashboard: DashboardDeps, at: NonNullable<PlaneOptions['admin']>, logger: Logger, extraOrigins: readonly string[]): Promise<{ server: http.Server; url: string }> {
+  let origins: readonly string[] = [];
+  const server = createAdminServer({ control, rollouts: control, token: at.token, logger, dashboard, origins: () => origins });
   const { host, port } = at;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -175,7 +180,9 @@ async function listenAdmin(control: Control & RolloutControl, at: NonNullable<Pl
       resolve();
     });
   });
-  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
+  const bound = (server.address() as AddressInfo).port;
+  origins = ownOrigins(host, bound, extraOrigins);
+  return { server, url: `http://${host}:${bound}` };
 }
 
 /** Stops the admin listener, cutting open connections (an operator's keep-alive must not hold the shutdown). */
