@@ -3,36 +3,18 @@ import { h, replace, time } from './dom';
 
 /**
  * The rollout panel (issue 18's automatic rollouts), kept in this one module so that it can follow
- * that API at merge. It is written against the API on branch issue-18 as of its commit b833e81:
+ * that API:
  *
  *   GET  /admin/rollouts                          → { rollouts: Rollout[], lease }
  *   POST /admin/routes/:id/rollout                { steps?, interval?, minRequests?, reason?, actor? } → 201 { rollout, lease }
  *   POST /admin/routes/:id/rollout/pause|resume|abort   { reason?, actor? } → { rollout, lease }
  *
- * The types below are the subset of issue 18's RolloutSchema (control/rollout/types.ts) that the
- * panel reads; at merge they become `import type` from there. The page asks for rollouts only
+ * Its types are the server's own (control/rollout/types.ts, imported as types only, so nothing of
+ * zod reaches the bundle). The page asks for rollouts only
  * when the overview says the admin API lists /admin/rollouts.
  */
-export type RolloutState = 'running' | 'waiting-for-data' | 'paused' | 'done' | 'rolled-back' | 'aborted';
-
-export interface RolloutCheck {
-  readonly name: string;
-  readonly value: number | null;
-  readonly threshold: number | null;
-  readonly verdict: string;
-  readonly detail: string;
-}
-
-export interface Rollout {
-  readonly routeId: string;
-  readonly state: RolloutState;
-  readonly plan: { readonly steps: readonly number[]; readonly intervalMs: number; readonly minRequests: number };
-  /** index 0 is shadow, 1…of the plan's steps. */
-  readonly step: { readonly index: number; readonly of: number; readonly route: { readonly mode: string; readonly percent?: number | undefined } };
-  readonly nextAnalysisAt: string | null;
-  readonly lastAnalysis: { readonly at: string; readonly verdict: string; readonly checks: readonly RolloutCheck[]; readonly summary: string } | null;
-  readonly note: string | null;
-}
+export type { Rollout, RolloutState, Check as RolloutCheck } from '../src/control/rollout/types';
+import type { Rollout, RolloutState } from '../src/control/rollout/types';
 
 let known: ReadonlyMap<string, Rollout> | 'unavailable' | null = null;
 
