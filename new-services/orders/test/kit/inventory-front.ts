@@ -44,7 +44,7 @@ export async function startInventoryFront(stock: readonly Stock[], options: { ur
     fault: ((): Fault => 'pass') as InventoryFront['fault'],
   };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
     requests.push(`${req.method} ${path}`);
     const fault = front.fault({ method: req.method ?? 'GET', path });
     if (fault === 'hang') {
@@ -85,6 +85,7 @@ export async function startInventoryFront(stock: readonly Stock[], options: { ur
   if (stock.length > 0) {
     const res = await fetch(`http://127.0.0.1:${port}/inventory/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: stock }) });
     if (res.status !== 200) throw new Error(`inventory stock load answered ${res.status}`);
+    requests.length = 0;
   }
   return Object.assign(front, {
     url: `http://127.0.0.1:${port}`,

@@ -41,6 +41,8 @@ export interface FixtureOptions {
   inventoryTimeoutMs?: number;
   logger?: Logger;
   stock?: Parameters<typeof startInventoryFront>[0];
+  /** The inventory's own database (in memory unless given). */
+  inventoryUrl?: string;
   retry?: RetryPolicy;
 }
 
@@ -49,7 +51,7 @@ export async function ordersFixture(options: FixtureOptions = {}): Promise<Order
   const db = openDatabase(options.url ?? 'sqlite::memory:');
   await migrateOrders(db);
   const stub = await startCatalogStub(PRODUCTS);
-  const inventory = await startInventoryFront(options.stock ?? STOCK);
+  const inventory = await startInventoryFront(options.stock ?? STOCK, { url: options.inventoryUrl });
   const catalog = createHttpCatalogClient({ baseUrl: stub.url, timeoutMs: options.catalogTimeoutMs ?? 2000 });
   const service = createOrdersService({
     db,
