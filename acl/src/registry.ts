@@ -1,8 +1,9 @@
 import { catalogMappings } from '../catalog/mappings';
+import { inventoryMappings } from '../inventory/mappings';
 import { ordersMappings } from '../orders/mappings';
 import type { MappingSpec } from './mapping';
 
 /** Every mapping the ACL ships, by name; one entry list per bounded context. */
 export const MAPPINGS: ReadonlyMap<string, MappingSpec> = new Map(
-  [...catalogMappings, ...ordersMappings].map((spec) => [spec.name, spec]),
+  [...catalogMappings, ...ordersMappings, ...inventoryMappings].map((spec) => [spec.name, spec]),
 );

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { createCatalogApp, migrateCatalog } from '../../../new-services/catalog/src/index';
 import { createHttpCatalogClient, createHttpInventoryClient, createOrdersApp, migrateOrders } from '../../../new-services/orders/src/index';
+import { createInventoryApp, migrateInventory } from '../../../new-services/inventory/src/index';
 import { migrateLegacy, seedLegacy } from '../../../legacy-monolith/src/index';
 import { openDatabase, silentLogger } from '../../../platform';
 
@@ -77,6 +78,14 @@ export async function startOrders(catalogUrl = 'http://127.0.0.1:9'): Promise<Ru
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const app = createOrdersApp({ db, catalog: createHttpCatalogClient({ baseUrl: catalogUrl }), inventory: createHttpInventoryClient({ baseUrl: 'http://127.0.0.1:9' }), logger: quiet as never });
   const server = await listen(app as never);
+  return running(server, db);
+}
+
+/** The inventory service on port 0, over an in-memory SQLite database (or `url`). */
+export async function startInventory(url = 'sqlite::memory:'): Promise<RunningService> {
+  const db = openDatabase(url);
+  await migrateInventory(db);
+  const server = await listen(createInventoryApp({ db, logger: silentLogger }) as never);
   return running(server, db);
 }
 

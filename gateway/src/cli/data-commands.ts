@@ -10,6 +10,7 @@ const EXIT_REJECTED = 3;
 interface CommonFlags {
   catalogUrl?: string;
   ordersUrl?: string;
+  inventoryUrl?: string;
   batchSize: number;
   json?: boolean;
 }
@@ -22,15 +23,19 @@ function parseCount(name: string) {
 }
 
 function contextOf(value: string): movement.ContextName {
-  if (!movement.isContextName(value)) throw new UsageError(`unknown context "${value}": expected catalog or orders`);
+  if (!movement.isContextName(value)) throw new UsageError(`unknown context "${value}": expected catalog, orders or inventory`);
   return value;
 }
 
 /** The composition root of the data tools: the only place that reads their environment. */
 function settings(context: movement.ContextName, flags: CommonFlags, env: NodeJS.ProcessEnv) {
   const dataDir = path.resolve(env.STRANGLER_DATA_DIR || './data');
-  const serviceUrl =
-    context === 'catalog' ? (flags.catalogUrl ?? env.CATALOG_URL ?? 'http://127.0.0.1:4001') : (flags.ordersUrl ?? env.ORDERS_URL ?? 'http://127.0.0.1:4002');
+  const serviceUrls: Readonly<Record<movement.ContextName, () => string>> = {
+    catalog: () => flags.catalogUrl ?? env.CATALOG_URL ?? 'http://127.0.0.1:4001',
+    orders: () => flags.ordersUrl ?? env.ORDERS_URL ?? 'http://127.0.0.1:4002',
+    inventory: () => flags.inventoryUrl ?? env.INVENTORY_URL ?? 'http://127.0.0.1:4003',
+  };
+  const serviceUrl = serviceUrls[context]();
   const legacyUrl = env.LEGACY_DATABASE_URL || `sqlite:${path.join(dataDir, 'legacy.sqlite')}`;
   return { context, dataDir, serviceUrl, legacyUrl, batchSize: flags.batchSize };
 }
@@ -52,9 +57,10 @@ async function guarded(work: () => Promise<void>): Promise<void> {
 
 function withCommonFlags(cmd: Command): Command {
   return cmd
-    .argument('<context>', 'catalog or orders')
+    .argument('<context>', 'catalog, orders or inventory')
     .option('--catalog-url <url>', 'catalog service base URL (env CATALOG_URL, default http://127.0.0.1:4001)')
     .option('--orders-url <url>', 'orders service base URL (env ORDERS_URL, default http://127.0.0.1:4002)')
+    .option('--inventory-url <url>', 'inventory service base URL (env INVENTORY_URL, default http://127.0.0.1:4003)')
     .option('--batch-size <n>', 'rows per batch', parseCount('--batch-size'), movement.DEFAULT_BATCH_SIZE)
     .option('--json', 'print one JSON object instead of the summary line');
 }
