@@ -25,6 +25,7 @@ interface UpOptions {
   catalogPort: string;
   catalogInstances: string;
   ordersPort: string;
+  inventoryPort: string;
   adminPort: string;
   routes: string;
 }
@@ -51,12 +52,13 @@ function adminToken(env: NodeJS.ProcessEnv): { token: string; where: string } {
 export function registerUp(program: Command): void {
   program
     .command('up')
-    .description('Start the legacy monolith, the catalog and orders services and the gateway locally, and print the URLs to try')
+    .description('Start the legacy monolith, the catalog, inventory and orders services and the gateway locally, and print the URLs to try')
     .option('--port <port>', 'gateway port (env GATEWAY_PORT)', process.env.GATEWAY_PORT ?? '8080')
     .option('--legacy-port <port>', 'legacy monolith port (env LEGACY_PORT)', process.env.LEGACY_PORT ?? '3000')
     .option('--catalog-port <port>', 'catalog service port (env CATALOG_PORT); further instances listen 10 ports up', process.env.CATALOG_PORT ?? '4001')
     .option('--catalog-instances <n>', 'catalog processes on the one catalog database, balanced by the gateway (env CATALOG_INSTANCES)', process.env.CATALOG_INSTANCES ?? '2')
     .option('--orders-port <port>', 'orders service port (env ORDERS_PORT)', process.env.ORDERS_PORT ?? '4002')
+    .option('--inventory-port <port>', 'inventory service port (env INVENTORY_PORT)', process.env.INVENTORY_PORT ?? '4003')
     .option('--admin-port <port>', 'gateway admin API port (env STRANGLER_ADMIN_PORT)', process.env.STRANGLER_ADMIN_PORT ?? '9090')
     .option('--routes <file>', 'route table', process.env.STRANGLER_ROUTES ?? path.join(ROOT, 'routes.json'))
     .action((opts: UpOptions) => up(opts));
@@ -71,13 +73,15 @@ async function up(opts: UpOptions): Promise<void> {
     const legacy = (await stack.start('legacy monolith', 'legacy-monolith/src/main.ts', opts.legacyPort, '/health')).url;
     const catalogs = await startCatalogs(stack, parsePort(opts.catalogPort), integerArg('--catalog-instances', 1, 8)(opts.catalogInstances));
     const catalog = catalogs[0] as string;
-    const orders = (await stack.start('orders', 'new-services/orders/src/main.ts', opts.ordersPort, '/health', { ORDERS_CATALOG_URL: catalog })).url;
-    const upstreams = ['--upstream', `monolith=${legacy}`, '--upstream', `catalog=${catalogs.join(',')}`, '--upstream', `orders=${orders}`];
+    // Before orders: checkout reserves stock in it, and orders resumes unfinished sagas as it starts.
+    const inventory = (await stack.start('inventory', 'new-services/inventory/src/main.ts', opts.inventoryPort, '/health')).url;
+    const orders = (await stack.start('orders', 'new-services/orders/src/main.ts', opts.ordersPort, '/health', { ORDERS_CATALOG_URL: catalog, ORDERS_INVENTORY_URL: inventory })).url;
+    const upstreams = ['--upstream', `monolith=${legacy}`, '--upstream', `catalog=${catalogs.join(',')}`, '--upstream', `orders=${orders}`, '--upstream', `inventory=${inventory}`];
     const admin = adminToken(process.env);
     const gatewayArgs = ['gateway', '--routes', opts.routes, '--admin-port', String(parsePort(opts.adminPort)), ...upstreams];
     const gateway = await stack.start('gateway', 'gateway/src/cli/main.ts', opts.port, '/readyz', { STRANGLER_ADMIN_TOKEN: admin.token }, gatewayArgs);
     stack.stopWhenAnyExits();
-    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.where, legacy, catalogs, orders }));
+    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.where, legacy, catalogs, orders, inventory }));
   } catch (e) {
     stack.step(e instanceof Error ? e.message : String(e));
     await stack.stopAll(1);
@@ -137,7 +141,7 @@ class LocalStack {
 }
 
 /** What `strangler up` prints once every component is ready: where each one is and what to try first. */
-function upBanner(s: { seconds: number; gateway: string; adminUrl: string | undefined; tokenAt: string; legacy: string; catalogs: readonly string[]; orders: string }): string {
+function upBanner(s: { seconds: number; gateway: string; adminUrl: string | undefined; tokenAt: string; legacy: string; catalogs: readonly string[]; orders: string; inventory: string }): string {
   return [
     '',
     `strangler is up (${s.seconds.toFixed(1)}s):`,
@@ -152,6 +156,7 @@ function upBanner(s: { seconds: number; gateway: string; adminUrl: string | unde
     `  catalog service   ${s.catalogs[0]}`,
     ...s.catalogs.slice(1).map((url) => `  catalog instance  ${url} (the gateway balances between them)`),
     `  orders service    ${s.orders}`,
+    `  inventory service ${s.inventory}`,
     'Press Ctrl-C to stop.',
     '',
   ].join('\n');
