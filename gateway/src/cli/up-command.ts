@@ -102,10 +102,18 @@ async function startCatalogs(stack: LocalStack, port: number, instances: number)
   return urls;
 }
 
+/**
+ * Services the user may stop on their own (SIGTERM, e.g. `kill $(cat data/pids/inventory.pid)`)
+ * while the rest of the stack keeps running, to watch checkout meet a service that is down, as it
+ * would in production; each is started again by hand with its own `serve`.
+ */
+const STOPPABLE: ReadonlySet<string> = new Set(['inventory', 'orders']);
+
 /** The components started so far, stopped together (in reverse order) when one fails, exits or the user stops the stack. */
 class LocalStack {
   private readonly children: Child[] = [];
   private stopping = false;
+  private readonly pidDir = path.join(process.env.STRANGLER_DATA_DIR || './data', 'pids');
 
   step(msg: string): void {
     process.stderr.write(`strangler: ${msg}\n`);
@@ -117,6 +125,9 @@ class LocalStack {
     // `logs`: the component's own name in its "<name> listening" line (an instance's is its service's).
     const child = startChild(name, path.join(ROOT, entry), [...(args.length ? args : ['serve']), '--port', String(parsePort(port))], { ...process.env, ...env }, `${logs} listening`);
     this.children.push(child);
+    // Where a user finds a component to stop it (`kill $(cat data/pids/inventory.pid)`).
+    fs.mkdirSync(this.pidDir, { recursive: true });
+    fs.writeFileSync(path.join(this.pidDir, `${name.replace(/ /g, '-')}.pid`), `${child.process.pid ?? ''}\n`);
     const announced = await child.listening;
     await waitHealthy(`${announced.url}${health}`, 60_000);
     this.step(`${name} ready at ${announced.url}`);
@@ -126,7 +137,14 @@ class LocalStack {
   /** A child that stops on a signal or cleanly (Ctrl-C reaches the whole process group) is a stop; anything else is a crash. */
   stopWhenAnyExits(): void {
     for (const c of this.children) {
-      c.process.once('exit', (code, signal) => void this.stopAll(code === 0 || signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
+      c.process.once('exit', (code, signal) => {
+        // A service stopped on purpose drains and exits 0 (or dies of the SIGTERM); Ctrl-C stops the whole stack anyway.
+        if ((code === 0 || signal === 'SIGTERM') && STOPPABLE.has(c.name) && !this.stopping) {
+          this.step(`the ${c.name} service was stopped; the rest of the stack keeps running (start it again with: node --import tsx new-services/${c.name}/src/main.ts serve)`);
+          return;
+        }
+        void this.stopAll(code === 0 || signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1);
+      });
     }
   }
 
