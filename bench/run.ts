@@ -11,6 +11,7 @@ import { stderrProgress } from './progress';
 import { aclScenario } from './scenarios/acl';
 import { allScenario } from './scenarios/all';
 import { backfillScenario } from './scenarios/backfill';
+import { checkoutScenario } from './scenarios/checkout';
 import { faultsScenario } from './scenarios/faults';
 import { gatewayScenario } from './scenarios/gateway';
 import { poolScenario } from './scenarios/pool';
@@ -26,6 +27,7 @@ const SCENARIOS: Record<string, Scenario> = {
   faults: faultsScenario,
   shadow: shadowScenario,
   pool: poolScenario,
+  checkout: checkoutScenario,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

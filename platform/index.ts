@@ -19,4 +19,4 @@ export { silentLogger, type Logger } from './log/logger';
 export { startHttpServer, type HttpServerOptions, type RunningHttpServer } from './server/http-server';
 export { closeOnSignals, type ShutdownOptions } from './server/shutdown';
 export { integerArg } from './service/integer-arg';
-export { runServiceCli, serviceProgram, type ServiceDatabase, type ServiceDefinition, type ServiceDeps } from './service/service-main';
+export { runServiceCli, serviceProgram, type BackgroundWork, type ServiceDatabase, type ServiceDefinition, type ServiceDeps, type ServiceParts } from './service/service-main';

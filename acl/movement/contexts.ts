@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { legacyOrder, legacyProduct, legacyOrderHeader, legacyOrderLine, type DbRow, type LegacyJson, type LegacyOrderJson } from './legacy-json';
+import { legacyOrder, legacyProduct, legacyOrderHeader, legacyOrderLine, legacyStock, type DbRow, type LegacyJson, type LegacyOrderJson } from './legacy-json';
 import { legacyQuery, type LegacySource } from './legacy-source';
 
 /** One legacy entity, ready for its ACL mapping. */
@@ -10,7 +10,7 @@ export interface LegacyRecord {
   readonly json: LegacyJson | LegacyOrderJson;
 }
 
-export type ContextName = 'catalog' | 'orders';
+export type ContextName = 'catalog' | 'orders' | 'inventory';
 
 /** Everything that differs between moving products and moving orders; the engine is the same. */
 export interface MovementContext {
@@ -19,11 +19,13 @@ export interface MovementContext {
   readonly key: string;
   readonly changeColumn: string;
   readonly mapping: string;
-  /** Collection path of the service's contract (`/products`, `/orders`). */
+  /** Collection path of the service's contract (`/products`, `/orders`, `/inventory`). */
   readonly servicePath: string;
+  /** The field of the service's items that holds the legacy key (`id`; stock is keyed by `productId`). */
+  readonly serviceKey: string;
   /** Query parameters that make the service's list answer full entities (orders list summaries otherwise). */
   readonly listQuery: Readonly<Record<string, string>>;
-  /** The service's batch limit (catalog 1000, orders 500). */
+  /** The service's batch limit (catalog and inventory 1000, orders 500). */
   readonly maxBatch: number;
   /** Up to `limit` records with key > `after` in key order, optionally only those changed at or after `since`. */
   readBatch(source: LegacySource, after: number, limit: number, since?: string): Promise<LegacyRecord[]>;
@@ -51,6 +53,7 @@ export const catalogContext: MovementContext = {
   changeColumn: 'PRD_UPD_TS',
   mapping: 'catalog/product-read',
   servicePath: '/products',
+  serviceKey: 'id',
   listQuery: {},
   maxBatch: 1000,
   async readBatch(source, after, limit, since) {
@@ -72,6 +75,7 @@ export const ordersContext: MovementContext = {
   changeColumn: 'ORD_UPD_TS',
   mapping: 'orders/order-read',
   servicePath: '/orders',
+  serviceKey: 'id',
   listQuery: { expand: 'lines' },
   maxBatch: 500,
   async readBatch(source, after, limit, since) {
@@ -99,8 +103,35 @@ export const ordersContext: MovementContext = {
   readKeys: readKeysOf('ORD_HDR', 'ORD_ID'),
 };
 
-export const CONTEXTS: Readonly<Record<ContextName, MovementContext>> = { catalog: catalogContext, orders: ordersContext };
+/**
+ * Stock balances (INV_BAL), keyed by product. Moved only while the monolith owns stock, that is
+ * while checkout is still legacy; once checkout runs in the orders service, inventory owns stock
+ * and sync must stop (see the README, "Extract checkout").
+ */
+export const inventoryContext: MovementContext = {
+  name: 'inventory',
+  table: 'INV_BAL',
+  key: 'PRD_ID',
+  changeColumn: 'INV_UPD_TS',
+  mapping: 'inventory/stock-read',
+  servicePath: '/inventory',
+  serviceKey: 'productId',
+  listQuery: {},
+  maxBatch: 1000,
+  async readBatch(source, after, limit, since) {
+    const rows: DbRow[] = await legacyQuery(source, 'read INV_BAL', (db) =>
+      keyset(db, 'INV_BAL', 'PRD_ID', 'INV_UPD_TS', after, limit, since).select(legacyStock.columns),
+    );
+    return rows.map((row) => {
+      const json = legacyStock.serialize(row);
+      return { key: json.PRD_ID as number, changedAt: String(json.INV_UPD_TS), json };
+    });
+  },
+  readKeys: readKeysOf('INV_BAL', 'PRD_ID'),
+};
+
+export const CONTEXTS: Readonly<Record<ContextName, MovementContext>> = { catalog: catalogContext, orders: ordersContext, inventory: inventoryContext };
 
 export function isContextName(value: string): value is ContextName {
-  return value === 'catalog' || value === 'orders';
+  return value === 'catalog' || value === 'orders' || value === 'inventory';
 }

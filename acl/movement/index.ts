@@ -8,7 +8,7 @@ export { sync, describeSync, DEFAULT_OVERLAP_SECONDS, type SyncOptions, type Syn
 export { readCheckpoint, checkpointFile, type Checkpoint, type Counters } from './checkpoint';
 export { CONTEXTS, isContextName, type ContextName, type MovementContext } from './contexts';
 export { MovementError, isMovementError, type MovementErrorCode } from './errors';
-export { legacyProduct, legacyOrder, legacyOrderHeader, legacyOrderLine, type LegacyJson, type LegacyOrderJson } from './legacy-json';
+export { legacyProduct, legacyOrder, legacyOrderHeader, legacyOrderLine, legacyStock, type LegacyJson, type LegacyOrderJson } from './legacy-json';
 export { canonicalJson, checksum } from './canonical';
 export type { RetryOptions } from './retry';
 export { recordVerify, readFreshness, verifyRecordFile, VerifyRecordSchema, type VerifyRecord, type DataFreshness } from './freshness';

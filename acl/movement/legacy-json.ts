@@ -76,6 +76,11 @@ export const legacyOrderLine = shape({
   ORD_LN_PRC: 'money', ORD_LN_AMT: 'money', ORD_LN_UPD_TS: 'str',
 });
 
+export const legacyStock = shape({
+  PRD_ID: 'int', INV_LOC_CD: 'str', INV_QTY_OH: 'int', INV_QTY_RSV: 'int',
+  INV_REORD_LVL: 'int?', INV_UPD_TS: 'str',
+});
+
 /** An order as `GET /api/orders/:id` serves it: the header's keys, then `LINES` in line-number order. */
 export function legacyOrder(header: DbRow, lines: readonly DbRow[]): LegacyOrderJson {
   return { ...legacyOrderHeader.serialize(header), LINES: lines.map((l) => legacyOrderLine.serialize(l)) };

@@ -42,13 +42,13 @@ export async function* legacyKeys(context: MovementContext, source: LegacySource
 }
 
 /**
- * The service's entities in id order, page by page (the services page by id). A page that comes
- * back short or empty ends the stream.
+ * The service's entities in key order, page by page (the services page by their key, `keyField`).
+ * A page that comes back short or empty ends the stream.
  */
-export async function* serviceEntries(service: ServiceClient, pageSize: number): AsyncGenerator<{ key: number; item: Record<string, unknown> }> {
+export async function* serviceEntries(service: ServiceClient, pageSize: number, keyField = 'id'): AsyncGenerator<{ key: number; item: Record<string, unknown> }> {
   for (let page = 1; ; page++) {
     const { items } = await service.page(page, pageSize);
-    for (const item of items) yield { key: Number(item.id), item };
+    for (const item of items) yield { key: Number(item[keyField]), item };
     if (items.length < pageSize) return;
   }
 }

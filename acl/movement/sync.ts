@@ -124,7 +124,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
 async function deleteVanished(name: ContextName, source: Parameters<typeof legacyKeys>[1], service: ReturnType<typeof createServiceClient>, batchSize: number): Promise<number> {
   const context = CONTEXTS[name];
   const legacy = legacyKeys(context, source, Math.max(batchSize, 1000));
-  const remote = serviceEntries(service, 500);
+  const remote = serviceEntries(service, 500, context.serviceKey);
   const vanished: number[] = [];
   let l = await legacy.next();
   for await (const { key } of remote) {

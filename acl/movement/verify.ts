@@ -66,7 +66,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   try {
     await checkLegacySource(source, context.table);
     const legacy = legacyEntries(context, source, translate, options.batchSize ?? 500);
-    const remote = serviceEntries(service, SERVICE_PAGE);
+    const remote = serviceEntries(service, SERVICE_PAGE, context.serviceKey);
     const missing = new Tally();
     const extra = new Tally();
     const different = new Tally();

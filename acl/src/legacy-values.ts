@@ -60,6 +60,20 @@ export function legacyTrim(text: unknown): string | null {
   return typeof text === 'string' ? text.trim() : null;
 }
 
+/** An ISO-8601 UTC instant as the contracts write it (milliseconds optional). */
+const CONTRACT_INSTANT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?Z$/;
+
+/**
+ * The reverse of `legacyInstant`, for new → legacy mappings: `YYYY-MM-DDTHH:MM:SS[.mmm]Z` →
+ * `YYYYMMDDHHMMSS` (milliseconds dropped: the legacy column has whole seconds), or null for
+ * anything else, a date that does not exist included.
+ */
+export function legacyTimestamp(instant: unknown): string | null {
+  if (typeof instant !== 'string' || !CONTRACT_INSTANT.test(instant)) return null;
+  const stamp = `${instant.slice(0, 4)}${instant.slice(5, 7)}${instant.slice(8, 10)}${instant.slice(11, 13)}${instant.slice(14, 16)}${instant.slice(17, 19)}`;
+  return legacyInstant(stamp) === null ? null : stamp;
+}
+
 /**
  * What every mapping sees, by binding name (without the `$`). Plain functions: jsonata calls them
  * with the evaluated arguments as they are (no signature to check), and never awaits a value.
@@ -70,4 +84,5 @@ export const LEGACY_BINDINGS: Readonly<Record<string, (...args: never[]) => unkn
   legacyDate,
   legacyCode,
   legacyTrim,
+  legacyTimestamp,
 });

@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { LEGACY_BINDINGS, legacyCents, legacyCode, legacyDate, legacyInstant, legacyMoney, legacyTrim } from '../src/legacy-values';
+import { LEGACY_BINDINGS, legacyCents, legacyCode, legacyDate, legacyInstant, legacyMoney, legacyTimestamp, legacyTrim } from '../src/legacy-values';
 
 describe('legacyCents / legacyMoney (DECIMAL(12,2) as the monolith writes it)', () => {
   it.each([
@@ -79,6 +79,28 @@ describe('legacyDate (YYYYMMDD business date, UTC)', () => {
       expect(legacyDate(date)).toBeNull();
     },
   );
+});
+
+describe('legacyTimestamp (a contract instant back to YYYYMMDDHHMMSS)', () => {
+  it.each([
+    ['2024-01-02T03:04:05Z', '20240102030405'],
+    ['2024-01-02T03:04:05.999Z', '20240102030405'],
+    ['2024-02-29T23:59:59Z', '20240229235959'],
+    ['2023-02-29T00:00:00Z', null],
+    ['2024-13-01T00:00:00Z', null],
+    ['2024-01-02T24:00:00Z', null],
+    ['2024-01-02 03:04:05Z', null],
+    ['2024-01-02T03:04:05+01:00', null],
+    ['20240102030405', null],
+    [null, null],
+    [20240102, null],
+  ])('%j → %j', (input, expected) => {
+    expect(legacyTimestamp(input)).toBe(expected);
+  });
+
+  it('round-trips with legacyInstant', () => {
+    for (const stamp of ['20170224175222', '19991231235959', '20000229000000']) expect(legacyTimestamp(legacyInstant(stamp))).toBe(stamp);
+  });
 });
 
 describe('legacyCode (case-insensitive CHAR(1) codes)', () => {

@@ -22,6 +22,7 @@ const PARTS: readonly Part[] = [
   { name: 'legacy monolith', services: ['legacy'], entry: 'legacy-monolith/src/main.ts', reads: ['legacy-monolith/src/main.ts'], hostEnv: 'LEGACY_HOST', portEnv: 'LEGACY_PORT', databaseEnv: 'LEGACY_DATABASE_URL', healthPath: '/health' },
   { name: 'catalog service', services: ['catalog'], entry: 'new-services/catalog/src/main.ts', reads: ['new-services/catalog/src/main.ts'], hostEnv: 'CATALOG_HOST', portEnv: 'CATALOG_PORT', databaseEnv: 'CATALOG_DATABASE_URL', healthPath: '/health' },
   { name: 'orders service', services: ['orders'], entry: 'new-services/orders/src/main.ts', reads: ['new-services/orders/src/main.ts'], hostEnv: 'ORDERS_HOST', portEnv: 'ORDERS_PORT', databaseEnv: 'ORDERS_DATABASE_URL', healthPath: '/health' },
+  { name: 'inventory service', services: ['inventory'], entry: 'new-services/inventory/src/main.ts', reads: ['new-services/inventory/src/main.ts'], hostEnv: 'INVENTORY_HOST', portEnv: 'INVENTORY_PORT', databaseEnv: 'INVENTORY_DATABASE_URL', healthPath: '/health' },
   {
     name: 'gateway',
     services: ['gateway-1', 'gateway-2'],
@@ -33,10 +34,10 @@ const PARTS: readonly Part[] = [
     healthPath: '/readyz',
   },
 ];
-const GATEWAY = PARTS[3] as Part;
+const GATEWAY = PARTS[4] as Part;
 /** What the image must hold to run every part: the entries and what they import. */
 const RUNTIME = ['bin', 'platform', 'acl', 'gateway', 'legacy-monolith', 'new-services', 'routes.json', 'package.json', 'package-lock.json'];
-const SECRETS = ['STRANGLER_ADMIN_TOKEN', 'STRANGLER_CATALOG_DB_PASSWORD', 'STRANGLER_GATEWAY_DB_PASSWORD', 'STRANGLER_LEGACY_DB_PASSWORD', 'STRANGLER_ORDERS_DB_PASSWORD'];
+const SECRETS = ['STRANGLER_ADMIN_TOKEN', 'STRANGLER_CATALOG_DB_PASSWORD', 'STRANGLER_GATEWAY_DB_PASSWORD', 'STRANGLER_INVENTORY_DB_PASSWORD', 'STRANGLER_LEGACY_DB_PASSWORD', 'STRANGLER_ORDERS_DB_PASSWORD'];
 /** A value per secret that says where it came from, and is safe in a URL and in SQL. */
 const VARS = Object.fromEntries(SECRETS.map((name) => [name, `secret-${name.toLowerCase().replace(/_/g, '-')}`]));
 const STACK: Stack = { root: ROOT, parts: PARTS, secretValues: new Set(Object.values(VARS)) };
@@ -88,9 +89,10 @@ describe('docker-compose.yml', () => {
     const env = envOf(services(doc)['gateway-1']);
     const overrides = upstreamUrlsFrom([], env);
     expect(Object.keys(overrides).sort()).toEqual([...table.upstreams.keys()].sort());
-    expect(Object.fromEntries([...table.upstreams].map(([name, u]) => [name, u.discover?.dns ?? u.instances[0]?.origin.hostname]))).toEqual({ monolith: 'legacy', catalog: 'catalog', orders: 'orders' });
+    expect(Object.fromEntries([...table.upstreams].map(([name, u]) => [name, u.discover?.dns ?? u.instances[0]?.origin.hostname]))).toEqual({ monolith: 'legacy', catalog: 'catalog', orders: 'orders', inventory: 'inventory' });
     for (const [name, url] of Object.entries(overrides)) expect(checkServiceUrl(doc, `gateway ${name}`, url, PARTS)).toEqual([]);
     expect(checkServiceUrl(doc, 'orders ORDERS_CATALOG_URL', envOf(services(doc).orders).ORDERS_CATALOG_URL ?? '', PARTS)).toEqual([]);
+    expect(checkServiceUrl(doc, 'orders ORDERS_INVENTORY_URL', envOf(services(doc).orders).ORDERS_INVENTORY_URL ?? '', PARTS)).toEqual([]);
   });
 
   it('runs two catalog replicas, which the gateways find by DNS through the compose service name', () => {

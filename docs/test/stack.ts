@@ -5,6 +5,8 @@ export interface RunningStack {
   readonly gatewayUrl: string;
   readonly legacyUrl: string;
   readonly catalogUrl: string;
+  readonly ordersUrl: string;
+  readonly inventoryUrl: string;
   readonly adminUrl: string;
   readonly process: ChildProcess;
   readonly stdout: string[];
@@ -18,7 +20,7 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
   const child = spawn('npm', ['start'], {
     cwd: root,
     detached: true,
-    env: { ...process.env, GATEWAY_PORT: '0', LEGACY_PORT: '0', CATALOG_PORT: '0', ORDERS_PORT: '0', STRANGLER_ADMIN_PORT: '0', STRANGLER_DATA_DIR: dataDir },
+    env: { ...process.env, GATEWAY_PORT: '0', LEGACY_PORT: '0', CATALOG_PORT: '0', ORDERS_PORT: '0', INVENTORY_PORT: '0', STRANGLER_ADMIN_PORT: '0', STRANGLER_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
@@ -29,6 +31,8 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
     let gatewayUrl = '';
     let legacyUrl = '';
     let catalogUrl = '';
+    let ordersUrl = '';
+    let inventoryUrl = '';
     let adminUrl = '';
     const timer = setTimeout(() => reject(new Error(`npm start did not come up: ${stderr.join('')}`)), 90_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -39,6 +43,10 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
       if (legacy) legacyUrl = legacy[1] as string;
       const catalog = /^ {2}catalog service\s+(http:\/\/\S+)/.exec(line);
       if (catalog) catalogUrl = catalog[1] as string;
+      const orders = /^ {2}orders service\s+(http:\/\/\S+)/.exec(line);
+      if (orders) ordersUrl = orders[1] as string;
+      const inventory = /^ {2}inventory service\s+(http:\/\/\S+)/.exec(line);
+      if (inventory) inventoryUrl = inventory[1] as string;
       const admin = /^ {2}admin API\s+(http:\/\/\S+)/.exec(line);
       if (admin) adminUrl = admin[1] as string;
       if (line === 'Press Ctrl-C to stop.') {
@@ -47,6 +55,8 @@ export function startStack(root: string, dataDir: string): Promise<RunningStack>
           gatewayUrl,
           legacyUrl,
           catalogUrl,
+          ordersUrl,
+          inventoryUrl,
           adminUrl,
           process: child,
           stdout,

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,8 +25,24 @@ const stack = stackForTests(ROOT, dataDir);
 /** The mode the last successful flip or rollback put v2.products in. */
 let mode = 'legacy';
 
-const cli = (command: string) => shell(command, { STRANGLER_ADMIN_URL: stack().adminUrl, CATALOG_URL: stack().catalogUrl, STRANGLER_DATA_DIR: dataDir });
+const cli = (command: string) =>
+  shell(command, { STRANGLER_ADMIN_URL: stack().adminUrl, CATALOG_URL: stack().catalogUrl, INVENTORY_URL: stack().inventoryUrl, STRANGLER_DATA_DIR: dataDir });
 const withUrls = (command: string) => command.replaceAll('http://127.0.0.1:8080', stack().gatewayUrl).replaceAll('http://127.0.0.1:4001', stack().catalogUrl);
+/** The inventory service step 11 starts again by hand; stopped when the test ends. */
+let restartedInventory: ChildProcess | undefined;
+afterAll(async () => {
+  if (restartedInventory === undefined || restartedInventory.exitCode !== null) return;
+  const gone = new Promise((resolve) => restartedInventory?.once('exit', resolve));
+  process.kill(-restartedInventory.pid!, 'SIGTERM');
+  await gone;
+});
+const inventoryAnswers = async (): Promise<boolean> => {
+  try {
+    return (await fetch(`${stack().inventoryUrl}/health`)).ok;
+  } catch {
+    return false;
+  }
+};
 const reasonOf = (cmd: DocCommand) => /--reason "([^"]+)"/.exec(cmd.command)?.[1];
 /** A flip the tutorial shows being refused: its output block is the refusal. */
 const refused = (cmd: DocCommand) => cmd.expected?.text.startsWith('strangler: ') ?? false;
@@ -44,7 +61,64 @@ async function lastRequestLog(pathname: string): Promise<{ upstream?: string; mo
   return entry;
 }
 
+/** Step 11, checkout: the commands on v2.inventory, v2.orders and inventory (v2.products keeps its own runners). */
+const checkoutRunners: Runner[] = [
+  {
+    pattern: /^npx strangler (backfill|verify) inventory$/,
+    run: (cmd) => {
+      const r = cli(cmd.command);
+      expect([cmd.command, r.status]).toEqual([cmd.command, 0]);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      if (cmd.command.includes('backfill')) expect(r.stdout).toContain('500 rows read, 500 inserted, 0 updated, 0 unchanged');
+      expectOutput(cmd, r.stdout);
+    },
+  },
+  {
+    pattern: /^npx strangler routes flip (v2\.inventory|v2\.orders|inventory) --to new --force --reason "[^"]+"$/,
+    run: async (cmd) => {
+      const r = cli(cmd.command);
+      expect([cmd.command, r.status, r.stderr]).toEqual([cmd.command, 0, '']);
+      expectOutput(cmd, r.stdout);
+      await servedMode(stack().gatewayUrl, cmd.command.split(' ')[4] as string, 'new');
+    },
+  },
+  {
+    pattern: /^curl -s (-o \/dev\/null -w '%\{http_code\}\\n' )?(-X POST )?http:\/\/127\.0\.0\.1:8080\/api\/(v2\/)?(orders|inventory)\S* .*$/,
+    run: (cmd) => {
+      const r = shell(withUrls(cmd.command));
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      expectOutput(cmd, r.stdout);
+    },
+  },
+  {
+    pattern: /^kill \$\(cat data\/pids\/inventory\.pid\)$/,
+    run: async (cmd) => {
+      const r = shell(cmd.command.replace('data/', `${dataDir}/`));
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      await eventually(async () => !(await inventoryAnswers()));
+      // The rest of the stack keeps running, and says how to start the service again.
+      await eventually(() => stack().stderr.join('').includes('the inventory service was stopped; the rest of the stack keeps running'));
+      expect((await fetch(`${stack().gatewayUrl}/healthz`)).ok).toBe(true);
+    },
+  },
+  {
+    pattern: /^node --import tsx new-services\/inventory\/src\/main\.ts serve &$/,
+    run: async (cmd) => {
+      // The port the stack gave inventory (the reader's is 4003, the default), so orders finds it again.
+      const port = new URL(stack().inventoryUrl).port;
+      restartedInventory = spawn('sh', ['-c', cmd.command.replace(/ &$/, '')], {
+        cwd: ROOT,
+        detached: true,
+        env: { ...process.env, INVENTORY_PORT: port, STRANGLER_DATA_DIR: dataDir },
+        stdio: 'ignore',
+      });
+      await eventually(inventoryAnswers, { timeoutMs: 30_000 });
+    },
+  },
+];
+
 const runners: Runner[] = [
+  ...checkoutRunners,
   {
     pattern: /^npm start$/,
     run: () => {
@@ -129,7 +203,7 @@ const runners: Runner[] = [
       const rows = r.stdout.trim().split('\n').slice(1);
       expect(rows.map((row) => row.split(/ +/)[0])).toEqual(['4', '3', '2', '1']);
       expect(rows[0]).toContain('rollback of change #3 (canary 10% → new)');
-      const flips = commands.filter((c) => c.command.startsWith('npx strangler routes flip ') && !refused(c));
+      const flips = commands.filter((c) => c.command.startsWith('npx strangler routes flip v2.products ') && !refused(c));
       flips.reverse().forEach((flip, i) => expect(rows[i + 1]).toContain(reasonOf(flip)));
       for (const row of rows) expect(row).toContain('admin-token');
     },
@@ -149,8 +223,13 @@ const runners: Runner[] = [
 
 describe('docs/tutorial.md commands', () => {
   it('walks v2.products legacy → shadow → canary → new, then rolls it back', () => {
-    const moves = commands.filter((c) => /^npx strangler routes (flip|rollback) /.test(c.command) && !refused(c)).map((c) => /--to (\w+)/.exec(c.command)?.[1] ?? 'rollback');
+    const moves = commands.filter((c) => /^npx strangler routes (flip|rollback) v2\.products( |$)/.test(c.command) && !refused(c)).map((c) => /--to (\w+)/.exec(c.command)?.[1] ?? 'rollback');
     expect(moves).toEqual(['shadow', 'canary', 'new', 'rollback']);
+  });
+
+  it('extracts checkout: stock first, then checkout and the stock handover together', () => {
+    const flips = commands.filter((c) => /^npx strangler routes flip /.test(c.command) && !c.command.includes(' v2.products ')).map((c) => c.command.split(' ')[4]);
+    expect(flips).toEqual(['v2.inventory', 'v2.orders', 'inventory']);
   });
 
   it.each(commands.map((c, i) => [i + 1, c.command, c] as const))('%i: %s', async (_i, _command, cmd) => {

@@ -15,6 +15,17 @@ export interface ServiceDeps {
   readonly logger: Logger;
 }
 
+/** Work a service runs beside its server (an expiry sweep, a saga recovery); stopped before the server closes. */
+export interface BackgroundWork {
+  stop(): Promise<void>;
+}
+
+/** An app with background work: `background` starts once the server listens. */
+export interface ServiceParts {
+  readonly listener: RequestListener;
+  readonly background?: () => BackgroundWork;
+}
+
 /** A service's own database, for the extra commands it declares. */
 export interface ServiceDatabase {
   /** Opens the database quietly, runs `work`, and closes it whatever happens. */
@@ -47,7 +58,7 @@ export interface ServiceDefinition {
    * Reads the service's own settings and returns how its app is built. Called by `serve` before
    * anything is opened, so that a bad setting fails with one line and nothing to clean up.
    */
-  readonly app: (env: NodeJS.ProcessEnv) => (deps: ServiceDeps) => RequestListener;
+  readonly app: (env: NodeJS.ProcessEnv) => (deps: ServiceDeps) => RequestListener | ServiceParts;
   /** Adds the service's own commands (the monolith's `seed`). */
   readonly commands?: (program: Command, database: ServiceDatabase) => void;
 }
@@ -74,15 +85,19 @@ async function serve(service: ServiceDefinition, config: BaseConfig, env: NodeJS
   const logger = createJsonLogger({ service: service.name });
   const db = openDatabase(config.databaseUrl, { onWarning: (message) => logger.warn('database warning', { detail: message }) });
   let server: RunningHttpServer;
+  let parts: ServiceParts;
   try {
     await service.migrate(db);
     await service.prepare?.({ db, logger });
-    server = await startHttpServer({ listener: buildApp({ db, logger }), host: config.host, port, logger, name: service.title });
+    const built = buildApp({ db, logger });
+    parts = typeof built === 'function' ? { listener: built } : built;
+    server = await startHttpServer({ listener: parts.listener, host: config.host, port, logger, name: service.title });
   } catch (err) {
     await db.destroy();
     throw err;
   }
-  closeOnSignals({ logger, name: service.title, close: () => server.close().then(() => db.destroy()) });
+  const work = parts.background?.();
+  closeOnSignals({ logger, name: service.title, close: () => (work?.stop() ?? Promise.resolve()).then(() => server.close()).then(() => db.destroy()) });
 }
 
 /** Builds a service's command line over a given environment; nothing is read or opened until a command runs. */

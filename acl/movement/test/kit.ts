@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { createCatalogApp, migrateCatalog } from '../../../new-services/catalog/src/index';
-import { createHttpCatalogClient, createOrdersApp, migrateOrders } from '../../../new-services/orders/src/index';
+import { createHttpCatalogClient, createHttpInventoryClient, createOrdersApp, migrateOrders } from '../../../new-services/orders/src/index';
+import { createInventoryApp, migrateInventory } from '../../../new-services/inventory/src/index';
 import { migrateLegacy, seedLegacy } from '../../../legacy-monolith/src/index';
 import { openDatabase, silentLogger } from '../../../platform';
 
@@ -70,13 +71,21 @@ export async function startCatalog(): Promise<RunningService> {
   return running(server, db);
 }
 
-/** The orders service on port 0, over an in-memory SQLite database (the catalog client is unused by batch imports). */
+/** The orders service on port 0, over an in-memory SQLite database (the catalog and inventory clients are unused by batch imports). */
 export async function startOrders(catalogUrl = 'http://127.0.0.1:9'): Promise<RunningService> {
   const db = openDatabase('sqlite::memory:');
   await migrateOrders(db);
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const app = createOrdersApp({ db, catalog: createHttpCatalogClient({ baseUrl: catalogUrl }), logger: quiet as never });
+  const app = createOrdersApp({ db, catalog: createHttpCatalogClient({ baseUrl: catalogUrl }), inventory: createHttpInventoryClient({ baseUrl: 'http://127.0.0.1:9' }), logger: quiet as never });
   const server = await listen(app as never);
+  return running(server, db);
+}
+
+/** The inventory service on port 0, over an in-memory SQLite database (or `url`). */
+export async function startInventory(url = 'sqlite::memory:'): Promise<RunningService> {
+  const db = openDatabase(url);
+  await migrateInventory(db);
+  const server = await listen(createInventoryApp({ db, logger: silentLogger }) as never);
   return running(server, db);
 }
 

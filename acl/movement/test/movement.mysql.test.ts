@@ -6,17 +6,19 @@ import { createTestDatabase, type TestDatabase } from '../../../platform/test-ki
 import { migrateLegacy, seedLegacy } from '../../../legacy-monolith/src/index';
 import { openDatabase } from '../../../platform';
 import { backfill, sync, verify } from '../index';
-import { FAST_RETRY, startCatalog, startOrders, type RunningService } from './kit';
+import { FAST_RETRY, startCatalog, startInventory, startOrders, type RunningService } from './kit';
 
 const stamp = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
-/** The legacy database on MySQL/MariaDB (DECIMALs come back as strings), the services on SQLite memory. */
+/** The legacy database on MySQL/MariaDB (DECIMALs come back as strings), the services on SQLite memory (inventory on MariaDB too). */
 describe('movement with a MySQL legacy database', () => {
   let database: TestDatabase;
   let db: Knex;
   let dir: string;
   let catalog: RunningService;
   let orders: RunningService;
+  let inventoryDb: TestDatabase;
+  let inventory: RunningService;
   beforeAll(async () => {
     database = await createTestDatabase();
     db = openDatabase(database.url);
@@ -25,10 +27,14 @@ describe('movement with a MySQL legacy database', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'strangler-movement-mysql-'));
     catalog = await startCatalog();
     orders = await startOrders(catalog.url);
+    inventoryDb = await createTestDatabase();
+    inventory = await startInventory(inventoryDb.url);
   });
   afterAll(async () => {
     await catalog?.stop();
     await orders?.stop();
+    await inventory?.stop();
+    await inventoryDb?.drop();
     await db?.destroy();
     await database?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -87,6 +93,17 @@ describe('movement with a MySQL legacy database', () => {
     expect((await verify(opts)).extra).toEqual({ count: 1, examples: [{ key: 6 }] });
     const deleted = await sync(opts);
     expect(deleted).toMatchObject({ inserted: 0, updated: 0, deleted: 1 });
+    expect((await verify(opts)).clean).toBe(true);
+  });
+
+  it('inventory: backfill + verify clean, then a stock change synced', async () => {
+    const opts = { context: 'inventory' as const, legacyUrl: database.url, serviceUrl: inventory.url, dataDir: dir, retry: FAST_RETRY };
+    const result = await backfill(opts);
+    expect(result.counters).toMatchObject({ read: 500, inserted: 500, rejected: 0 });
+    expect((await verify(opts)).clean).toBe(true);
+    await sync(opts);
+    await db('INV_BAL').where('PRD_ID', 9).update({ INV_QTY_OH: 40, INV_QTY_RSV: 1, INV_UPD_TS: stamp(new Date()) });
+    expect((await sync(opts)).updated).toBe(1);
     expect((await verify(opts)).clean).toBe(true);
   });
 });

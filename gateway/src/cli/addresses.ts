@@ -25,12 +25,13 @@ const RULES = {
   admin: { flag: '--admin', urlVar: 'STRANGLER_ADMIN_URL', portVar: 'STRANGLER_ADMIN_PORT', hostVar: 'STRANGLER_ADMIN_HOST', fromStack: (s) => s.admin, fallback: 'http://127.0.0.1:9090' },
   catalog: { flag: '--catalog-url', urlVar: 'CATALOG_URL', portVar: 'CATALOG_PORT', hostVar: 'CATALOG_HOST', fromStack: (s) => s.catalog[0] ?? null, fallback: 'http://127.0.0.1:4001' },
   orders: { flag: '--orders-url', urlVar: 'ORDERS_URL', portVar: 'ORDERS_PORT', hostVar: 'ORDERS_HOST', fromStack: (s) => s.orders, fallback: 'http://127.0.0.1:4002' },
+  inventory: { flag: '--inventory-url', urlVar: 'INVENTORY_URL', portVar: 'INVENTORY_PORT', hostVar: 'INVENTORY_HOST', fromStack: (s) => s.inventory ?? null, fallback: 'http://127.0.0.1:4003' },
 } as const satisfies Record<string, Rule>;
 
 export type AddressOf = keyof typeof RULES;
 
 /** The default each rule falls back to. */
-export const DEFAULT_URLS: Readonly<Record<AddressOf, string>> = { admin: RULES.admin.fallback, catalog: RULES.catalog.fallback, orders: RULES.orders.fallback };
+export const DEFAULT_URLS: Readonly<Record<AddressOf, string>> = { admin: RULES.admin.fallback, catalog: RULES.catalog.fallback, orders: RULES.orders.fallback, inventory: RULES.inventory.fallback };
 
 export function resolveAddress(what: AddressOf, flag: string | undefined, env: NodeJS.ProcessEnv): Address {
   const r: Rule = RULES[what];

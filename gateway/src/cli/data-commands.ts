@@ -13,6 +13,7 @@ const EXIT_REJECTED = 3;
 interface CommonFlags {
   catalogUrl?: string;
   ordersUrl?: string;
+  inventoryUrl?: string;
   batchSize: number;
   json?: boolean;
 }
@@ -25,7 +26,7 @@ function parseCount(name: string) {
 }
 
 function contextOf(value: string): movement.ContextName {
-  if (!movement.isContextName(value)) throw new UsageError(`unknown context "${value}": expected catalog or orders`);
+  if (!movement.isContextName(value)) throw new UsageError(`unknown context "${value}": expected catalog, orders or inventory`);
   return value;
 }
 
@@ -33,7 +34,7 @@ function contextOf(value: string): movement.ContextName {
 function settings(context: movement.ContextName, flags: CommonFlags, env: NodeJS.ProcessEnv) {
   const dataDir = path.resolve(env.STRANGLER_DATA_DIR || './data');
   // The service's address by the rule every command shares: flag, variable (URL or the stack's own *_PORT), the running stack, the default.
-  const service = resolveAddress(context, context === 'catalog' ? flags.catalogUrl : flags.ordersUrl, env);
+  const service = resolveAddress(context, { catalog: flags.catalogUrl, orders: flags.ordersUrl, inventory: flags.inventoryUrl }[context], env);
   const legacyUrl = env.LEGACY_DATABASE_URL || `sqlite:${path.join(dataDir, 'legacy.sqlite')}`;
   return { context, dataDir, serviceUrl: service.url, service, legacyUrl, batchSize: flags.batchSize };
 }
@@ -70,9 +71,10 @@ async function guarded(work: () => Promise<void>): Promise<void> {
 
 function withCommonFlags(cmd: Command): Command {
   return cmd
-    .argument('<context>', 'catalog or orders')
+    .argument('<context>', 'catalog, orders or inventory')
     .option('--catalog-url <url>', 'catalog service base URL (env CATALOG_URL or CATALOG_PORT; else the running stack\'s, from <data dir>/stack.json; else http://127.0.0.1:4001)')
     .option('--orders-url <url>', 'orders service base URL (env ORDERS_URL or ORDERS_PORT; else the running stack\'s; else http://127.0.0.1:4002)')
+    .option('--inventory-url <url>', 'inventory service base URL (env INVENTORY_URL or INVENTORY_PORT; else the running stack\'s; else http://127.0.0.1:4003)')
     .option('--batch-size <n>', 'rows per batch', parseCount('--batch-size'), movement.DEFAULT_BATCH_SIZE)
     .option('--json', 'print one JSON object instead of the summary line');
 }

@@ -16,6 +16,8 @@ export const StackFileSchema = z.object({
   legacy: z.string(),
   catalog: z.array(z.string()).min(1),
   orders: z.string(),
+  /** Absent in a file written before the inventory service joined the stack. */
+  inventory: z.string().optional(),
   /** Where the admin token is: the file `up` wrote, or the variable it took it from. */
   token: z.string(),
 });

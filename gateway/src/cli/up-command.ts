@@ -27,6 +27,7 @@ interface UpOptions {
   catalogPort: string;
   catalogInstances: string;
   ordersPort: string;
+  inventoryPort: string;
   adminPort: string;
   routes: string;
   quiet?: boolean;
@@ -40,12 +41,13 @@ interface UpOptions {
 export function registerUp(program: Command): void {
   program
     .command('up')
-    .description('Start the legacy monolith, the catalog and orders services and the gateway locally, and print the URLs to try')
+    .description('Start the legacy monolith, the catalog, inventory and orders services and the gateway locally, and print the URLs to try')
     .option('--port <port>', 'gateway port (env GATEWAY_PORT)', process.env.GATEWAY_PORT ?? '8080')
     .option('--legacy-port <port>', 'legacy monolith port (env LEGACY_PORT)', process.env.LEGACY_PORT ?? '3000')
     .option('--catalog-port <port>', 'catalog service port (env CATALOG_PORT); further instances listen 10 ports up', process.env.CATALOG_PORT ?? '4001')
     .option('--catalog-instances <n>', 'catalog processes on the one catalog database, balanced by the gateway (env CATALOG_INSTANCES)', process.env.CATALOG_INSTANCES ?? '2')
     .option('--orders-port <port>', 'orders service port (env ORDERS_PORT)', process.env.ORDERS_PORT ?? '4002')
+    .option('--inventory-port <port>', 'inventory service port (env INVENTORY_PORT)', process.env.INVENTORY_PORT ?? '4003')
     .option('--admin-port <port>', 'gateway admin API port (env STRANGLER_ADMIN_PORT)', process.env.STRANGLER_ADMIN_PORT ?? '9090')
     .option('--routes <file>', 'route table', process.env.STRANGLER_ROUTES ?? path.join(ROOT, 'routes.json'))
     .option('--quiet', "hide the components' info lines (each request's log line); warnings and errors still show")
@@ -64,6 +66,7 @@ function wantedPorts(opts: UpOptions, instances: number, env: NodeJS.ProcessEnv)
       setting: '--catalog-port or CATALOG_PORT (further instances listen 10 ports up)',
     })),
     { what: 'orders service', host: env.ORDERS_HOST || '127.0.0.1', port: parsePort(opts.ordersPort), setting: '--orders-port or ORDERS_PORT' },
+    { what: 'inventory service', host: env.INVENTORY_HOST || '127.0.0.1', port: parsePort(opts.inventoryPort), setting: '--inventory-port or INVENTORY_PORT' },
     { what: 'gateway', host: env.GATEWAY_HOST || '127.0.0.1', port: parsePort(opts.port), setting: '--port or GATEWAY_PORT' },
     { what: 'gateway admin API', host: env.STRANGLER_ADMIN_HOST || '127.0.0.1', port: parsePort(opts.adminPort), setting: '--admin-port or STRANGLER_ADMIN_PORT' },
   ];
@@ -106,14 +109,16 @@ async function up(opts: UpOptions, env: NodeJS.ProcessEnv): Promise<void> {
     const legacy = (await stack.start('legacy monolith', 'legacy-monolith/src/main.ts', opts.legacyPort, '/health')).url;
     const catalogs = await startCatalogs(stack, parsePort(opts.catalogPort), instances);
     const catalog = catalogs[0] as string;
-    const orders = (await stack.start('orders', 'new-services/orders/src/main.ts', opts.ordersPort, '/health', { ORDERS_CATALOG_URL: catalog })).url;
-    const upstreams = ['--upstream', `monolith=${legacy}`, '--upstream', `catalog=${catalogs.join(',')}`, '--upstream', `orders=${orders}`];
+    // Before orders: checkout reserves stock in it, and orders resumes unfinished sagas as it starts.
+    const inventory = (await stack.start('inventory', 'new-services/inventory/src/main.ts', opts.inventoryPort, '/health')).url;
+    const orders = (await stack.start('orders', 'new-services/orders/src/main.ts', opts.ordersPort, '/health', { ORDERS_CATALOG_URL: catalog, ORDERS_INVENTORY_URL: inventory })).url;
+    const upstreams = ['--upstream', `monolith=${legacy}`, '--upstream', `catalog=${catalogs.join(',')}`, '--upstream', `orders=${orders}`, '--upstream', `inventory=${inventory}`];
     const admin = newStackToken(env);
     const gatewayArgs = ['gateway', '--routes', opts.routes, '--admin-port', String(parsePort(opts.adminPort)), ...upstreams];
     const gateway = await stack.start('gateway', 'gateway/src/cli/main.ts', opts.port, '/readyz', { STRANGLER_ADMIN_TOKEN: admin.token }, gatewayArgs);
     stack.stopWhenAnyExits();
-    writeStackFile(env, { pid: process.pid, startedAt: new Date().toISOString(), gateway: gateway.url, admin: gateway.adminUrl ?? null, legacy, catalog: catalogs, orders, token: admin.source });
-    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.source, legacy, catalogs, orders }));
+    writeStackFile(env, { pid: process.pid, startedAt: new Date().toISOString(), gateway: gateway.url, admin: gateway.adminUrl ?? null, legacy, catalog: catalogs, orders, inventory, token: admin.source });
+    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.source, legacy, catalogs, orders, inventory }));
   } catch (e) {
     stack.step(e instanceof Error ? e.message : String(e));
     await stack.stopAll(1);
@@ -136,11 +141,18 @@ async function startCatalogs(stack: LocalStack, port: number, instances: number)
 
 /** Wide enough for the longest component name (`legacy monolith`), so that the lines' own text lines up. */
 const PREFIX_WIDTH = 16;
+/**
+ * Services the user may stop on their own (SIGTERM, e.g. `kill $(cat data/pids/inventory.pid)`)
+ * while the rest of the stack keeps running, to watch checkout meet a service that is down, as it
+ * would in production; each is started again by hand with its own `serve`.
+ */
+const STOPPABLE: ReadonlySet<string> = new Set(['inventory', 'orders']);
 
 /** The components started so far, stopped together (in reverse order) when one fails, exits or the user stops the stack. */
 class LocalStack {
   private readonly children: Child[] = [];
   private stopping = false;
+  private readonly pidDir = path.join(process.env.STRANGLER_DATA_DIR || './data', 'pids');
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
@@ -158,6 +170,9 @@ class LocalStack {
     const output = { prefix: `${name.padEnd(PREFIX_WIDTH)}| `, quiet: this.quiet };
     const child = startChild(name, path.join(ROOT, entry), [...(args.length ? args : ['serve']), '--port', String(parsePort(port))], { ...this.env, ...env }, `${logs} listening`, output);
     this.children.push(child);
+    // Where a user finds a component to stop it (`kill $(cat data/pids/inventory.pid)`).
+    fs.mkdirSync(this.pidDir, { recursive: true });
+    fs.writeFileSync(path.join(this.pidDir, `${name.replace(/ /g, '-')}.pid`), `${child.process.pid ?? ''}\n`);
     const announced = await child.listening;
     // A child that dies while its health is awaited fails the start now, not when the wait runs out.
     const died = new Promise<never>((_, reject) => {
@@ -174,7 +189,14 @@ class LocalStack {
   /** A child that stops on a signal or cleanly (Ctrl-C reaches the whole process group) is a stop; anything else is a crash. */
   stopWhenAnyExits(): void {
     for (const c of this.children) {
-      c.process.once('exit', (code, signal) => void this.stopAll(code === 0 || signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
+      c.process.once('exit', (code, signal) => {
+        // A service stopped on purpose drains and exits 0 (or dies of the SIGTERM); Ctrl-C stops the whole stack anyway.
+        if ((code === 0 || signal === 'SIGTERM') && STOPPABLE.has(c.name) && !this.stopping) {
+          this.step(`the ${c.name} service was stopped; the rest of the stack keeps running (start it again with: node --import tsx new-services/${c.name}/src/main.ts serve)`);
+          return;
+        }
+        void this.stopAll(code === 0 || signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1);
+      });
     }
   }
 
@@ -192,7 +214,7 @@ class LocalStack {
 }
 
 /** What `strangler up` prints once every component is ready: where each one is and what to try first. */
-function upBanner(s: { seconds: number; gateway: string; adminUrl: string | undefined; tokenAt: string; legacy: string; catalogs: readonly string[]; orders: string }): string {
+function upBanner(s: { seconds: number; gateway: string; adminUrl: string | undefined; tokenAt: string; legacy: string; catalogs: readonly string[]; orders: string; inventory: string }): string {
   return [
     '',
     `strangler is up (${s.seconds.toFixed(1)}s):`,
@@ -207,6 +229,7 @@ function upBanner(s: { seconds: number; gateway: string; adminUrl: string | unde
     `  catalog service   ${s.catalogs[0]}`,
     ...s.catalogs.slice(1).map((url) => `  catalog instance  ${url} (the gateway balances between them)`),
     `  orders service    ${s.orders}`,
+    `  inventory service ${s.inventory}`,
     'Press Ctrl-C to stop.',
     '',
   ].join('\n');

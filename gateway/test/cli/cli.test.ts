@@ -17,7 +17,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
 describe('strangler CLI', () => {
   it('routes validate: ok for the shipped table', () => {
     const r = cli(['routes', 'validate', 'routes.json']);
-    expect(r.stdout).toBe('routes.json: ok, 8 routes, 3 upstreams\n');
+    expect(r.stdout).toBe('routes.json: ok, 9 routes, 4 upstreams\n');
     expect(r.status).toBe(0);
   });
 

@@ -73,7 +73,7 @@ describe('routes list', () => {
     const list = json<RouteList>('list');
     expect(list.version).toBe(0);
     expect(list.orphans).toEqual([]);
-    expect(list.routes).toHaveLength(8);
+    expect(list.routes).toHaveLength(9);
     expect(list.routes[0]).toEqual({
       id: 'v2.products',
       path: '/api/v2/products/*',

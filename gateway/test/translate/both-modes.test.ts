@@ -7,7 +7,8 @@ import type express from 'express';
 import { createAcl } from '../../../acl';
 import { createLegacyApp, migrateLegacy, seedLegacy } from '../../../legacy-monolith/src/index';
 import { createCatalogApp, migrateCatalog, ProductPageSchema, type Product, type ProductPage } from '../../../new-services/catalog/src/index';
-import { createHttpCatalogClient, createOrdersApp, migrateOrders, type Order } from '../../../new-services/orders/src/index';
+import { createInventoryApp, migrateInventory, type Stock } from '../../../new-services/inventory/src/index';
+import { createHttpCatalogClient, createHttpInventoryClient, createOrdersApp, migrateOrders, type Order } from '../../../new-services/orders/src/index';
 import { openDatabase, silentLogger } from '../../../platform';
 import { compileRouteTable, loadRouteTableFile } from '../../src/config/load';
 import { aclMappings } from '../../src/translate/acl-adapter';
@@ -34,7 +35,7 @@ const dbs: Knex[] = [];
 let legacyMode: RunningGateway;
 let newMode: RunningGateway;
 let legacyUrl: string;
-const refused = { products: [] as number[], orders: [] as number[] };
+const refused = { products: [] as number[], orders: [] as number[], stock: [] as number[] };
 
 async function serve(app: express.Application): Promise<string> {
   const server = app.listen(0, '127.0.0.1');
@@ -72,19 +73,25 @@ beforeAll(async () => {
   const legacyDb = openDatabase('sqlite::memory:');
   const catalogDb = openDatabase('sqlite::memory:');
   const ordersDb = openDatabase('sqlite::memory:');
-  dbs.push(legacyDb, catalogDb, ordersDb);
+  const inventoryDb = openDatabase('sqlite::memory:');
+  dbs.push(legacyDb, catalogDb, ordersDb, inventoryDb);
   await migrateLegacy(legacyDb);
   await seedLegacy(legacyDb);
   legacyUrl = await serve(createLegacyApp({ db: legacyDb, logger: quiet }));
   await migrateCatalog(catalogDb);
   const catalogUrl = await serve(createCatalogApp({ db: catalogDb, logger: silentLogger }));
+  await migrateInventory(inventoryDb);
+  const inventoryUrl = await serve(createInventoryApp({ db: inventoryDb, logger: silentLogger }));
   await migrateOrders(ordersDb);
-  const ordersUrl = await serve(createOrdersApp({ db: ordersDb, catalog: createHttpCatalogClient({ baseUrl: catalogUrl }), logger: quiet }));
+  const ordersUrl = await serve(
+    createOrdersApp({ db: ordersDb, catalog: createHttpCatalogClient({ baseUrl: catalogUrl }), inventory: createHttpInventoryClient({ baseUrl: inventoryUrl }), logger: quiet }),
+  );
 
   await load<Product>(range(500), '/api/products', 'catalog/product-read', `${catalogUrl}/products/batch`, refused.products);
   await load<Order>(range(300), '/api/orders', 'orders/order-read', `${ordersUrl}/orders/batch`, refused.orders);
+  await load<Stock>(range(500), '/api/inventory', 'inventory/stock-read', `${inventoryUrl}/inventory/batch`, refused.stock);
 
-  const options = { upstreamUrls: { monolith: legacyUrl, catalog: catalogUrl, orders: ordersUrl }, mappings: aclMappings() };
+  const options = { upstreamUrls: { monolith: legacyUrl, catalog: catalogUrl, orders: ordersUrl, inventory: inventoryUrl }, mappings: aclMappings() };
   legacyMode = await startGateway(loadRouteTableFile(path.join(ROOT, 'routes.json'), options));
   const table = JSON.parse(readFileSync(path.join(ROOT, 'routes.json'), 'utf8')) as { routes: { id: string; mode: string }[] };
   for (const route of table.routes) if (route.id.startsWith('v2.')) route.mode = 'new';
@@ -104,8 +111,20 @@ describe('the same request in mode legacy and in mode new', () => {
     expect(v2.map((r) => [r.id, r.mode])).toEqual([
       ['v2.products', 'legacy'],
       ['v2.orders', 'legacy'],
+      ['v2.inventory', 'legacy'],
     ]);
   });
+
+  it('answers every seeded stock level with a deep-equal Stock', async () => {
+    expect(refused.stock).toEqual([]);
+    for (const id of range(500)) {
+      const [viaLegacy, viaNew] = await Promise.all([json<unknown>(`${legacyMode.url}/api/v2/inventory/${id}`), json<unknown>(`${newMode.url}/api/v2/inventory/${id}`)]);
+      expect([id, viaLegacy.status, viaNew.status]).toEqual([id, 200, 200]);
+      expect(viaNew.body).toEqual(viaLegacy.body);
+    }
+    const page = '/api/v2/inventory?page=3&size=50';
+    expect((await json<unknown>(newMode.url + page)).body).toEqual((await json<unknown>(legacyMode.url + page)).body);
+  }, 60_000);
 
   it('answers every seeded product with a deep-equal Product', async () => {
     expect(refused.products.length).toBeLessThan(10); // the seed's deliberate dirt, not a broken mapping

@@ -9,7 +9,11 @@ export { BatchDeleteResultSchema, type BatchDeleteResult } from '../../catalog/s
  * types as the catalog's (shared through the catalog's published contract, not its internals).
  */
 
-export const OrderStatusSchema = z.enum(['new', 'paid', 'shipped', 'cancelled']);
+/**
+ * `pending` is checkout's semantic lock: the order exists while its saga reserves stock, and
+ * becomes `new` when confirmed or `rejected` (final, with `rejectionReason`) when it cannot be.
+ */
+export const OrderStatusSchema = z.enum(['pending', 'new', 'paid', 'shipped', 'cancelled', 'rejected']);
 
 export const OrderLineSchema = z
   .object({
@@ -32,6 +36,8 @@ export const OrderSchema = z
     total: MoneySchema,
     placedAt: IsoInstantSchema,
     updatedAt: IsoInstantSchema,
+    /** Why checkout rejected the order (`out-of-stock: product 7`); present on rejected orders only. */
+    rejectionReason: z.string().min(1).max(500).optional(),
   })
   .strict();
 
@@ -75,7 +81,47 @@ export const OrderBatchSchema = z.object({ items: z.array(OrderSchema).min(1).ma
 /** Body of `POST /orders/batch-delete`: 1..1000 unique order ids, deleted with their lines and idempotency records. */
 export const OrderBatchDeleteSchema = z.object({ ids: BatchDeleteIdsSchema }).strict();
 
+/**
+ * The checkout saga, as `GET /sagas/:id` shows it. `running` reserves stock; `committing` is
+ * past the pivot (the order is confirmed) and commits the reservations; `compensating` releases
+ * them in reverse before rejecting the order; `done` and `rejected` are final. `stuck` marks a
+ * saga whose retry budget ran out: it is retried when the service starts again, never dropped.
+ */
+export const SagaStateSchema = z.enum(['running', 'compensating', 'committing', 'done', 'rejected']);
+
+/** A step's life: not yet tried, sent with no answer yet (or an unknown one), done, refused with nothing applied, or undone. */
+export const SagaStepStateSchema = z.enum(['pending', 'attempted', 'done', 'failed', 'compensated']);
+
+export const SagaStepSchema = z
+  .object({
+    no: z.number().int().min(1),
+    /** `reserve:<line>`, `confirm` or `commit:<line>`. */
+    name: z.string(),
+    state: SagaStepStateSchema,
+    attempts: z.number().int().min(0),
+    lastError: z.string().nullable(),
+    updatedAt: IsoInstantSchema,
+  })
+  .strict();
+
+export const SagaSchema = z
+  .object({
+    id: z.string().uuid(),
+    orderId: z.number().int().positive(),
+    state: SagaStateSchema,
+    stuck: z.boolean(),
+    reason: z.string().nullable(),
+    steps: z.array(SagaStepSchema),
+    createdAt: IsoInstantSchema,
+    updatedAt: IsoInstantSchema,
+  })
+  .strict();
+
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+export type SagaState = z.infer<typeof SagaStateSchema>;
+export type SagaStepState = z.infer<typeof SagaStepStateSchema>;
+export type SagaStep = z.infer<typeof SagaStepSchema>;
+export type Saga = z.infer<typeof SagaSchema>;
 export type OrderLine = z.infer<typeof OrderLineSchema>;
 export type Order = z.infer<typeof OrderSchema>;
 export type OrderSummary = z.infer<typeof OrderSummarySchema>;

@@ -7,9 +7,9 @@ import { ORDERS_MIGRATIONS_TABLE, migrateOrders } from '../src/index';
 describe('the orders database', () => {
   it('an in-memory SQLite database migrates once', async () => {
     const db = openDatabase('sqlite::memory:');
-    expect(await migrateOrders(db)).toEqual(['001_orders']);
+    expect(await migrateOrders(db)).toEqual(['001_orders', '002_checkout_saga']);
     expect(await migrateOrders(db)).toEqual([]);
-    for (const table of ['orders', 'order_lines', 'order_idempotency_keys', ORDERS_MIGRATIONS_TABLE]) {
+    for (const table of ['orders', 'order_lines', 'order_idempotency_keys', 'order_sagas', 'order_saga_steps', ORDERS_MIGRATIONS_TABLE]) {
       expect(await db.schema.hasTable(table)).toBe(true);
     }
     await db.destroy();

@@ -80,11 +80,11 @@ describe('placeOrder', () => {
     [4, product(4, 700, { price: { amount: 700, currency: 'USD' } })],
   ]);
 
-  it('prices every line from the catalog and totals them', () => {
+  it('prices every line from the catalog and totals them, pending until checkout confirms it', () => {
     const order = placeOrder({ customerId: 9, lines: [{ productId: 1, quantity: 2 }, { productId: 2, quantity: 3 }] }, products, NOW);
     expect(order).toEqual({
       customerId: 9,
-      status: 'new',
+      status: 'pending',
       note: null,
       lines: [
         { lineNo: 1, productId: 1, quantity: 2, unitPrice: { amount: 1250, currency: 'EUR' }, amount: { amount: 2500, currency: 'EUR' } },

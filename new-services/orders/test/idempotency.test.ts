@@ -54,8 +54,9 @@ describe('POST /orders idempotency', () => {
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
     expect(new Set(answers.map((a) => a.text)).size).toBe(1);
     expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(4);
-    // Every request priced its lines, so all got past the record look-up: the unique key settled it.
-    expect(f.stub.requests).toHaveLength(5);
+    // In one process the duplicates wait for the first one's saga and replay its answer: one pricing, one saga, one reservation.
+    expect(f.stub.requests).toHaveLength(1);
     expect(await f.counts()).toEqual({ orders: 1, lines: 1, keys: 1 });
+    expect(await f.inventory.reservations()).toEqual({ committed: 1 });
   });
 });

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { buildProgram } from '../src/main';
 import { eventually } from '../../../platform/test-kit/eventually';
 import { startCatalogStub, product, type CatalogStub } from './kit/catalog-stub';
+import { startInventoryFront, stockOf, type InventoryFront } from './kit/inventory-front';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const MAIN = path.join('new-services', 'orders', 'src', 'main.ts');
@@ -25,12 +26,15 @@ function run(args: string[], env: NodeJS.ProcessEnv): { status: number | null; s
 describe('orders main.ts', () => {
   let dataDir: string;
   let stub: CatalogStub;
+  let inventory: InventoryFront;
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-main-'));
     stub = await startCatalogStub([product(1, 1250)]);
+    inventory = await startInventoryFront([stockOf(1, 10)]);
   });
   afterEach(async () => {
     await stub.stop();
+    await inventory.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -39,8 +43,8 @@ describe('orders main.ts', () => {
     expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('serve --port 0 migrates, logs its url, takes orders priced by the catalog, exits 0 on %s', async (signal) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0'], { cwd: ROOT, env: envFor(dataDir, { ORDERS_CATALOG_URL: stub.url }) });
+  it.each(['SIGTERM', 'SIGINT'] as const)('serve --port 0 migrates, logs its url, takes orders priced by the catalog and reserved in inventory, exits 0 on %s', async (signal) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0'], { cwd: ROOT, env: envFor(dataDir, { ORDERS_CATALOG_URL: stub.url, ORDERS_INVENTORY_URL: inventory.url }) });
     const raw: string[] = [];
     const lines: Array<Record<string, unknown>> = [];
     let stderr = '';
@@ -71,6 +75,7 @@ describe('orders main.ts', () => {
       });
       expect(created.status).toBe(201);
       expect(((await created.json()) as { total: unknown }).total).toEqual({ amount: 3750, currency: 'EUR' });
+      expect(await inventory.level(1)).toEqual({ onHand: 7, reserved: 0, available: 7 });
       // The line is written when the answer finishes, which may be just after the client has it.
       expect(await eventually(() => lines.find((l) => l.requestId === 'main-req'))).toMatchObject({ message: 'request', method: 'POST', path: '/orders', status: 201, level: 'info' });
       expect(fs.existsSync(path.join(dataDir, 'orders.sqlite'))).toBe(true);
@@ -93,8 +98,13 @@ describe('orders main.ts', () => {
 
   it('migrate applies once, then reports the schema current', () => {
     const env = envFor(dataDir);
-    expect(run(['migrate'], env)).toMatchObject({ status: 0, stdout: 'applied: 001_orders\n' });
+    expect(run(['migrate'], env)).toMatchObject({ status: 0, stdout: 'applied: 001_orders, 002_checkout_saga\n' });
     expect(run(['migrate'], env)).toMatchObject({ status: 0, stdout: 'schema is up to date\n' });
+  });
+
+  it('refuses a bad ORDERS_INVENTORY_URL and a bad ORDERS_SAGA_RETRY_ATTEMPTS', () => {
+    expect(run(['serve', '--port', '0'], envFor(dataDir, { ORDERS_INVENTORY_URL: 'ftp://x' })).stderr).toMatch(/^orders: ORDERS_INVENTORY_URL must be http or https/);
+    expect(run(['serve', '--port', '0'], envFor(dataDir, { ORDERS_SAGA_RETRY_ATTEMPTS: '0' })).stderr).toMatch(/^orders: ORDERS_SAGA_RETRY_ATTEMPTS must be/);
   });
 
   it('refuses a bad --port and a bad ORDERS_CATALOG_TIMEOUT_MS', () => {

@@ -18,7 +18,8 @@ interface IdempotencyRow {
   response_body: string;
 }
 
-async function insertOrder(trx: Knex.Transaction, order: NewOrder): Promise<number> {
+/** Inserts an order and its lines inside `trx`; returns the id the store gave it. */
+export async function insertOrder(trx: Knex.Transaction, order: NewOrder): Promise<number> {
   const [id] = (await trx(T.orders).insert(headerToRow(order))) as unknown[];
   if (typeof id !== 'number') throw new Error('order insert returned no id');
   await trx(T.lines).insert(linesToRows(id, order.lines));

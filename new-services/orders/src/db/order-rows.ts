@@ -11,6 +11,7 @@ export interface OrderRow {
   currency: string;
   placed_at: string;
   updated_at: string;
+  rejection_reason: string | null;
 }
 
 export interface LineRow {
@@ -22,7 +23,7 @@ export interface LineRow {
   amount: number | string;
 }
 
-export const ORDER_COLUMNS = ['id', 'customer_id', 'status', 'note', 'total_amount', 'currency', 'placed_at', 'updated_at'] as const;
+export const ORDER_COLUMNS = ['id', 'customer_id', 'status', 'note', 'total_amount', 'currency', 'placed_at', 'updated_at', 'rejection_reason'] as const;
 export const LINE_COLUMNS = ['order_id', 'line_no', 'product_id', 'quantity', 'unit_price', 'amount'] as const;
 
 export function headerToRow(order: NewOrder): Omit<OrderRow, 'id'> {
@@ -34,6 +35,7 @@ export function headerToRow(order: NewOrder): Omit<OrderRow, 'id'> {
     currency: order.total.currency,
     placed_at: order.placedAt,
     updated_at: order.updatedAt,
+    rejection_reason: order.rejectionReason ?? null,
   };
 }
 
@@ -57,12 +59,13 @@ export function rowToSummary(row: OrderRow): OrderSummary {
     total: { amount: Number(row.total_amount), currency: row.currency },
     placedAt: row.placed_at,
     updatedAt: row.updated_at,
+    ...(row.rejection_reason === null || row.rejection_reason === undefined ? {} : { rejectionReason: row.rejection_reason }),
   };
 }
 
 /** Builds the aggregate from its header and its lines (lines in line-number order). */
 export function rowsToOrder(row: OrderRow, lines: readonly LineRow[]): Order {
-  const { id, customerId, status, note, total, placedAt, updatedAt } = rowToSummary(row);
+  const { id, customerId, status, note, total, placedAt, updatedAt, rejectionReason } = rowToSummary(row);
   const currency = row.currency;
   return {
     id,
@@ -81,6 +84,7 @@ export function rowsToOrder(row: OrderRow, lines: readonly LineRow[]): Order {
     total,
     placedAt,
     updatedAt,
+    ...(rejectionReason === undefined ? {} : { rejectionReason }),
   };
 }
 
@@ -88,7 +92,7 @@ export function rowsToOrder(row: OrderRow, lines: readonly LineRow[]): Order {
 export function sameOrder(a: Order, b: Order): boolean {
   const canonical = (o: Order): string =>
     JSON.stringify([
-      o.id, o.customerId, o.status, o.note, o.total.amount, o.total.currency, o.placedAt, o.updatedAt,
+      o.id, o.customerId, o.status, o.note, o.total.amount, o.total.currency, o.placedAt, o.updatedAt, o.rejectionReason ?? null,
       o.lines.map((l) => [l.lineNo, l.productId, l.quantity, l.unitPrice.amount, l.unitPrice.currency, l.amount.amount, l.amount.currency]),
     ]);
   return canonical(a) === canonical(b);

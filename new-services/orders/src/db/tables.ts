@@ -3,6 +3,8 @@ export const T = {
   orders: 'orders',
   lines: 'order_lines',
   idempotency: 'order_idempotency_keys',
+  sagas: 'order_sagas',
+  sagaSteps: 'order_saga_steps',
 } as const;
 
 /** Longest Idempotency-Key accepted; the key column is sized to it. */

@@ -14,7 +14,7 @@ export interface OrderRequest {
 }
 
 /**
- * Places a new order: prices every line from the catalog's products (never from the client),
+ * Places a new order, `pending` until checkout has reserved its stock: prices every line from the catalog's products (never from the client),
  * refuses products that are not active, and checks the invariants before anything is stored.
  * `products` must hold every requested product id.
  */
@@ -38,7 +38,7 @@ export function placeOrder(request: OrderRequest, products: ReadonlyMap<number, 
   const first = lines[0];
   const order: NewOrder = {
     customerId: request.customerId,
-    status: 'new',
+    status: 'pending',
     note: request.note ?? null,
     lines,
     // An empty order has no currency; the invariants below refuse it with a clear violation.

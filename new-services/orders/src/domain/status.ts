@@ -3,13 +3,16 @@ import { IllegalTransitionError } from './errors';
 
 /**
  * The order lifecycle. Shipped and cancelled are final: a shipped order is returned through a
- * separate process, never by rewinding its status.
+ * separate process, never by rewinding its status. `pending` is left only by the checkout saga:
+ * to `new` (confirmed) or `rejected` (final).
  */
 export const ALLOWED_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = Object.freeze({
+  pending: Object.freeze(['new', 'rejected'] as const),
   new: Object.freeze(['paid', 'cancelled'] as const),
   paid: Object.freeze(['shipped', 'cancelled'] as const),
   shipped: Object.freeze([] as const),
   cancelled: Object.freeze([] as const),
+  rejected: Object.freeze([] as const),
 });
 
 export function allowedNextSteps(from: OrderStatus): readonly OrderStatus[] {

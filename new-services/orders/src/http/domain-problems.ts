@@ -1,5 +1,6 @@
 import type { ProblemMapper } from '../../../../platform';
 import { isCatalogUnavailable } from '../catalog-client';
+import { isInventoryUnavailable } from '../inventory-client';
 import { ConcurrentUpdateError } from '../db/errors';
 import { IllegalTransitionError, OrderInvariantError, ProductNotOrderableError } from '../domain';
 import { HttpProblem } from './problems';
@@ -16,6 +17,7 @@ export const toProblem: ProblemMapper = (err) => {
     const errors = err.lines.map((l) => ({ path: `lines[${l.index}].productId`, message: `product ${l.productId} is ${l.status}, not active` }));
     return new HttpProblem('product-not-orderable', err.message, errors);
   }
+  if (isInventoryUnavailable(err)) return new HttpProblem('inventory-unavailable', err.message, undefined, { reason: err.reason });
   if (isCatalogUnavailable(err)) return new HttpProblem('catalog-unavailable', err.message, undefined, { reason: err.reason });
   if (err instanceof ConcurrentUpdateError) return new HttpProblem('concurrent-update', err.message);
   return undefined;

@@ -31,9 +31,17 @@ export function requestHash(body: CreateOrder): string {
 
 /** Answers a retry with the first answer, byte for byte, and says so. */
 export function replay(res: Response, record: IdempotencyRecord): void {
-  if (record.orderId !== null) res.location(`/orders/${record.orderId}`);
+  if (record.status === 0) throw keyInFlight();
+  if (record.status < 300 && record.orderId !== null) res.location(`/orders/${record.orderId}`);
   res.setHeader('Idempotent-Replayed', 'true');
-  res.status(record.status).json(record.body);
+  // A stored refusal (409 out-of-stock) is a problem, and is answered as one.
+  res.type(record.status >= 400 ? 'application/problem+json' : 'application/json');
+  res.status(record.status).send(JSON.stringify(record.body));
+}
+
+/** The key's first request is still running in another process: its answer is not known yet. */
+export function keyInFlight(): HttpProblem {
+  return new HttpProblem('idempotency-key-in-flight', `the first request with this ${IDEMPOTENCY_HEADER} is still being processed; retry shortly for its answer`);
 }
 
 /** Same key, different request: refusing is the only answer that cannot be wrong. */

@@ -19,6 +19,8 @@ export function changeStatusHandler({ repo, clock }: HandlerDeps): RequestHandle
     const { status } = parseOr400(StatusChangeSchema, req.body, 'status change');
     const order = await repo.getOrder(id);
     if (order === undefined) throw new HttpProblem('order-not-found', `order ${id} does not exist`);
+    // Only the checkout saga moves a pending order; a client waits for it, it does not decide it.
+    if (order.status === 'pending') throw new HttpProblem('order-pending', `order ${id} is still being placed by checkout; its status is the saga's to decide`);
     const next = transitionOrder(order, status, clock());
     if (isShadowRequest(req)) {
       markShadow(res);

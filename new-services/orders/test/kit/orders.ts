@@ -1,9 +1,10 @@
 import type express from 'express';
 import type { Knex } from 'knex';
 import { openDatabase, silentLogger, type Logger } from '../../../../platform';
-import { createHttpCatalogClient, createOrdersApp, migrateOrders, type Order } from '../../src/index';
+import { createHttpCatalogClient, createHttpInventoryClient, createOrdersService, migrateOrders, type Order, type OrdersService, type RetryPolicy } from '../../src/index';
 import { T } from '../../src/db/tables';
 import { product, startCatalogStub, type CatalogStub } from './catalog-stub';
+import { startInventoryFront, stockOf, type InventoryFront } from './inventory-front';
 
 /** The orders clock in tests: fixed, so answers are comparable across runs and databases. */
 export const FIXED_NOW = new Date('2024-05-06T07:08:09.000Z');
@@ -17,10 +18,18 @@ export const PRODUCTS = [
   product(4, 700, { price: { amount: 700, currency: 'USD' } }),
 ];
 
+/** Stock every fixture starts with: plenty of each product. */
+export const STOCK = [stockOf(1, 100), stockOf(2, 100), stockOf(3, 100), stockOf(4, 100)];
+
+/** Retries in tests: quick, and few, so a stuck saga shows in milliseconds. */
+export const FAST_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 };
+
 export interface OrdersFixture {
   db: Knex;
   stub: CatalogStub;
+  inventory: InventoryFront;
   app: express.Application;
+  service: OrdersService;
   /** Rows in the orders, lines and idempotency tables: "nothing written" means all three unchanged. */
   counts(): Promise<{ orders: number; lines: number; keys: number }>;
   close(): Promise<void>;
@@ -29,16 +38,30 @@ export interface OrdersFixture {
 export interface FixtureOptions {
   url?: string;
   catalogTimeoutMs?: number;
+  inventoryTimeoutMs?: number;
   logger?: Logger;
+  stock?: Parameters<typeof startInventoryFront>[0];
+  /** The inventory's own database (in memory unless given). */
+  inventoryUrl?: string;
+  retry?: RetryPolicy;
 }
 
-/** A migrated database (in memory unless `url`), a live catalog stub and the app wired to both. */
+/** A migrated database (in memory unless `url`), a live catalog stub, a real inventory behind a breakable front, and the app wired to them. */
 export async function ordersFixture(options: FixtureOptions = {}): Promise<OrdersFixture> {
   const db = openDatabase(options.url ?? 'sqlite::memory:');
   await migrateOrders(db);
   const stub = await startCatalogStub(PRODUCTS);
+  const inventory = await startInventoryFront(options.stock ?? STOCK, { url: options.inventoryUrl });
   const catalog = createHttpCatalogClient({ baseUrl: stub.url, timeoutMs: options.catalogTimeoutMs ?? 2000 });
-  const app = createOrdersApp({ db, catalog, logger: options.logger ?? silentLogger, clock: () => FIXED_NOW });
+  const service = createOrdersService({
+    db,
+    catalog,
+    inventory: createHttpInventoryClient({ baseUrl: inventory.url, timeoutMs: options.inventoryTimeoutMs ?? 2000 }),
+    logger: options.logger ?? silentLogger,
+    clock: () => FIXED_NOW,
+    retry: options.retry ?? FAST_RETRY,
+  });
+  const app = service.app;
   const count = async (table: string): Promise<number> => {
     const row: { n?: number | string } | undefined = await db(table).count({ n: '*' }).first();
     return Number(row?.n ?? 0);
@@ -46,10 +69,14 @@ export async function ordersFixture(options: FixtureOptions = {}): Promise<Order
   return {
     db,
     stub,
+    inventory,
     app,
+    service,
     counts: async () => ({ orders: await count(T.orders), lines: await count(T.lines), keys: await count(T.idempotency) }),
     async close() {
+      await service.stop();
       await stub.stop();
+      await inventory.close();
       await db.destroy();
     },
   };
