@@ -16,15 +16,16 @@ interface CustomCheck {
   readonly _zod: { readonly def: { readonly check: string; readonly fn?: unknown } };
 }
 
-/** The `.refine` predicates zod keeps on a schema (zod 4 stores them as checks of kind `custom`). */
+/** The `.refine` / `.superRefine` predicates zod keeps on a schema (zod 4 stores them as checks of kind `custom`). */
 function refinementsOf(schema: unknown): Refinement[] {
   const checks = (schema as { _zod?: { def?: { checks?: readonly CustomCheck[] } } })._zod?.def?.checks ?? [];
   const out: Refinement[] = [];
   for (const check of checks) {
     if (check._zod.def.check !== 'custom') continue;
     const fn = check._zod.def.fn;
-    if (typeof fn !== 'function') throw new Error('a custom zod check without a predicate cannot be compiled');
-    out.push(fn as Refinement);
+    // A `.superRefine` keeps no predicate of the value alone (it reports through a context): the
+    // schema it sits on is asked instead, by zod, for the values that reach it.
+    out.push(typeof fn === 'function' ? (fn as Refinement) : (value) => (schema as z.ZodType).safeParse(value).success);
   }
   return out;
 }
