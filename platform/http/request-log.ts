@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../log/logger';
+import { continueTrace, runInTrace } from '../trace/trace-scope';
 import { requestIdFrom } from './request-id';
 
 /** Fields a part adds to its request lines, e.g. `{ shadow: true }` on a mirrored copy. */
@@ -8,17 +9,21 @@ export type RequestLogFields = (req: Request) => Readonly<Record<string, unknown
 /**
  * Gives each request its id (see {@link requestIdFrom}), answers it in `x-request-id`, keeps it in
  * `res.locals.requestId` for problem bodies and error logs, and writes one line per finished
- * request: `request` with requestId, method, path, status and durationMs.
+ * request: `request` with requestId, traceId, method, path, status and durationMs. The request's
+ * W3C trace is continued from its `traceparent` (or started) and the rest of the request runs
+ * inside it, so that the calls it makes carry it on (see `traceHeaders`).
  */
 export function requestLog(logger: Logger, fields?: RequestLogFields): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(req.headers['x-request-id']);
+    const trace = continueTrace(req.headers);
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     res.on('finish', () => {
       logger.info('request', {
         requestId,
+        traceId: trace.traceId,
         method: req.method,
         path: req.originalUrl,
         status: res.statusCode,
@@ -26,6 +31,6 @@ export function requestLog(logger: Logger, fields?: RequestLogFields): RequestHa
         ...fields?.(req),
       });
     });
-    next();
+    runInTrace(trace, next);
   };
 }
