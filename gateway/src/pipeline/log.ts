@@ -5,6 +5,7 @@ import type { Exchange } from './exchange';
 /** One request log line, as written: the fields that are always there, and those that explain an unusual answer. */
 interface RequestLine {
   requestId: string;
+  traceId: string;
   method: string | undefined;
   path: string;
   route: string;
@@ -33,6 +34,7 @@ export function logExchange(x: Exchange, write: LineWriter, metrics: GatewayMetr
   metrics.observe(route, x.upstream, mode, status, seconds);
   const line: RequestLine = {
     requestId: x.requestId,
+    traceId: x.traceId,
     method: x.req.method,
     path: x.path,
     route,
