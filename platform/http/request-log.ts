@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../log/logger';
+import { serviceSpans } from '../trace/service-spans';
 import { continueTrace, runInTrace } from '../trace/trace-scope';
 import { requestIdFrom } from './request-id';
 
@@ -17,10 +18,14 @@ export function requestLog(logger: Logger, fields?: RequestLogFields): RequestHa
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    const trace = continueTrace(req.headers);
+    const incoming = continueTrace(req.headers);
+    // With tracing on, the request's span takes this hop's place in the trace (its id, its sampling).
+    const span = serviceSpans()?.request(req.method, req.path, incoming) ?? null;
+    const trace = span === null ? incoming : span.trace;
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     res.on('finish', () => {
+      span?.end(res.statusCode);
       logger.info('request', {
         requestId,
         traceId: trace.traceId,
