@@ -45,7 +45,7 @@ describe('health and errors', () => {
     const res = await request(createLegacyApp({ db, logger })).get('/health?x=1').set('x-request-id', 'req-42').expect(200);
     expect(res.headers['x-request-id']).toBe('req-42');
     expect(lines).toEqual([
-      ['request', { requestId: 'req-42', method: 'GET', path: '/health?x=1', status: 200, durationMs: expect.any(Number) }],
+      ['request', { requestId: 'req-42', traceId: expect.stringMatching(/^[0-9a-f]{32}$/), method: 'GET', path: '/health?x=1', status: 200, durationMs: expect.any(Number) }],
     ]);
     await db.destroy();
   });

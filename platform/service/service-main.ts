@@ -7,6 +7,7 @@ import { createJsonLogger } from '../log/json-logger';
 import type { Logger } from '../log/logger';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';
 import { closeOnSignals } from '../server/shutdown';
+import { installServiceSpans, tracingWanted } from '../trace/service-spans';
 import { integerArg } from './integer-arg';
 
 /** What a service's app is built from once its database is open and migrated. */
@@ -84,6 +85,7 @@ async function serve(service: ServiceDefinition, config: BaseConfig, env: NodeJS
   const buildApp = service.app(env);
   const logger = createJsonLogger({ service: service.name });
   const db = openDatabase(config.databaseUrl, { onWarning: (message) => logger.warn('database warning', { detail: message }) });
+  const tracing = await startTracing(service.name, env, db);
   let server: RunningHttpServer;
   let parts: ServiceParts;
   try {
@@ -97,7 +99,21 @@ async function serve(service: ServiceDefinition, config: BaseConfig, env: NodeJS
     throw err;
   }
   const work = parts.background?.();
-  closeOnSignals({ logger, name: service.title, close: () => (work?.stop() ?? Promise.resolve()).then(() => server.close()).then(() => db.destroy()) });
+  closeOnSignals({ logger, name: service.title, close: () => (work?.stop() ?? Promise.resolve()).then(() => server.close()).then(() => Promise.all([db.destroy(), tracing?.shutdown()])).then(() => undefined) });
+}
+
+/**
+ * OpenTelemetry when the standard OTEL_* variables ask for it: request and database spans,
+ * exported over OTLP/HTTP. The SDK is loaded here and only then; without them nothing is.
+ */
+async function startTracing(name: string, env: NodeJS.ProcessEnv, db: Knex): Promise<{ shutdown(): Promise<void> } | null> {
+  if (!tracingWanted(env)) return null;
+  // required here, not imported at the top: a service that does not trace never loads the SDK.
+  const { startServiceTracing } = require('../trace/otel') as typeof import('../trace/otel');
+  const tracing = startServiceTracing(name, env);
+  tracing.instrument(db);
+  installServiceSpans(tracing);
+  return tracing;
 }
 
 /** Builds a service's command line over a given environment; nothing is read or opened until a command runs. */

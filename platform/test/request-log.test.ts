@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { requestLog, type Logger } from '../index';
+import { requestLog, traceHeaders, type Logger } from '../index';
 
 type Line = [string, Record<string, unknown> | undefined];
 
@@ -30,7 +30,7 @@ describe('requestLog', () => {
     expect(res.headers['x-request-id']).toBe('req-123');
     expect(res.body).toEqual({ requestId: 'req-123' });
     expect(await linesAfter(lines, 1)).toEqual([
-      ['request', { requestId: 'req-123', method: 'GET', path: '/echo?x=1', status: 200, durationMs: expect.any(Number) }],
+      ['request', { requestId: 'req-123', traceId: expect.stringMatching(/^[0-9a-f]{32}$/), method: 'GET', path: '/echo?x=1', status: 200, durationMs: expect.any(Number) }],
     ]);
   });
 
@@ -50,5 +50,35 @@ describe('requestLog', () => {
     const [copy, real] = await linesAfter(lines, 2);
     expect(copy?.[1]).toMatchObject({ shadow: true });
     expect(real?.[1]).not.toHaveProperty('shadow');
+  });
+
+  it('continues the caller\'s trace: the line carries its traceId, and calls made while serving send it on with this hop as parent', async () => {
+    const lines: Line[] = [];
+    const app = express();
+    app.use(requestLog(recorder(lines)));
+    app.use(express.json());
+    // After the body parser and an await, as a handler that calls another service would be.
+    app.post('/call', async (_req, res) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      res.json(traceHeaders());
+    });
+    const incoming = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const res = await request(app).post('/call').set('traceparent', incoming).set('tracestate', 'rojo=1').send({ a: 1 }).expect(200);
+    expect(res.body.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(res.body.traceparent).not.toBe(incoming);
+    expect(res.body.tracestate).toBe('rojo=1');
+    expect((await linesAfter(lines, 1))[0]?.[1]).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+  });
+
+  it('a malformed traceparent starts a new trace; outside a request there is nothing to send', async () => {
+    const lines: Line[] = [];
+    const app = express();
+    app.use(requestLog(recorder(lines)));
+    app.get('/call', (_req, res) => res.json(traceHeaders()));
+    const res = await request(app).get('/call').set('traceparent', '00-00000000000000000000000000000000-00f067aa0ba902b7-01').expect(200);
+    const traceId = (await linesAfter(lines, 1))[0]?.[1]?.traceId as string;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(res.body.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(traceHeaders()).toEqual({});
   });
 });

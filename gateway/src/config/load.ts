@@ -65,9 +65,13 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
   const forcers = compileTrustedProxies(config.forceTargetFrom);
   for (const e of forcers.errors) issues.push({ path: `forceTargetFrom[${e.index}]`, message: e.message });
 
+  const tracers = config.tracing.acceptFrom === undefined ? null : compileTrustedProxies(config.tracing.acceptFrom);
+  for (const e of tracers?.errors ?? []) issues.push({ path: `tracing.acceptFrom[${e.index}]`, message: e.message });
+  const tracing = Object.freeze({ acceptFrom: tracers?.list ?? trusted.list, respondTraceparent: config.tracing.respondTraceparent });
+
   const routes = checkRoutes(config.routes, upstreams, new Set(Object.keys(config.upstreams)), issues, options.mappings);
   if (issues.length > 0) throw new RouteTableError(source, issues);
-  return buildTable({ source, upstreams, routes, trustedProxies: trusted.list, forceTargetFrom: forcers.list, limits: Object.freeze(config.limits), shedding: Object.freeze(config.shedding), shadowing: Object.freeze(config.shadowing), version: 0 });
+  return buildTable({ source, upstreams, routes, trustedProxies: trusted.list, forceTargetFrom: forcers.list, tracing, limits: Object.freeze(config.limits), shedding: Object.freeze(config.shedding), shadowing: Object.freeze(config.shadowing), version: 0 });
 }
 
 /** A zod issue as table issues; each unknown key is its own, at its own path, with the nearest allowed key. */

@@ -147,6 +147,18 @@ export const LimitsSchema = z
   })
   .strict();
 
+export const TracingSchema = z
+  .object({
+    acceptFrom: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Addresses or CIDR ranges whose traceparent and tracestate are continued; from anyone else a new trace starts (an edge must not let any client choose trace ids or sampling). Absent: the trustedProxies (with the --trusted-proxy overrides).',
+      ),
+    respondTraceparent: z.boolean().default(false).describe("Answer with the gateway's own traceparent, so that a caller can find its request's trace."),
+  })
+  .strict();
+
 export const RouteTableSchema = z
   .object({
     $schema: z.string().optional(),
@@ -159,6 +171,7 @@ export const RouteTableSchema = z
       .array(z.string())
       .default([])
       .describe('Addresses or CIDR ranges allowed to pin a request to a side with the x-strangler-target: legacy|new header (debugging). Nobody by default.'),
+    tracing: TracingSchema.default(TracingSchema.parse({})).describe('W3C trace context: whose incoming traceparent is continued, and whether answers carry one.'),
     limits: LimitsSchema.default(LimitsSchema.parse({})),
     shedding: SheddingSchema.default(SheddingSchema.parse({})).describe('Load shedding: the gateway refuses new work with 503 when it is itself overloaded.'),
     shadowing: z
@@ -180,4 +193,5 @@ export type RouteConfig = z.infer<typeof RouteSchema>;
 export type CanaryConfig = z.infer<typeof CanarySchema>;
 export type ShadowConfig = z.infer<typeof ShadowSchema>;
 export type Limits = z.infer<typeof LimitsSchema>;
+export type TracingConfig = z.infer<typeof TracingSchema>;
 export type RouteTableConfig = z.infer<typeof RouteTableSchema>;

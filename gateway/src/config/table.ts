@@ -68,6 +68,8 @@ export interface RouteTable {
   readonly trustedProxies: BlockList;
   /** Callers whose x-strangler-target header pins a request to a side. */
   readonly forceTargetFrom: BlockList;
+  /** Whose incoming trace context is continued, and whether answers carry the gateway's traceparent. */
+  readonly tracing: { readonly acceptFrom: BlockList; readonly respondTraceparent: boolean };
   readonly limits: Limits;
   /** When the gateway itself refuses new work (load shedding). */
   readonly shedding: SheddingConfig;

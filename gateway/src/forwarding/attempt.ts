@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { newSpanId } from '../../../platform';
 import type { AnswerControl, AnswerSink } from '../http/answer';
 import { framingOf } from '../http/framing';
 import { forwardedRequestHeaders, rawHeader } from '../http/headers';
@@ -64,7 +65,8 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
     plan.instances.started(instance);
     this.connectTimer = setTimeout(connectTimedOut, Math.min(plan.policy.connectTimeoutMs, this.remaining()), this);
     this.unhook = x.onEnd(() => this.clientGone());
-    const headers = forwardedRequestHeaders(x.req, x);
+    // Each try is its own span of the request's trace: the upstream's side of it names this one as parent.
+    const headers = forwardedRequestHeaders(x.req, x, newSpanId());
     let body: Dispatcher.DispatchOptions['body'] = null;
     if (x.body !== null) {
       body = x.body;

@@ -1,4 +1,5 @@
 import type { CompiledPart } from '../config/optional-parts';
+import { newSpanId } from '../../../platform';
 import type { CompiledUpstream } from '../config/table';
 import { isJson } from '../http/body';
 import { forwardedRequestHeaders, withoutFields } from '../http/headers';
@@ -35,7 +36,7 @@ const NOT_FOR_PARTS: ReadonlySet<string> = new Set(['content-type', 'accept', 'a
 /** Starts every part at once, each with its own timeout; never retried, since a late part is simply left out. */
 export function startParts(parts: readonly CompiledPart[], x: Exchange, deps: PartDeps): PendingParts {
   const stop = new AbortController();
-  const headers = withoutFields(forwardedRequestHeaders(x.req, x), NOT_FOR_PARTS);
+  const headers = withoutFields(forwardedRequestHeaders(x.req, x, newSpanId()), NOT_FOR_PARTS);
   headers.push('accept', 'application/json');
   const results = Promise.all(parts.map((part) => fetchPart(part, part.buildPath('', x.params), headers, deps, stop.signal)));
   return { results, cancel: () => stop.abort() };

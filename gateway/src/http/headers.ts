@@ -20,7 +20,7 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
  * Continue once the head passed its checks), and the length is the body's framing, set by whoever
  * sends the body, never copied.
  */
-const SET_BY_GATEWAY: ReadonlySet<string> = new Set(['host', 'x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'expect', 'content-length']);
+const SET_BY_GATEWAY: ReadonlySet<string> = new Set(['host', 'x-request-id', 'traceparent', 'tracestate', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'expect', 'content-length']);
 
 /**
  * Client fields some upstream frameworks obey over the request line itself (IIS and Symfony route
@@ -36,6 +36,10 @@ export interface ForwardingIdentity {
   readonly peer: string;
   /** True when the peer is a trusted proxy, so its forwarding fields are believed and extended. */
   readonly peerTrusted: boolean;
+  /** The request's W3C trace: its id, flags and the trusted caller's `tracestate` (null when none). */
+  readonly traceId: string;
+  readonly traceFlags: string;
+  readonly traceState: string | null;
 }
 
 /** The lower-case field names a `Connection` value lists beyond its own options, or null. */
@@ -60,10 +64,11 @@ function forwardingField(lower: string): boolean {
 
 /**
  * The request's end-to-end fields as a flat name/value list, plus the request id and the
- * X-Forwarded-* fields the gateway owns. Never a Host, a framing field or an `x-strangler-*` one:
+ * X-Forwarded-* fields the gateway owns, and the trace: a `traceparent` naming `spanId` (the
+ * try's or copy's own) as the parent, with the trusted caller's `tracestate`. Never a Host, a framing field or an `x-strangler-*` one:
  * the sender frames the body it actually sends.
  */
-export function forwardedRequestHeaders(req: IncomingMessage, who: ForwardingIdentity): string[] {
+export function forwardedRequestHeaders(req: IncomingMessage, who: ForwardingIdentity, spanId: string): string[] {
   const out: string[] = [];
   const named = connectionNamed(req.headers.connection);
   const raw = req.rawHeaders;
@@ -83,7 +88,8 @@ export function forwardedRequestHeaders(req: IncomingMessage, who: ForwardingIde
   const host = who.peerTrusted && typeof sentHost === 'string' ? sentHost : req.headers.host;
   if (host) out.push('x-forwarded-host', host);
   if (who.peerTrusted && typeof req.headers.forwarded === 'string') out.push('forwarded', req.headers.forwarded);
-  out.push('x-request-id', who.requestId);
+  out.push('x-request-id', who.requestId, 'traceparent', `00-${who.traceId}-${spanId}-${who.traceFlags}`);
+  if (who.traceState !== null) out.push('tracestate', who.traceState);
   return out;
 }
 

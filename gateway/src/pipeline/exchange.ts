@@ -34,6 +34,15 @@ export class Exchange implements ForwardingIdentity {
   peerTrusted = false;
   /** The client as best known: the peer, or from X-Forwarded-For through trusted proxies only. */
   clientIp = '';
+  /** The W3C trace this request is part of: the trusted caller's, or one started here. */
+  traceId = '';
+  /** The gateway's own span for the request: the parent of every try and copy it sends. */
+  spanId = '';
+  /** The caller's span when the trace was continued, else ''. */
+  parentSpanId = '';
+  traceFlags = '01';
+  /** A trusted caller's `tracestate`, passed on untouched; null when none. */
+  traceState: string | null = null;
   readonly startedAt = process.hrtime.bigint();
   /** Wall-clock receipt time (ms since epoch): the `$now` that translations see. */
   readonly receivedAt = Date.now();

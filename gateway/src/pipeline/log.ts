@@ -6,6 +6,7 @@ import { canaryOutcome, type CanaryOutcomeSink } from './outcome';
 /** One request log line, as written: the fields that are always there, and those that explain an unusual answer. */
 interface RequestLine {
   requestId: string;
+  traceId: string;
   method: string | undefined;
   path: string;
   route: string;
@@ -39,6 +40,7 @@ export function logExchange(x: Exchange, write: LineWriter, metrics: GatewayMetr
   }
   const line: RequestLine = {
     requestId: x.requestId,
+    traceId: x.traceId,
     method: x.req.method,
     path: x.path,
     route,

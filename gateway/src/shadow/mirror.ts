@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { newSpanId } from '../../../platform';
 import type { CompiledUpstream } from '../config/table';
 import type { InstanceSet } from '../forwarding/instances/instance-set';
 import { hasBody } from '../http/framing';
@@ -76,7 +77,8 @@ export class ShadowMirror {
       return false;
     }
     this.pending++;
-    const headers = shadowHeaders(forwardedRequestHeaders(req, x));
+    // The copy is part of the request's trace, as a span of its own.
+    const headers = shadowHeaders(forwardedRequestHeaders(req, x, newSpanId()));
     const exchange = new ShadowExchange(route, primary, other, sampledRequest(method, x.path, headers), safe && this.random() < shadow.config.noiseSample, {
       call: (target, body, done) =>
         this.limited(

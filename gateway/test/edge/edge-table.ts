@@ -10,6 +10,7 @@ export interface EdgeTableOptions {
   readonly fresh?: Record<string, unknown>;
   readonly limits?: Record<string, unknown>;
   readonly trustedProxies?: string[];
+  readonly tracing?: Record<string, unknown>;
 }
 
 /**
@@ -25,6 +26,7 @@ export function edgeTable(legacyUrl: string, freshUrl: string, options: EdgeTabl
       },
       ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.tracing ? { tracing: options.tracing } : {}),
       routes: [
         ...(options.routes ?? []),
         { id: 'products', path: '/api/products/*', mode: 'new', new: { upstream: 'fresh' } },

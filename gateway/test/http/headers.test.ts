@@ -13,16 +13,27 @@ function requestWith(raw: string[], socket: object = {}): IncomingMessage {
   return { rawHeaders: raw, headers, socket } as unknown as IncomingMessage;
 }
 
-const CLIENT: ForwardingIdentity = { requestId: 'req-1', peer: '203.0.113.9', peerTrusted: false };
-const PROXY: ForwardingIdentity = { requestId: 'req-1', peer: '10.0.0.1', peerTrusted: true };
+const TRACE = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', traceFlags: '01', traceState: null };
+const CLIENT: ForwardingIdentity = { requestId: 'req-1', peer: '203.0.113.9', peerTrusted: false, ...TRACE };
+const PROXY: ForwardingIdentity = { requestId: 'req-1', peer: '10.0.0.1', peerTrusted: true, ...TRACE };
+/** The span id of the try that sends the request, and the traceparent it makes. */
+const SPAN = '00f067aa0ba902b7';
+const TRACEPARENT = `00-${TRACE.traceId}-${SPAN}-01`;
 
 /** A flat name/value list as [name, value] pairs, for readable expectations. */
 const pairs = (flat: readonly string[]): [string, string][] => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i] as string, flat[2 * i + 1] as string]);
 
 describe('forwardedRequestHeaders', () => {
+  it('sends the request\'s trace with the try\'s span as parent, never the client\'s own traceparent or tracestate; a trusted caller\'s tracestate goes on', () => {
+    const req = requestWith(['Traceparent', `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, 'Tracestate', 'client=1']);
+    expect(pairs(forwardedRequestHeaders(req, CLIENT, SPAN)).filter(([n]) => n.toLowerCase().startsWith('trace'))).toEqual([['traceparent', TRACEPARENT]]);
+    const kept = pairs(forwardedRequestHeaders(req, { ...PROXY, traceState: 'client=1' }, SPAN)).filter(([n]) => n.toLowerCase().startsWith('trace'));
+    expect(kept).toEqual([['traceparent', TRACEPARENT], ['tracestate', 'client=1']]);
+  });
+
   it('keeps end-to-end fields in order, as spelled and repeated, and drops hop-by-hop fields and those Connection names', () => {
     const req = requestWith(['Host', 'gw', 'Accept', 'a/b', 'Connection', 'keep-alive, X-Trace-Hop', 'Keep-Alive', 'timeout=5', 'TE', 'trailers', 'Upgrade', 'h2c', 'X-Trace-Hop', '1', 'Cookie', 'a=1', 'Cookie', 'b=2', 'Proxy-Authorization', 'secret']);
-    expect(pairs(forwardedRequestHeaders(req, CLIENT)).slice(0, 3)).toEqual([
+    expect(pairs(forwardedRequestHeaders(req, CLIENT, SPAN)).slice(0, 3)).toEqual([
       ['Accept', 'a/b'],
       ['Cookie', 'a=1'],
       ['Cookie', 'b=2'],
@@ -35,38 +46,41 @@ describe('forwardedRequestHeaders', () => {
       'X-Original-URL', '/admin', 'X-Rewrite-URL', '/admin', 'X-HTTP-Method-Override', 'DELETE', 'X-Method-Override', 'DELETE', 'X-HTTP-Method', 'DELETE',
       'X-Strangler-Target', 'new', 'x-strangler-shadow', '1', 'Content-Type', 'application/json',
     ]);
-    const names = pairs(forwardedRequestHeaders(req, CLIENT)).map(([n]) => n);
-    expect(names).toEqual(['Content-Type', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id']);
+    const names = pairs(forwardedRequestHeaders(req, CLIENT, SPAN)).map(([n]) => n);
+    expect(names).toEqual(['Content-Type', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id', 'traceparent']);
   });
 
   it('from a client: its forwarding fields are dropped and replaced by what the gateway saw, the request id last', () => {
     const req = requestWith(['Host', 'shop.example', 'X-Forwarded-For', '1.2.3.4', 'X-Forwarded-Proto', 'https', 'X-Forwarded-Host', 'evil.example', 'X-Forwarded-Prefix', '/admin', 'X-Real-IP', '1.2.3.4', 'Forwarded', 'for=1.2.3.4']);
-    expect(pairs(forwardedRequestHeaders(req, CLIENT))).toEqual([
+    expect(pairs(forwardedRequestHeaders(req, CLIENT, SPAN))).toEqual([
       ['x-forwarded-for', '203.0.113.9'],
       ['x-forwarded-proto', 'http'],
       ['x-forwarded-host', 'shop.example'],
       ['x-request-id', 'req-1'],
+      ['traceparent', TRACEPARENT],
     ]);
   });
 
   it('from a trusted proxy: its forwarding fields are believed, and the proxy is appended to X-Forwarded-For', () => {
     const req = requestWith(['Host', 'internal', 'X-Forwarded-For', '1.2.3.4', 'X-Forwarded-For', '5.6.7.8', 'X-Forwarded-Proto', 'https', 'X-Forwarded-Host', 'shop.example', 'X-Forwarded-Prefix', '/shop', 'Forwarded', 'for=1.2.3.4']);
-    expect(pairs(forwardedRequestHeaders(req, PROXY))).toEqual([
+    expect(pairs(forwardedRequestHeaders(req, PROXY, SPAN))).toEqual([
       ['X-Forwarded-Prefix', '/shop'],
       ['x-forwarded-for', '1.2.3.4, 5.6.7.8, 10.0.0.1'],
       ['x-forwarded-proto', 'https'],
       ['x-forwarded-host', 'shop.example'],
       ['forwarded', 'for=1.2.3.4'],
       ['x-request-id', 'req-1'],
+      ['traceparent', TRACEPARENT],
     ]);
   });
 
   it('says https for a request that came over TLS, and sends no X-Forwarded-Host without a Host', () => {
     const req = requestWith([], { encrypted: true });
-    expect(pairs(forwardedRequestHeaders(req, CLIENT))).toEqual([
+    expect(pairs(forwardedRequestHeaders(req, CLIENT, SPAN))).toEqual([
       ['x-forwarded-for', '203.0.113.9'],
       ['x-forwarded-proto', 'https'],
       ['x-request-id', 'req-1'],
+      ['traceparent', TRACEPARENT],
     ]);
   });
 });

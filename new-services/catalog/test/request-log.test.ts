@@ -21,7 +21,7 @@ describe('request log', () => {
       expect(lines).toHaveLength(2);
       expect(lines[0]).toEqual({
         message: 'request',
-        meta: { requestId: 'req-123', method: 'GET', path: '/products/77?x=1', status: 404, durationMs: expect.any(Number) },
+        meta: { requestId: 'req-123', traceId: expect.stringMatching(/^[0-9a-f]{32}$/), method: 'GET', path: '/products/77?x=1', status: 404, durationMs: expect.any(Number) },
       });
       expect(lines[1]?.meta).toMatchObject({ method: 'PUT', status: 400, shadow: true, requestId: expect.any(String) });
     } finally {

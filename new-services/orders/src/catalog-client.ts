@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import { traceHeaders } from '../../../platform';
 import { ProductSchema, type Product } from '../../catalog/src/contract';
 
 /** How the catalog could not be asked: the HTTP layer answers 503 for any of these. */
@@ -52,7 +53,8 @@ export function createHttpCatalogClient({ baseUrl, timeoutMs = 2000 }: HttpCatal
     async getProduct(id, signal) {
       let res;
       try {
-        res = await http.get<unknown>(`/products/${encodeURIComponent(String(id))}`, { signal });
+        // The order's trace goes on to the catalog: its request line carries the same traceId.
+        res = await http.get<unknown>(`/products/${encodeURIComponent(String(id))}`, { signal, headers: traceHeaders() });
       } catch (err) {
         throw failureOf(err);
       }

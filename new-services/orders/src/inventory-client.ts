@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import { traceHeaders } from '../../../platform';
 import { ReservationSchema, StockSchema, type Stock } from '../../inventory/src/contract';
 
 /**
@@ -76,7 +77,8 @@ export function createHttpInventoryClient({ baseUrl, timeoutMs = 2000 }: HttpInv
   const call = async (method: 'get' | 'put' | 'post', url: string, what: string, body?: unknown) => {
     let res;
     try {
-      res = await http.request<unknown>({ method, url, data: body });
+      // In the request's trace (the saga's, when recovery runs outside one: then none).
+      res = await http.request<unknown>({ method, url, data: body, headers: traceHeaders() });
     } catch (err) {
       throw failureOf(err, what);
     }

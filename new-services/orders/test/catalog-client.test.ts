@@ -1,5 +1,6 @@
 import { CatalogUnavailableError, createHttpCatalogClient } from '../src/index';
 import { eventually } from '../../../platform/test-kit/eventually';
+import { continueTrace, runInTrace } from '../../../platform';
 import { product, startCatalogStub, type CatalogStub } from './kit/catalog-stub';
 
 async function failure(promise: Promise<unknown>): Promise<CatalogUnavailableError> {
@@ -23,6 +24,14 @@ describe('HTTP catalog client', () => {
     const client = createHttpCatalogClient({ baseUrl: `${stub.url}/` });
     await expect(client.getProduct(1)).resolves.toEqual(product(1, 1250));
     expect(stub.requests).toEqual([1]);
+  });
+
+  it('carries the trace of the request being served, with that request\'s span as parent; none outside one', async () => {
+    const client = createHttpCatalogClient({ baseUrl: stub.url });
+    const trace = continueTrace({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    await runInTrace(trace, () => client.getProduct(1));
+    await client.getProduct(1);
+    expect(stub.traceparents).toEqual([`00-4bf92f3577b34da6a3ce929d0e0e4736-${trace.spanId}-01`, undefined]);
   });
 
   it('answers undefined for a 404', async () => {

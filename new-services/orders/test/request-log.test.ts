@@ -16,7 +16,7 @@ describe('request log', () => {
     await f.close();
     const requests = lines.filter((l) => l.message === 'request');
     expect(requests).toHaveLength(2);
-    expect(requests[0]?.meta).toEqual({ requestId: 'abc-123', method: 'GET', path: '/orders/12', status: 404, durationMs: expect.any(Number) });
+    expect(requests[0]?.meta).toEqual({ requestId: 'abc-123', traceId: expect.stringMatching(/^[0-9a-f]{32}$/), method: 'GET', path: '/orders/12', status: 404, durationMs: expect.any(Number) });
     expect(requests[1]?.meta?.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

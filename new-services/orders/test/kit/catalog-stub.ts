@@ -12,6 +12,8 @@ export interface CatalogStub {
   mode: StubMode;
   /** Product ids asked for, in order. */
   readonly requests: number[];
+  /** The `traceparent` each request came with, in order. */
+  readonly traceparents: (string | undefined)[];
   put(...products: Product[]): void;
   /** Closes the listener and every socket: afterwards the port refuses connections (catalog down). */
   stop(): Promise<void>;
@@ -34,11 +36,13 @@ export async function startCatalogStub(initial: Product[] = []): Promise<Catalog
   const products = new Map(initial.map((p) => [p.id, p]));
   const sockets = new Set<Socket>();
   const requests: number[] = [];
+  const traceparents: (string | undefined)[] = [];
   const hanging: ServerResponse[] = [];
   const state = { mode: 'up' as StubMode };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const match = /^\/products\/(\d+)$/.exec(req.url ?? '');
     if (match !== null) requests.push(Number(match[1]));
+    traceparents.push(req.headers.traceparent as string | undefined);
     if (state.mode === 'hang') {
       hanging.push(res);
       return;
@@ -64,6 +68,7 @@ export async function startCatalogStub(initial: Product[] = []): Promise<Catalog
     url: `http://127.0.0.1:${port}`,
     products,
     requests,
+    traceparents,
     get mode() {
       return state.mode;
     },

@@ -1,0 +1,30 @@
+/**
+ * Run as a process of its own by the tracing test (jest's module sandbox cannot run the OTLP
+ * exporter's dynamic import): one traced request with a query, exported to an in-process OTLP
+ * receiver; prints the spans received as JSON.
+ */
+import express from 'express';
+import request from 'supertest';
+import { openDatabase, requestLog, silentLogger } from '../index';
+import { startServiceTracing } from '../trace/otel';
+import { installServiceSpans } from '../trace/service-spans';
+import { startOtlpReceiver } from './otlp-receiver';
+
+void (async () => {
+  const receiver = await startOtlpReceiver();
+  const tracing = startServiceTracing('test-service', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+  const db = openDatabase('sqlite::memory:', { onWarning: () => undefined });
+  tracing.instrument(db);
+  installServiceSpans(tracing);
+  const app = express();
+  app.use(requestLog(silentLogger));
+  app.get('/things', async (_req, res) => {
+    res.json(await db.raw('select 1 as one'));
+  });
+  await request(app).get('/things').set('traceparent', process.argv[2] ?? '');
+  await tracing.forceFlush();
+  process.stdout.write(JSON.stringify(receiver.spans));
+  await db.destroy();
+  await tracing.shutdown();
+  await receiver.close();
+})();
