@@ -1,7 +1,12 @@
 import { CreateOrderSchema, OrderPageSchema, OrderSchema } from '../../new-services/orders/src/contract';
 import { isPage } from '../src/page-shape';
 import type { MappingSpec } from '../src/mapping';
-import { LegacyCreateOrderSchema } from './legacy-shapes';
+import { LegacyCreateOrderSchema, LegacyOrderPageSchema, LegacyOrderSchema } from './legacy-shapes';
+
+/** True when a legacy-shaped answer is a page (`ROWS` present). */
+function isLegacyPage(answer: unknown): boolean {
+  return typeof answer === 'object' && answer !== null && !Array.isArray(answer) && 'ROWS' in answer;
+}
 
 /** The Ordering context's mappings. */
 export const ordersMappings: readonly MappingSpec[] = [
@@ -17,5 +22,11 @@ export const ordersMappings: readonly MappingSpec[] = [
     input: CreateOrderSchema,
     output: () => LegacyCreateOrderSchema,
     schemas: [LegacyCreateOrderSchema],
+  },
+  {
+    name: 'orders/order-to-legacy',
+    file: 'orders/order-to-legacy.jsonata',
+    output: (answer) => (isLegacyPage(answer) ? LegacyOrderPageSchema : LegacyOrderSchema),
+    schemas: [LegacyOrderPageSchema, LegacyOrderSchema],
   },
 ];

@@ -75,6 +75,25 @@ export function legacyTimestamp(instant: unknown): string | null {
 }
 
 /**
+ * The reverse of `legacyMoney`, for new → legacy mappings: `{amount: cents, currency}` → the
+ * monolith's DECIMAL(12,2) string (`169736` → `"1697.36"`), built on the digits so no float ever
+ * rounds. Null unless the amount is a whole, non-negative number of cents that fits the column
+ * (at most ten digits before the point) and the currency is the one the mapping expects.
+ */
+export function legacyDecimal(money: unknown, currency: unknown): string | null {
+  if (typeof money !== 'object' || money === null) return null;
+  const { amount, currency: actual } = money as { amount?: unknown; currency?: unknown };
+  if (actual !== currency || typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0 || amount >= 1e12) return null;
+  const digits = String(amount).padStart(3, '0');
+  return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+/** A contract instant → the monolith's business date `YYYYMMDD` (its UTC day), or null (see legacyTimestamp). */
+export function legacyBusinessDate(instant: unknown): string | null {
+  return legacyTimestamp(instant)?.slice(0, 8) ?? null;
+}
+
+/**
  * What every mapping sees, by binding name (without the `$`). Plain functions: jsonata calls them
  * with the evaluated arguments as they are (no signature to check), and never awaits a value.
  */
@@ -85,4 +104,6 @@ export const LEGACY_BINDINGS: Readonly<Record<string, (...args: never[]) => unkn
   legacyCode,
   legacyTrim,
   legacyTimestamp,
+  legacyDecimal,
+  legacyBusinessDate,
 });

@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { LEGACY_BINDINGS, legacyCents, legacyCode, legacyDate, legacyInstant, legacyMoney, legacyTimestamp, legacyTrim } from '../src/legacy-values';
+import { LEGACY_BINDINGS, legacyBusinessDate, legacyCents, legacyCode, legacyDate, legacyDecimal, legacyInstant, legacyMoney, legacyTimestamp, legacyTrim } from '../src/legacy-values';
 
 describe('legacyCents / legacyMoney (DECIMAL(12,2) as the monolith writes it)', () => {
   it.each([
@@ -100,6 +100,33 @@ describe('legacyTimestamp (a contract instant back to YYYYMMDDHHMMSS)', () => {
 
   it('round-trips with legacyInstant', () => {
     for (const stamp of ['20170224175222', '19991231235959', '20000229000000']) expect(legacyTimestamp(legacyInstant(stamp))).toBe(stamp);
+  });
+});
+
+describe('legacyDecimal (contract money back to DECIMAL(12,2))', () => {
+  it.each([
+    [169736, '1697.36'], [7, '0.07'], [50, '0.50'], [100, '1.00'], [0, '0.00'], [999999999999, '9999999999.99'],
+  ])('%j cents -> %j', (amount, decimal) => {
+    expect(legacyDecimal({ amount, currency: 'EUR' }, 'EUR')).toBe(decimal);
+  });
+
+  it('round-trips with legacyCents', () => {
+    for (const decimal of ['271.33', '0.07', '12.50', '9999999999.99']) expect(legacyDecimal({ amount: legacyCents(decimal), currency: 'EUR' }, 'EUR')).toBe(decimal);
+  });
+
+  it.each([
+    [{ amount: -1, currency: 'EUR' }], [{ amount: 12.5, currency: 'EUR' }], [{ amount: 1e12, currency: 'EUR' }], [{ amount: '100', currency: 'EUR' }],
+    [{ amount: 100, currency: 'USD' }], [{ amount: 100 }], [{ currency: 'EUR' }], [100], [null], [undefined], ['1.00'],
+  ])('%j -> null', (money) => {
+    expect(legacyDecimal(money, 'EUR')).toBeNull();
+  });
+});
+
+describe('legacyBusinessDate (a contract instant back to its UTC day, YYYYMMDD)', () => {
+  it.each([
+    ['2024-05-06T23:59:59Z', '20240506'], ['2024-05-06T00:00:00.000Z', '20240506'], ['2023-02-29T00:00:00Z', null], ['20240506', null], [null, null],
+  ])('%j -> %j', (input, expected) => {
+    expect(legacyBusinessDate(input)).toBe(expected);
   });
 });
 
