@@ -52,7 +52,7 @@ it('a changed field is found when the bytes differ', async () => {
 
 it('the status is compared even when the bodies are the same bytes', async () => {
   const outcome = await compare(answer(BODY), answer(BODY, {}, 203));
-  expect(outcome.differences).toEqual([{ path: 'status', kind: 'changed' }]);
+  expect(outcome.differences).toEqual([{ path: 'http:status', kind: 'changed' }]);
 });
 
 it('a second legacy answer with the same bytes is no noise; one with other bytes is, on its field', async () => {
