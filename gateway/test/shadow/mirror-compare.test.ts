@@ -114,13 +114,13 @@ describe('a difference planted in 10% of the new side’s answers', () => {
     // Samples illustrate the field with both answers.
     const sample = report.fields[0]?.samples[0];
     expect(sample?.differences).toEqual([{ path: 'price.amount', kind: 'changed' }]);
-    expect(sample?.fresh.body).toMatchObject({ price: { amount: 11 } });
+    expect(sample?.new.body).toMatchObject({ price: { amount: 11 } });
     expect(sample?.legacy.body).toMatchObject({ price: { amount: 10 } });
   });
 
   it('the latency of both sides is in the record', () => {
     expect(report.latency.legacy.count).toBe(N);
-    expect(report.latency.fresh.count).toBe(N);
+    expect(report.latency.new.count).toBe(N);
   });
 });
 
