@@ -123,7 +123,7 @@ describe('v2.products in shadow after a burst of product and page reads', () => 
     const sample = stamp?.samples[0];
     const stampOf = (body: unknown) => (body as { generatedAt: string }).generatedAt;
     expect(sample?.differences).toContainEqual({ path: 'generatedAt', kind: 'changed' });
-    expect(stampOf(sample?.fresh.body)).not.toBe(stampOf(sample?.legacy.body));
+    expect(stampOf(sample?.new.body)).not.toBe(stampOf(sample?.legacy.body));
   });
 
   it('the flip gate refuses a canary with those numbers', async () => {

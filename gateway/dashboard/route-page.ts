@@ -95,7 +95,7 @@ function shadowPanel(report: RouteShadowReport | undefined): HTMLElement {
       'p',
       {},
       `${report.compared} compared, ${report.matches} matching (${pct(report.matchRate)}); ${report.noiseSampled} sampled for noise; new errors ${report.newErrors}, timeouts ${report.newTimeouts}; ` +
-        `p99 new ${ms(report.latency.fresh.p99Ms)} vs legacy ${ms(report.latency.legacy.p99Ms)}; dropped ${report.dropped}`,
+        `p99 new ${ms(report.latency.new.p99Ms)} vs legacy ${ms(report.latency.legacy.p99Ms)}; dropped ${report.dropped}`,
     ),
     report.fields.length === 0
       ? h('p', {}, 'No field differs.')

@@ -61,6 +61,6 @@ export function sampleView(sample: ShadowSample): HTMLElement {
     { class: 'sample' },
     h('p', { class: 'small' }, `${sample.request.method} ${sample.request.path} · `, h('time', { datetime: sample.at, title: sample.at }, new Date(sample.at).toLocaleString())),
     h('p', { class: 'small' }, 'Differs at: ', sample.differences.map((d) => `${d.path} (${d.kind})`).join(', ')),
-    h('div', { class: 'side-by-side' }, pane('legacy', sample.legacy.status, sample.legacy.body, tests), pane('new', sample.fresh.status, sample.fresh.body, tests)),
+    h('div', { class: 'side-by-side' }, pane('legacy', sample.legacy.status, sample.legacy.body, tests), pane('new', sample.new.status, sample.new.body, tests)),
   );
 }

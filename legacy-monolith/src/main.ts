@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
 import { integerArg, runServiceCli, serviceProgram, type ServiceDatabase, type ServiceDefinition } from '../../platform';
 import { migrateLegacy } from './db/migrate';
-import { isLegacySeeded, seedLegacy } from './db/seed';
+import { formatSeedProgress, isLegacySeeded, seedLegacy, type SeedProgress } from './db/seed';
 import { createLegacyApp } from './http/app';
 
 /** Progress on stderr in 10% steps, so a 100k-row seed shows life without flooding a log. */
-function progressPrinter(): (done: number, total: number) => void {
+function progressPrinter(): (progress: SeedProgress) => void {
   let shown = -1;
-  return (done, total) => {
-    const step = Math.floor((done / total) * 10);
+  return (progress) => {
+    const step = Math.floor(progress.percent / 10);
     if (step === shown) return;
     shown = step;
-    process.stderr.write(`seeding ${done}/${total} rows (${step * 10}%)\n`);
+    process.stderr.write(`${formatSeedProgress(progress)}\n`);
   };
 }
 

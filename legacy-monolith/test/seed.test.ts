@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { LegacySeedError, isLegacySeeded, seedLegacy } from '../src/index';
+import { LegacySeedError, formatSeedProgress, isLegacySeeded, seedLegacy, type SeedProgress } from '../src/index';
 import { toCents } from '../src/db/money';
 import { PINNED_SEED_SHA256, countRows, dumpTables, memoryDb, sha256 } from './kit';
 
@@ -72,20 +72,28 @@ describe('seedLegacy', () => {
 
   it('seeds 5,000 products in bulk (hundreds of rows a statement) and reports progress up to the total', async () => {
     const big = await memoryDb(0);
-    const calls: Array<[number, number]> = [];
+    const calls: SeedProgress[] = [];
     // What makes a seed quick is how few statements it sends; its speed itself is the benchmark's.
     let inserts = 0;
     big.on('query', (q: { sql: string }) => {
       if (/^insert/i.test(q.sql)) inserts += 1;
     });
-    const summary = await seedLegacy(big, { rows: 5000, onProgress: (done, total) => calls.push([done, total]) });
+    const summary = await seedLegacy(big, { rows: 5000, onProgress: (p) => calls.push(p) });
     expect(summary).toMatchObject({ products: 5000, customers: 2000, orders: 3000, inventory: 5000 });
     const total = summary.products + summary.customers + summary.orders + summary.orderLines + summary.inventory;
     expect(inserts).toBe(calls.length); // one statement per chunk reported
     expect(total / inserts).toBeGreaterThan(100);
     expect(calls.length).toBeGreaterThan(10);
-    expect(calls.at(-1)).toEqual([total, total]);
-    for (let i = 1; i < calls.length; i++) expect(calls[i]![0]).toBeGreaterThan(calls[i - 1]![0]);
+    // Progress counts what the user asked for (5,000 products), not every row of every table.
+    expect(calls.at(-1)).toEqual({ rows: 5000, products: 5000, percent: 100 });
+    expect(calls.every((p) => p.rows === 5000 && p.products <= 5000)).toBe(true);
+    expect(formatSeedProgress(calls.at(-1)!)).toMatch(/^seeding 5000\/5000 products \(100% /);
+    expect(formatSeedProgress(calls.at(-1)!)).not.toContain(String(total));
+    for (let i = 1; i < calls.length; i++) {
+      expect(calls[i]!.percent).toBeGreaterThanOrEqual(calls[i - 1]!.percent);
+      expect(calls[i]!.products).toBeGreaterThanOrEqual(calls[i - 1]!.products);
+    }
+    expect(calls[0]).toEqual({ rows: 5000, products: 500, percent: expect.any(Number) });
     expect(await countRows(big, 'PRD_MSTR')).toBe(5000);
     // The first 500 products are the same whatever the size, so small and large shops agree.
     const head = await big('PRD_MSTR').orderBy('PRD_ID').limit(500);

@@ -51,7 +51,7 @@ function formatNumbers(r: RouteShadowReport): string {
     ...(r.legacyErrors + r.legacyTimeouts > 0 ? [`  legacy copies:   ${count(r.legacyErrors, 'error')}, ${count(r.legacyTimeouts, 'timeout')} (reverse shadow; not in the new error rate)`] : []),
     `  not compared:    ${r.dropped} dropped (queue full), ${r.bodyTooLarge} body too large, ${r.compareErrors} compare errors; ${r.truncated} answers truncated`,
     `  latency:         ${latency('legacy', r.latency.legacy)}`,
-    `                   ${latency('new   ', r.latency.fresh)}`,
+    `                   ${latency('new   ', r.latency.new)}`,
   ];
   let out = lines.join('\n') + '\n';
   if (r.fields.length === 0) return out + (r.compared === 0 ? '' : '  no field differed\n');

@@ -6,14 +6,15 @@
  * string) for every other member, `[*]` for every element of an array and `{*}` for every key of a
  * map. Members whose key is all digits or a UUID, and all members of an object listed as a map,
  * are map keys. The leading dot is dropped when shown: `items[*].price.amount`,
- * `stock{*}.quantity`, `[*].id`. The root itself is `body`. `status` and `header:<name>` are the
- * other paths of a comparison, so top-level body members named `status` or `body` are always
- * written `["status"]` and `["body"]` to keep them apart.
+ * `stock{*}.quantity`, `[*].id`. The root itself is `body`. `http:status` and `header:<name>` are
+ * the other paths of a comparison, so a body member `status` reads `status`; only a top-level body
+ * member named `body` is written `["body"]` to keep it apart from the root. (`["status"]`, the
+ * spelling before, is still accepted in globs and means the body member.)
  *
  * A glob is a path whose steps may also be `*` (one member or map key, whichever, not an array
  * element) or `**` (zero or more steps: `**.updatedAt` at every depth; `meta.**` selects what
  * `meta` does). Indexes (`[0]`) and literal map keys are refused: paths are folded, so they could
- * never match. `status`, `body` (the whole body), `header:<name>` and `header:*` are globs too.
+ * never match. `http:status`, `body` (the whole body), `header:<name>` and `header:*` are globs too.
  * `ignore` drops what a glob selects with its subtree; `unordered` and `maps` take exact matches.
  */
 
@@ -24,7 +25,9 @@ const MEMBER_RE = `(?:\\.${IDENT_RE}|${QUOTED_RE}|\\{\\*\\})`;
 const STEP_RE = `(?:\\.${IDENT_RE}|${QUOTED_RE}|\\[\\*\\]|\\{\\*\\})`;
 const MAP_KEY = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
-const RESERVED_TOP = new Set(['status', 'body']);
+const RESERVED_TOP = new Set(['body']);
+/** The path (and glob) of the HTTP status in a comparison: apart from every body path. */
+export const STATUS_PATH = 'http:status';
 /** Distinct paths are few once folded; the bound only guards against keys that fold badly. */
 const CACHE_LIMIT = 4096;
 
@@ -55,7 +58,7 @@ export type Glob =
 
 /** Parses a glob; throws an Error whose message says what is wrong with it. */
 export function parseGlob(glob: string): Glob {
-  if (glob === 'status') return { kind: 'status' };
+  if (glob === STATUS_PATH) return { kind: 'status' };
   if (glob.startsWith('header:')) {
     const name = glob.slice('header:'.length);
     if (name === '*') return { kind: 'header', name: null };

@@ -16,6 +16,7 @@ export const CONTROL_ERRORS = {
   'rollout-state': { status: 409, title: 'The rollout is not in a state that allows this' },
   /** A stored row this gateway cannot read (written by another gateway version, or damaged): nothing is decided on it. */
   'unreadable-state': { status: 500, title: 'Stored route state unreadable' },
+  'table-mismatch': { status: 409, title: 'Route state store belongs to another route table' },
 } as const;
 
 export type ControlErrorCode = keyof typeof CONTROL_ERRORS;

@@ -103,6 +103,8 @@ export async function startControlPlane(o: PlaneOptions): Promise<ControlPlane> 
         });
   try {
     await store.migrate();
+    // Before anything is applied: a store written for another route table is refused, not joined.
+    await store.claimTable(o.baseline.routes.map((r) => r.id), new Date());
     await shadowStore.migrate();
     await rolloutStore.migrate();
     await outcomes.migrate();

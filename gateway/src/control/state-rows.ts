@@ -14,6 +14,8 @@ import { OverlaySchema, type AuditEntry, type RouteState, type StateVersion, typ
 export const STATE = 'strangler_route_state';
 export const AUDIT = 'strangler_route_audit';
 export const TRAFFIC = 'strangler_route_traffic';
+/** One row (id 1): the route ids of the table this store belongs to, so that a gateway for another table does not join it. */
+export const TABLE = 'strangler_route_table';
 
 /** A row of the state table; only `overlay` can hold what another gateway version wrote. */
 const StateRowSchema = z.object({ version: storedInteger, overlay: storedJson(OverlaySchema) });

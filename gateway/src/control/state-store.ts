@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { ControlError } from './errors';
-import { AUDIT, LatestRowSchema, readAuditRow, readStateRow, readTrafficRow, STATE, toHundredths, TRAFFIC, unreadableVersionError } from './state-rows';
+import { AUDIT, TABLE, LatestRowSchema, readAuditRow, readStateRow, readTrafficRow, STATE, toHundredths, TRAFFIC, unreadableVersionError } from './state-rows';
 import { isAlreadyExists, isUniqueViolation, openStateDb } from './store-db';
 import type { AuditEntry, ChangeResult, Overlay, StateVersion, TrafficCount, UnreadableVersion } from './types';
 
@@ -45,6 +45,12 @@ export interface StateStore {
   history(routeId?: string, limit?: number): Promise<AuditEntry[]>;
   addTraffic(replica: string, rows: readonly TrafficRow[]): Promise<void>;
   traffic(routeId: string, since: Date): Promise<TrafficCount[]>;
+  /**
+   * Claims the store for a route table (its route ids). A store with no claim yet, or claimed by a
+   * table that has at least half of its route ids (routes.json edited), is claimed anew; one claimed
+   * by a table with fewer is refused (ControlError table-mismatch), naming that table's routes.
+   */
+  claimTable(routeIds: readonly string[], now: Date): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,6 +93,11 @@ export class KnexStateStore implements StateStore {
       t.text('reason').notNullable();
       t.boolean('forced').notNullable();
       t.integer('undoes').nullable();
+    });
+    await create(TABLE, (t) => {
+      t.integer('id').primary();
+      t.text('routes').notNullable();
+      t.bigInteger('claimed_ms').notNullable();
     });
     await create(TRAFFIC, (t) => {
       t.string('route_id', 128).notNullable();
@@ -195,9 +206,35 @@ export class KnexStateStore implements StateStore {
     return rows.map(readTrafficRow);
   }
 
+  async claimTable(routeIds: readonly string[], now: Date): Promise<void> {
+    const ids = [...new Set(routeIds)].sort();
+    const row: unknown = await this.db(TABLE).select('routes').where('id', 1).first();
+    const owner = row === undefined ? null : storedRouteIds(row);
+    // routes.json edited (a route added, renamed or dropped) keeps most ids; another table keeps few or none.
+    if (owner && owner.length > 0 && owner.filter((id) => ids.includes(id)).length * 2 < owner.length) {
+      throw new ControlError('table-mismatch', `this route state store belongs to another route table (routes ${listIds(owner)}), not this one (routes ${listIds(ids)}); give this gateway its own store with --state or STRANGLER_STATE_URL, or STRANGLER_DATA_DIR`, { store: owner, table: ids });
+    }
+    const values = { id: 1, routes: JSON.stringify(ids), claimed_ms: now.getTime() };
+    await this.db(TABLE).insert(values).onConflict('id').merge(['routes', 'claimed_ms']);
+  }
+
   close(): Promise<void> {
     return this.db.destroy();
   }
+}
+
+/** A stored claim's route ids; an unreadable claim counts as none (it is rewritten). */
+function storedRouteIds(row: unknown): string[] | null {
+  try {
+    const parsed: unknown = JSON.parse(String((row as { routes?: unknown }).routes));
+    return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string') ? (parsed as string[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function listIds(ids: readonly string[]): string {
+  return ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
 }
 
 function isBusy(e: unknown): boolean {

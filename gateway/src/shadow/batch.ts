@@ -177,7 +177,7 @@ export function addOutcome(b: RouteHourBatch, outcome: ShadowOutcome, at: Date, 
     return fields;
   }
   // The outcome's own objects, not copies: the store redacts and caps when it writes.
-  const sample: ShadowSample = { at: at.toISOString(), request: outcome.request, legacy: outcome.legacy, fresh: outcome.fresh, differences: outcome.differences };
+  const sample: ShadowSample = { at: at.toISOString(), request: outcome.request, legacy: outcome.legacy, new: outcome.fresh, differences: outcome.differences };
   for (const [path, kind] of fields) {
     field(b, path, kind).raw++;
     keepSample(b, fieldId(path, kind), sample, limits.samplesPerField);

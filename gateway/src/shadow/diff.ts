@@ -1,6 +1,6 @@
 import type { DiffKind, Difference } from './types';
 import type { DiffOptions } from '../config/diff-options';
-import { shownPath, type PathRules } from '../config/field-paths';
+import { shownPath, STATUS_PATH, type PathRules } from '../config/field-paths';
 
 /**
  * Structural comparison of two answers, legacy's and new's, already brought to one model. Runs on
@@ -32,7 +32,7 @@ export interface DiffResult {
 /** Compares new's answer with legacy's: status, the configured headers, then the body. */
 export function diffAnswers(legacy: DiffAnswer, fresh: DiffAnswer, options: DiffOptions): DiffResult {
   const out = new Collector(options.maxDifferences);
-  if (!options.ignoreStatus && legacy.status !== fresh.status) out.add('status', 'changed');
+  if (!options.ignoreStatus && legacy.status !== fresh.status) out.add(STATUS_PATH, 'changed');
   for (const name of options.headers) {
     if (options.ignoredHeaders === 'all' || options.ignoredHeaders.has(name)) continue;
     const a = header(legacy.headers, name);

@@ -70,7 +70,7 @@ export function storableSample(sample: ShadowSample, bodyCapBytes = DEFAULT_SAMP
     at: sample.at,
     request: redactRequest(sample.request),
     legacy: capAnswer(sample.legacy, bodyCapBytes),
-    fresh: capAnswer(sample.fresh, bodyCapBytes),
+    new: capAnswer(sample.new, bodyCapBytes),
     differences,
   };
 }

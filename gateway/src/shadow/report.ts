@@ -57,7 +57,7 @@ export function buildReport(agg: RouteAggregate, since: Date, noise: NoiseThresh
     legacyErrors: t.legacyErrors,
     legacyTimeouts: t.legacyTimeouts,
     newErrorRate: t.compared + failed === 0 ? null : failed / (t.compared + failed),
-    latency: { legacy: summarize(agg.latency.legacy), fresh: summarize(agg.latency.fresh) },
+    latency: { legacy: summarize(agg.latency.legacy), new: summarize(agg.latency.fresh) },
     fields,
     compareFailures: agg.failures ?? [],
     ...(agg.unreadable && agg.unreadable.length > 0 ? { unreadable: agg.unreadable } : {}),

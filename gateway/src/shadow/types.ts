@@ -40,16 +40,26 @@ export type ComparedAnswer = z.infer<typeof ComparedAnswerSchema>;
 export const SampledRequestSchema = z.object({ method: z.string(), path: z.string(), headers: headerMap }).readonly();
 export type SampledRequest = z.infer<typeof SampledRequestSchema>;
 
-/** One request that differed, as stored (redacted, capped) and as the report shows it. */
-export const ShadowSampleSchema = z
-  .object({
-    at: z.string(),
-    request: SampledRequestSchema,
-    legacy: ComparedAnswerSchema,
-    fresh: ComparedAnswerSchema,
-    differences: z.array(DifferenceSchema).readonly(),
-  })
-  .readonly();
+/** A sample stored before the report said `new` called that side `fresh`: still readable. */
+function renameFresh(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || !('fresh' in v) || 'new' in v) return v;
+  const { fresh, ...rest } = v as Record<string, unknown>;
+  return { ...rest, new: fresh };
+}
+
+/** One request that differed, as stored (redacted, capped) and as the report shows it: `legacy` and `new`, as the text report says. */
+export const ShadowSampleSchema = z.preprocess(
+  renameFresh,
+  z
+    .object({
+      at: z.string(),
+      request: SampledRequestSchema,
+      legacy: ComparedAnswerSchema,
+      new: ComparedAnswerSchema,
+      differences: z.array(DifferenceSchema).readonly(),
+    })
+    .readonly(),
+);
 export type ShadowSample = z.infer<typeof ShadowSampleSchema>;
 
 /** The outcome of one shadowed request, as the recorder aggregates it. */
@@ -165,7 +175,7 @@ export const RouteShadowReportSchema = z
     legacyTimeouts: z.number(),
     /** (newErrors + newTimeouts) / (compared + newErrors + newTimeouts). */
     newErrorRate: rate,
-    latency: z.object({ legacy: LatencySummarySchema, fresh: LatencySummarySchema }).readonly(),
+    latency: z.object({ legacy: LatencySummarySchema, new: LatencySummarySchema }).readonly(),
     fields: z.array(FieldReportSchema).readonly(),
     /** Answers a mapping could not translate (part of compareErrors), by mapping, field and message, each with its newest sample. */
     compareFailures: z.array(z.lazy(() => CompareFailureReportSchema)).readonly().optional(),

@@ -47,7 +47,7 @@ const report: RouteShadowReport = {
   legacyErrors: 0,
   legacyTimeouts: 0,
   newErrorRate: 0,
-  latency: { legacy: summary, fresh: summary },
+  latency: { legacy: summary, new: summary },
   fields: [],
   unreadable: [{ table: 'strangler_shadow_fields', row: 'route_id=products field_key=ab12', field: 'kind', message: 'Invalid option' }],
 };

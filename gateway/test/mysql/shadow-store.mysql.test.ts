@@ -58,7 +58,7 @@ it('two replicas flushing at once add up to one report, sums read as numbers', a
   expect(r?.matches).toBe(93);
   expect(typeof r?.latency.legacy.meanMs).toBe('number');
   expect(r?.latency.legacy).toMatchObject({ count: 120, meanMs: 12.5 });
-  expect(r?.latency.fresh.count).toBe(123);
+  expect(r?.latency.new.count).toBe(123);
   expect(r?.newErrorRate).toBeCloseTo(3 / 123);
   expect(r?.fields.find((f) => f.path === 'price')?.samples).toHaveLength(2);
   expect(await a.report(undefined, SINCE)).toEqual([r]);

@@ -34,9 +34,9 @@ it('equal bytes and headers: a match', async () => {
 it('equal bytes but a compared header differs: the header is the one difference, and the sample holds both bodies parsed', async () => {
   const outcome = await compare(answer(BODY, { 'x-version': '3' }), answer(BODY, { 'x-version': '4' }));
   expect(outcome.differences).toEqual([{ path: 'header:x-version', kind: 'changed' }]);
-  const stored = JSON.parse(JSON.stringify(storableSample({ at: 'now', request, legacy: outcome.legacy, fresh: outcome.fresh, differences: outcome.differences })));
+  const stored = JSON.parse(JSON.stringify(storableSample({ at: 'now', request, legacy: outcome.legacy, new: outcome.fresh, differences: outcome.differences })));
   expect(stored.legacy).toEqual({ status: 200, headers: { 'content-type': 'application/json', 'x-version': '3' }, body: JSON.parse(BODY), truncated: false, ms: 1 });
-  expect(stored.fresh).toEqual({ status: 200, headers: { 'content-type': 'application/json', 'x-version': '4' }, body: JSON.parse(BODY), truncated: false, ms: 1 });
+  expect(stored.new).toEqual({ status: 200, headers: { 'content-type': 'application/json', 'x-version': '4' }, body: JSON.parse(BODY), truncated: false, ms: 1 });
 });
 
 it('bytes that differ only in layout are parsed and compared, and match', async () => {
@@ -52,7 +52,7 @@ it('a changed field is found when the bytes differ', async () => {
 
 it('the status is compared even when the bodies are the same bytes', async () => {
   const outcome = await compare(answer(BODY), answer(BODY, {}, 203));
-  expect(outcome.differences).toEqual([{ path: 'status', kind: 'changed' }]);
+  expect(outcome.differences).toEqual([{ path: 'http:status', kind: 'changed' }]);
 });
 
 it('a second legacy answer with the same bytes is no noise; one with other bytes is, on its field', async () => {

@@ -50,10 +50,10 @@ describe('diffAnswers: kinds', () => {
     expect(diffs(undefined, { a: 1 })).toEqual([]);
   });
 
-  it('keeps top-level members named status and body apart from the status and the root', () => {
+  it('keeps a top-level member named body apart from the root; a member status reads status (issue 15)', () => {
     expect(sorted(diffs({ status: 'open', body: 'x' }, { status: 'shut', body: 'y' }))).toEqual([
       { path: '["body"]', kind: 'changed' },
-      { path: '["status"]', kind: 'changed' },
+      { path: 'status', kind: 'changed' },
     ]);
     expect(diffs({ a: { status: 1 } }, { a: { status: 2 } })).toEqual([{ path: 'a.status', kind: 'changed' }]);
   });
@@ -75,7 +75,7 @@ describe('diffAnswers: status and headers', () => {
     expect(sorted(diffAnswers(legacy, fresh, options).differences)).toEqual([
       { path: 'header:etag', kind: 'missing' },
       { path: 'header:x-extra', kind: 'extra' },
-      { path: 'status', kind: 'changed' },
+      { path: 'http:status', kind: 'changed' },
     ]);
   });
 
@@ -85,7 +85,7 @@ describe('diffAnswers: status and headers', () => {
   });
 
   it('ignores status and headers when told to', () => {
-    const quiet = compileDiffOptions({ headers: ['etag', 'age'], ignore: ['status', 'header:etag'] });
+    const quiet = compileDiffOptions({ headers: ['etag', 'age'], ignore: ['http:status', 'header:etag'] });
     const d = diffAnswers(answer({}, 200, { etag: '1', age: '1' }), answer({}, 500, { etag: '2', age: '2' }), quiet);
     expect(d.differences).toEqual([{ path: 'header:age', kind: 'changed' }]);
     const none = compileDiffOptions({ headers: ['etag', 'age'], ignore: ['header:*'] });
@@ -237,7 +237,7 @@ describe('compileDiffOptions', () => {
     ['a.', /empty step/],
     ['a*', /not a field name/],
     ['stock.123', /folded/],
-    ['status.code', /top-level field "status"/],
+    ['body.code', /top-level field "body"/],
     ['a["b]', /unterminated/],
     ['a["b"', /unterminated|expected "]"/],
     ['header:Content-Type', /header/],
@@ -250,7 +250,7 @@ describe('compileDiffOptions', () => {
   it('collects every bad entry, located', () => {
     const e = (() => {
       try {
-        compileDiffOptions({ ignore: ['ok', 'a..b'], unordered: ['status'], headers: ['bad header'], maxDifferences: 0 });
+        compileDiffOptions({ ignore: ['ok', 'a..b'], unordered: ['http:status'], headers: ['bad header'], maxDifferences: 0 });
       } catch (err) {
         return err;
       }
@@ -264,5 +264,9 @@ describe('compileDiffOptions', () => {
     expect(() => compileDiffOptions({ ignore: ['["x y"].z', '*.a', '**', '[*].id', '{*}.n', 'a{*}[*]', '["status"]'], unordered: ['body'] })).not.toThrow();
     expect(diffs({ 'x y': { z: 1, w: 1 } }, { 'x y': { z: 2, w: 1 } }, { ignore: ['["x y"].z'] })).toEqual([]);
     expect(diffs({ status: 1 }, { status: 2 }, { ignore: ['["status"]'] })).toEqual([]);
+    // A body member status and the HTTP status are apart: each glob selects its own.
+    expect(diffs({ status: 1 }, { status: 2 }, { ignore: ['status'] })).toEqual([]);
+    const statusOnly = compileDiffOptions({ ignore: ['http:status'] });
+    expect(diffAnswers(answer({ status: 1 }, 200), answer({ status: 2 }, 500), statusOnly).differences).toEqual([{ path: 'status', kind: 'changed' }]);
   });
 });

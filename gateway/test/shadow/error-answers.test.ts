@@ -46,7 +46,7 @@ describe('non-2xx answers', () => {
 
   it('a 404 against a 200 differs by status only', async () => {
     const outcome = await compareAnswers(routeOf({}), request, { legacy: answer(404, LEGACY_404), fresh: answer(200, { id: 13 }), noise: null });
-    expect(outcome).toMatchObject({ kind: 'compared', differences: [{ path: 'status', kind: 'changed' }] });
+    expect(outcome).toMatchObject({ kind: 'compared', differences: [{ path: 'http:status', kind: 'changed' }] });
   });
 
   it("with an error mapping on legacy's side, error bodies are compared through it", async () => {

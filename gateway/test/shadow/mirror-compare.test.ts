@@ -114,13 +114,13 @@ describe('a difference planted in 10% of the new side’s answers', () => {
     // Samples illustrate the field with both answers.
     const sample = report.fields[0]?.samples[0];
     expect(sample?.differences).toEqual([{ path: 'price.amount', kind: 'changed' }]);
-    expect(sample?.fresh.body).toMatchObject({ price: { amount: 11 } });
+    expect(sample?.new.body).toMatchObject({ price: { amount: 11 } });
     expect(sample?.legacy.body).toMatchObject({ price: { amount: 10 } });
   });
 
   it('the latency of both sides is in the record', () => {
     expect(report.latency.legacy.count).toBe(N);
-    expect(report.latency.fresh.count).toBe(N);
+    expect(report.latency.new.count).toBe(N);
   });
 });
 
@@ -228,7 +228,7 @@ describe('array order and ignored paths', () => {
     const fresh: UpstreamHandler = (_req, res) =>
       json(res, { id: 1, name: 'Kettle!', internal: { trace: 'y' }, items: [{ sku: 'a', updatedAt: 't2' }] }, 201, { etag: '"new"', 'x-served-by': 'catalog' });
     const stack = await shadowStack(legacy, fresh, {
-      shadow: { compareHeaders: ['content-type', 'etag', 'x-served-by'], ignore: ['internal', 'items[*].updatedAt', 'header:etag', 'status'], noiseSample: 0 },
+      shadow: { compareHeaders: ['content-type', 'etag', 'x-served-by'], ignore: ['internal', 'items[*].updatedAt', 'header:etag', 'http:status'], noiseSample: 0 },
     });
     await burst(stack.gw, 5);
     await stack.outcomes.atLeast(5);
@@ -243,7 +243,7 @@ describe('array order and ignored paths', () => {
     );
     await burst(stack.gw, 2);
     await stack.outcomes.atLeast(2);
-    for (const o of stack.outcomes.all) expect(paths(o).sort()).toEqual(['changed status', 'extra newOnly', 'missing legacyOnly']);
+    for (const o of stack.outcomes.all) expect(paths(o).sort()).toEqual(['changed http:status', 'extra newOnly', 'missing legacyOnly']);
   });
 });
 

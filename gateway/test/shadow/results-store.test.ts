@@ -70,8 +70,8 @@ it('aggregates totals, fields, matches and the latency of both sides', async () 
   expect(r.latency.legacy).toMatchObject({ count: 10, meanMs: 10 });
   expect(r.latency.legacy.p50Ms).toBeGreaterThan(5);
   expect(r.latency.legacy.p50Ms).toBeLessThanOrEqual(10);
-  expect(r.latency.fresh.count).toBe(12);
-  expect(r.latency.fresh.p99Ms).toBeGreaterThanOrEqual(1_000);
+  expect(r.latency.new.count).toBe(12);
+  expect(r.latency.new.p99Ms).toBeGreaterThanOrEqual(1_000);
   expect((await store.report(undefined, SINCE)).map((x) => x.routeId)).toEqual(['other', 'r']);
   expect(await store.report('never-shadowed', SINCE)).toEqual([expect.objectContaining({ routeId: 'never-shadowed', compared: 0, matchRate: null, newErrorRate: null, fields: [] })]);
 });
@@ -152,9 +152,9 @@ it('keeps the newest few samples per field, redacted, with bodies capped', async
   expect(price?.samples.map((s) => s.request.path)).toEqual(['/p/11?access_token=[redacted]&page=2', '/p/10?access_token=[redacted]&page=2', '/p/9?access_token=[redacted]&page=2']);
   const s = price?.samples[0];
   expect(s?.request.headers).toEqual({ authorization: REDACTED, cookie: REDACTED, 'x-api-key': REDACTED, 'x-session-id': REDACTED, 'x-client-secret': REDACTED, accept: 'application/json' });
-  expect(s?.fresh.headers).toEqual({ 'set-cookie': REDACTED, 'x-auth-token': REDACTED });
-  expect(s?.fresh.truncated).toBe(true);
-  expect(typeof s?.fresh.body === 'string' && s.fresh.body.length <= 64).toBe(true);
+  expect(s?.new.headers).toEqual({ 'set-cookie': REDACTED, 'x-auth-token': REDACTED });
+  expect(s?.new.truncated).toBe(true);
+  expect(typeof s?.new.body === 'string' && s.new.body.length <= 64).toBe(true);
   expect(s?.legacy).toMatchObject({ body: { id: 1, price: 10 }, truncated: false });
   expect(s?.differences).toEqual([diff('price'), diff('name')]);
   // One stored sample serves both fields, and nothing beyond the newest three is left in the database.
@@ -265,7 +265,7 @@ it('a reverse shadow’s failed copies to legacy are counted as legacy’s, neve
   expect(r).toMatchObject({ compared: 6, matches: 6, newErrors: 0, newTimeouts: 0, legacyErrors: 1, legacyTimeouts: 2, newErrorRate: 0 });
   // Their latency is legacy's.
   expect(r.latency.legacy.count).toBe(9);
-  expect(r.latency.fresh.count).toBe(6);
+  expect(r.latency.new.count).toBe(6);
 });
 
 it('a totals table from before the legacy counts gets their columns at migrate, its rows kept and read as 0', async () => {

@@ -58,7 +58,7 @@ it('latency of an unknown side, fingerprints that are not fields or not JSON: ea
   await db(T.fingerprints).insert({ route_id: 'products', hour: HOUR, fp_key: 'b'.repeat(40), fields: '[["price"', requests: 7 });
   const [report] = await store.report('products', SINCE);
   // The unreadable fingerprints' 14 requests are not counted as matches: a report short of rows only ever looks worse.
-  expect(report).toMatchObject({ compared: 4, matches: 2, latency: { legacy: { count: 4 }, fresh: { count: 4 } } });
+  expect(report).toMatchObject({ compared: 4, matches: 2, latency: { legacy: { count: 4 }, new: { count: 4 } } });
   const named = report?.unreadable?.map((u) => [u.table, u.field, u.message]);
   expect(named).toEqual(
     expect.arrayContaining([

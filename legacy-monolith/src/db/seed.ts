@@ -8,8 +8,23 @@ import { T } from './tables';
 export interface SeedOptions {
   /** Number of products, 1..100000 (default 500); customers and orders scale with it (40% and 60%). */
   rows?: number;
-  /** Called after every inserted chunk with rows done so far and the total to insert. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called after every inserted chunk; counts are in the products the caller asked for, see {@link SeedProgress}. */
+  onProgress?: (progress: SeedProgress) => void;
+}
+
+/** A seed's progress, told in what the user asked for (products), not in rows over every table. */
+export interface SeedProgress {
+  /** Products asked for (`--rows`). */
+  readonly rows: number;
+  /** Products inserted so far. */
+  readonly products: number;
+  /** Share of the whole seed (products, customers, orders, lines, stock) done, 0..100. */
+  readonly percent: number;
+}
+
+/** One progress line: `seeding 100000/100000 products (35% of the shop)`. */
+export function formatSeedProgress(p: SeedProgress): string {
+  return `seeding ${p.products}/${p.rows} products (${p.percent}% of the shop, with its customers, orders and stock)`;
 }
 
 /** What a seed inserted, per table. */
@@ -73,12 +88,14 @@ export async function seedLegacy(db: Knex, options: SeedOptions = {}): Promise<S
       throw new LegacySeedError('database is already seeded (PRD_MSTR has rows); refusing to seed twice');
     }
     let done = 0;
+    let productsDone = 0;
     for (const [table, list] of plan) {
       for (let i = 0; i < list.length; i += CHUNK) {
         const chunk = list.slice(i, i + CHUNK);
         await trx(table).insert(chunk);
         done += chunk.length;
-        options.onProgress?.(done, total);
+        if (table === T.product) productsDone += chunk.length;
+        options.onProgress?.({ rows, products: productsDone, percent: Math.floor((done / total) * 100) });
       }
     }
   });

@@ -18,7 +18,7 @@ export function shadowSummary(report: RouteShadowReport, route: CompiledRoute | 
     newErrorRate: report.newErrorRate,
     p99Ms: {
       legacy: report.latency.legacy.count > 0 ? report.latency.legacy.p99Ms : null,
-      new: report.latency.fresh.count > 0 ? report.latency.fresh.p99Ms : null,
+      new: report.latency.new.count > 0 ? report.latency.new.p99Ms : null,
     },
     gate: route?.shadow ? route.shadow.config.gate : null,
   };
