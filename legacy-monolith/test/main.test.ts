@@ -98,7 +98,7 @@ describe('main.ts', () => {
     const seeded = run(['seed', '--rows', '2000'], env);
     expect(seeded.status).toBe(0);
     expect(JSON.parse(seeded.stdout)).toMatchObject({ products: 2000, customers: 800, orders: 1200, inventory: 2000 });
-    expect(seeded.stderr).toMatch(/seeding \d+\/\d+ rows \(100%\)\n$/);
+    expect(seeded.stderr).toMatch(/seeding 2000\/2000 products \(100% of the shop, with its customers, orders and stock\)\n$/);
     const again = run(['seed'], env);
     expect(again.status).toBe(1);
     expect(again.stderr).toBe('legacy-monolith: database is already seeded (PRD_MSTR has rows); refusing to seed twice\n');

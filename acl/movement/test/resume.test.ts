@@ -85,7 +85,8 @@ describe('backfill is resumable', () => {
     // The CLI says the same in one line and exits 1.
     const cli = await runCli(['backfill', 'catalog', '--catalog-url', svc.url], { STRANGLER_DATA_DIR: dataDir, LEGACY_DATABASE_URL: legacy.url }).done;
     expect(cli.code).toBe(1);
-    expect(cli.stderr.trim().split('\n').filter((l) => !l.startsWith('backfill catalog:'))).toEqual([expect.stringMatching(/^strangler: POST .*service unreachable/)]);
+    // It finds the service down before reading anything, and says where the address came from.
+    expect(cli.stderr.trim().split('\n').filter((l) => !l.startsWith('backfill catalog:'))).toEqual([expect.stringMatching(/^strangler: cannot reach the catalog service at .*ECONNREFUSED \(address from --catalog-url/)]);
     expect(readCheckpoint(dataDir, 'catalog')).toMatchObject({ state: 'running', lastKey: 500 });
 
     const revived = await startCatalog();
@@ -105,14 +106,17 @@ describe('backfill is resumable', () => {
   }, 60_000);
 
   it('a wrong database URL is one line and a non-zero exit, no stack trace', async () => {
-    const missing = await runCli(['backfill', 'catalog'], { STRANGLER_DATA_DIR: legacy.dir, LEGACY_DATABASE_URL: 'sqlite:/nonexistent/dir/legacy.sqlite' }).done;
+    // A service that answers, so that the legacy database is what fails.
+    const svc = await startCatalog();
+    const missing = await runCli(['backfill', 'catalog', '--catalog-url', svc.url], { STRANGLER_DATA_DIR: legacy.dir, LEGACY_DATABASE_URL: 'sqlite:/nonexistent/dir/legacy.sqlite' }).done;
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^strangler: cannot read legacy database sqlite:\/nonexistent\/dir\/legacy.sqlite/)]);
-    const scheme = await runCli(['verify', 'catalog'], { STRANGLER_DATA_DIR: legacy.dir, LEGACY_DATABASE_URL: 'postgres://u:secret@h/db' }).done;
+    const scheme = await runCli(['verify', 'catalog', '--catalog-url', svc.url], { STRANGLER_DATA_DIR: legacy.dir, LEGACY_DATABASE_URL: 'postgres://u:secret@h/db' }).done;
     expect(scheme.code).toBe(1);
     expect(scheme.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^strangler: unsupported legacy database URL/)]);
     expect(scheme.stderr).not.toMatch(/secret/);
     const usage = await runCli(['backfill', 'customers'], { STRANGLER_DATA_DIR: legacy.dir }).done;
     expect(usage.code).toBe(2);
+    await svc.stop();
   }, 30_000);
 });

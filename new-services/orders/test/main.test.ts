@@ -66,7 +66,7 @@ describe('orders main.ts', () => {
       const hello = await listening;
       const url = String(hello.url);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(raw.find((l) => l.includes('orders listening'))).toMatch(/^\{"message":"orders listening","url":"http:\/\/127\.0\.0\.1:\d+",/);
+      expect(raw.find((l) => l.includes('orders listening'))).toMatch(/^\{"message":"orders listening","service":"orders","url":"http:\/\/127\.0\.0\.1:\d+",/);
       expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
       const created = await fetch(`${url}/orders`, {
         method: 'POST',
