@@ -5,5 +5,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.mysql\\.test\\.ts$'],
+  // Some suite leaves a handle open after the run (not found yet: not esbuild's service); without
+  // this the process waits for it forever once every test has passed or failed.
+  forceExit: true,
   testTimeout: 30000,
 };
