@@ -139,7 +139,9 @@ export class RolloutDriver {
       if (r.step.route.mode !== 'shadow') {
         if (!(await this.moved(() => move(r.routeId, { mode: 'shadow' }, `rollout #${r.id} ${note}`, via, version), r))) return null;
       }
-      return rollouts.update({ ...base, state: 'rolled-back', note, nextAnalysisAt: null, endedAt: now.toISOString(), events: withEvent(r, now, 'rolled-back', note) }, now);
+      // The rollout ends holding the route where the rollback put it, so its status says shadow; the note keeps the step that failed.
+      const step = r.step.route.mode === 'shadow' ? r.step : { index: 0, of: r.step.of, route: { mode: 'shadow' as const }, startedAt: now.toISOString(), baseline: await this.deps.evidence.baseline(r.routeId, 'shadow', now) };
+      return rollouts.update({ ...base, step, state: 'rolled-back', note, nextAnalysisAt: null, endedAt: now.toISOString(), events: withEvent(r, now, 'rolled-back', note) }, now);
     }
     if (analysis.verdict === 'pass') {
       const next = nextStep(r.plan, r.step.route);

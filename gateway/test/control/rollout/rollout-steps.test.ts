@@ -125,7 +125,10 @@ describe('an automatic rollout', () => {
     await bench.after(3 * S);
     expect(await bench.routeState()).toBe('shadow');
     const r = await bench.status();
-    expect(r).toMatchObject({ state: 'rolled-back', lastAnalysis: { verdict: 'fail', sample: { fresh: { requests: 32, failures: 7 }, legacy: { requests: 40, failures: 0 } } } });
+    expect(r).toMatchObject({ state: 'rolled-back', lastAnalysis: { verdict: 'fail', step: 1, sample: { fresh: { requests: 32, failures: 7 }, legacy: { requests: 40, failures: 0 } } } });
+    // Its status holds the route where the rollback put it; the note names the step that failed.
+    expect(r.step).toMatchObject({ index: 0, route: { mode: 'shadow' } });
+    expect(r.note).toMatch(/^rolled back at step 1 of 2 \(canary 50%\): fail: /);
     const [rollback] = await bench.control.history(ROUTE, 1);
     expect(rollback).toMatchObject({ actor: 'rollout', from: { mode: 'canary', percent: 50 }, to: { mode: 'shadow' } });
     expect(rollback!.reason).toMatch(/^rollout #\d+ rolled back at step 1 of 2 \(canary 50%\): fail: error-rate fail \(7\/32 failed \(21\.9%\) > 1\.0% \(legacy 0% of 40 \+ 1%\)\); p99-latency pass \(new p99 [\d.]+ ms ≤ 50 ms/);
