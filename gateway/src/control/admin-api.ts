@@ -131,7 +131,8 @@ function mountReportEndpoints(app: express.Express, control: Control, clock: () 
 
 /** Rollouts: start and read one per route, pause, resume or abort it, and every route's newest one (for a dashboard). */
 function mountRolloutEndpoints(app: express.Express, rollouts: RolloutControl | null): void {
-  const jsonBody = [requireJson, express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: () => true, inflate: false, strict: true })];
+  const parseJson = express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: () => true, inflate: false, strict: true });
+  const jsonBody = [requireJson, parseJson];
   const need = (): RolloutControl => {
     if (!rollouts) throw new ControlError('store-unavailable', 'rollouts are not available on this admin API');
     return rollouts;
@@ -148,9 +149,11 @@ function mountRolloutEndpoints(app: express.Express, rollouts: RolloutControl | 
     .post(...jsonBody, async (req, res) => send(res.status(201), 'rollout', await need().rolloutStart(routeIdOf(req), parseRolloutStart(req.body), viaOf(req))))
     .all(notAllowed('GET, HEAD, POST'));
 
+  // pause, resume and abort need nothing but the URL: an empty body needs no Content-Type (a body still has to be JSON).
+  const optionalJsonBody = [requireJsonUnlessEmpty, parseJson];
   app
     .route(ADMIN_PATHS.rolloutAction)
-    .post(...jsonBody, async (req, res) => {
+    .post(...optionalJsonBody, async (req, res) => {
       const action = actionOf(req);
       const request = parseRolloutAction(req.body);
       const r = need();
@@ -221,6 +224,13 @@ const requireJson: RequestHandler = (req, _res, next) => {
     throw new AdminHttpError('unsupported-media-type', `send the body as Content-Type: application/json, not ${JSON.stringify(req.get('content-type') ?? 'none')}`);
   }
   next();
+};
+
+/** requireJson, except for a request without a body (no Content-Length, or 0, and no Transfer-Encoding). */
+const requireJsonUnlessEmpty: RequestHandler = (req, res, next) => {
+  const empty = req.get('transfer-encoding') === undefined && Number(req.get('content-length') ?? 0) === 0;
+  if (empty) return next();
+  requireJson(req, res, next);
 };
 
 function notAllowed(allow: string): RequestHandler {

@@ -96,7 +96,8 @@ describe('routes rollout', () => {
     expect((await cli(['routes', 'rollout', 'abort', 'products', '--reason', 'enough'], env)).stdout).toContain('rollout #1 aborted');
     const history = await cli(['routes', 'history', 'products', '--json'], env);
     expect(JSON.parse(history.stdout)).toEqual([expect.objectContaining({ actor: 'rollout', reason: 'rollout #1 started by alice: legacy → shadow, the comparison runs first (first try)' })]);
-  });
+    // Nine CLI processes, each a few seconds to start on a loaded machine.
+  }, 120_000);
 
   it('on the store directly, with the plan from routes.json', async () => {
     const started = await cli(['routes', 'rollout', 'start', 'products', '--store', storeUrl, '--routes', routesFile, '--json']);
@@ -125,5 +126,20 @@ describe('the rollout admin API', () => {
     expect(bad.body.detail).toMatch(/^rollout start refused: /);
     await request(server).get('/admin/routes/nope/rollout').set('Authorization', auth).expect(404);
     await request(server).post('/admin/rollouts').set('Authorization', auth).expect(405);
+  });
+
+  it('pause, resume and abort take an empty body without a Content-Type; a body that is not JSON is still refused', async () => {
+    const started = await request(server).post('/admin/routes/products/rollout').set('Authorization', auth).set('content-type', 'application/json').send({ reason: 'empty bodies' }).expect(201);
+    expect(started.body.rollout.state).toBe('running');
+    const paused = await request(server).post('/admin/routes/products/rollout/pause').set('Authorization', auth);
+    expect([paused.status, paused.body.rollout?.state]).toEqual([200, 'paused']);
+    const resumed = await request(server).post('/admin/routes/products/rollout/resume').set('Authorization', auth).set({ 'content-type': 'text/plain', 'content-length': '0' });
+    expect([resumed.status, resumed.body.rollout?.state]).toEqual([200, 'running']);
+    const form = await request(server).post('/admin/routes/products/rollout/abort').set('Authorization', auth).type('form').send('reason=x');
+    expect([form.status, form.body.type]).toEqual([415, 'urn:strangler:problem:unsupported-media-type']);
+    const text = await request(server).post('/admin/routes/products/rollout/abort').set('Authorization', auth).set('content-type', 'text/plain').send('stop');
+    expect(text.status).toBe(415);
+    const aborted = await request(server).post('/admin/routes/products/rollout/abort').set('Authorization', auth).set('content-type', 'application/json').send({ reason: 'done testing' }).expect(200);
+    expect(aborted.body.rollout).toMatchObject({ state: 'aborted', note: 'aborted by admin-token: done testing; the route stays in shadow' });
   });
 });
