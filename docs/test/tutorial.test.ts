@@ -5,6 +5,7 @@ import path from 'node:path';
 import { commandsOf, type DocCommand } from './commands';
 import { expectOutput, getText, pollShadowReport, ROOT, runnerFor, servedMode, shell, validateRoutes, type Runner } from './doc-kit';
 import { stackForTests } from './stack';
+import { rolloutRunners } from './tutorial-rollout';
 import { eventually } from '../../platform/test-kit/eventually';
 
 /**
@@ -28,7 +29,10 @@ let mode = 'legacy';
 const cli = (command: string) =>
   shell(command, { STRANGLER_ADMIN_URL: stack().adminUrl, CATALOG_URL: stack().catalogUrl, INVENTORY_URL: stack().inventoryUrl, STRANGLER_DATA_DIR: dataDir });
 const withUrls = (command: string) => command.replaceAll('http://127.0.0.1:8080', stack().gatewayUrl).replaceAll('http://127.0.0.1:4001', stack().catalogUrl);
-/** The inventory service step 11 starts again by hand; stopped when the test ends. */
+/** Step 11, the rollouts: the catalog it freezes is let run again when the test ends, whatever happened. */
+const rollouts = rolloutRunners({ stack, dataDir, cli, setMode: (m) => (mode = m) });
+afterAll(() => rollouts.release());
+/** The inventory service step 12 starts again by hand; stopped when the test ends. */
 let restartedInventory: ChildProcess | undefined;
 afterAll(async () => {
   if (restartedInventory === undefined || restartedInventory.exitCode !== null) return;
@@ -61,7 +65,7 @@ async function lastRequestLog(pathname: string): Promise<{ upstream?: string; mo
   return entry;
 }
 
-/** Step 11, checkout: the commands on v2.inventory, v2.orders and inventory (v2.products keeps its own runners). */
+/** Step 12, checkout: the commands on v2.inventory, v2.orders and inventory (v2.products keeps its own runners). */
 const checkoutRunners: Runner[] = [
   {
     pattern: /^npx strangler (backfill|verify) inventory$/,
@@ -118,6 +122,7 @@ const checkoutRunners: Runner[] = [
 ];
 
 const runners: Runner[] = [
+  ...rollouts.runners,
   ...checkoutRunners,
   {
     pattern: /^npm start$/,
@@ -199,11 +204,11 @@ const runners: Runner[] = [
     run: (cmd) => {
       const r = cli(cmd.command);
       expect([r.status, r.stderr]).toEqual([0, '']);
-      // Step 10: four entries, newest first: the rollback, then every accepted flip with the reason given.
+      // Step 10: four entries, newest first: the rollback, then every accepted flip before it with the reason given.
       const rows = r.stdout.trim().split('\n').slice(1);
       expect(rows.map((row) => row.split(/ +/)[0])).toEqual(['4', '3', '2', '1']);
       expect(rows[0]).toContain('rollback of change #3 (canary 10% → new)');
-      const flips = commands.filter((c) => c.command.startsWith('npx strangler routes flip v2.products ') && !refused(c));
+      const flips = commands.slice(0, commands.indexOf(cmd)).filter((c) => c.command.startsWith('npx strangler routes flip v2.products ') && !refused(c));
       flips.reverse().forEach((flip, i) => expect(rows[i + 1]).toContain(reasonOf(flip)));
       for (const row of rows) expect(row).toContain('admin-token');
     },
@@ -222,9 +227,21 @@ const runners: Runner[] = [
 ];
 
 describe('docs/tutorial.md commands', () => {
-  it('walks v2.products legacy → shadow → canary → new, then rolls it back', () => {
-    const moves = commands.filter((c) => /^npx strangler routes (flip|rollback) v2\.products( |$)/.test(c.command) && !refused(c)).map((c) => /--to (\w+)/.exec(c.command)?.[1] ?? 'rollback');
-    expect(moves).toEqual(['shadow', 'canary', 'new', 'rollback']);
+  it('walks v2.products legacy → shadow → canary → new, then rolls it back; then rollouts from legacy and from shadow', () => {
+    const moves = commands
+      .filter((c) => /^npx strangler routes (flip|rollback|rollout start) v2\.products( |$)/.test(c.command) && !refused(c))
+      .map((c) => (c.command.includes(' rollout start ') ? 'rollout' : (/--to (\w+)/.exec(c.command)?.[1] ?? 'rollback')));
+    expect(moves).toEqual(['shadow', 'canary', 'new', 'rollback', 'legacy', 'rollout', 'shadow', 'rollout']);
+  });
+
+  it('freezes the catalog only once the second rollout is in its canary, and lets it run again before checkout', () => {
+    const at = (pattern: RegExp, from = 0) => commands.findIndex((c, i) => i >= from && pattern.test(c.command));
+    const second = at(/^npx strangler routes rollout start /, at(/^npx strangler routes rollout start /) + 1);
+    const stop = at(/^kill -STOP /);
+    expect([second, stop].every((i) => i > 0)).toBe(true);
+    expect(commands.slice(second, stop).map((c) => c.command.split(' ')[0])).toEqual(['npx', 'for', 'until']);
+    expect(at(/^kill -CONT /)).toBeGreaterThan(stop);
+    expect(at(/^kill -CONT /)).toBeLessThan(at(/^npx strangler (backfill|verify) inventory$/));
   });
 
   it('extracts checkout: stock first, then checkout and the stock handover together', () => {
