@@ -238,7 +238,6 @@ describe('docs/tutorial.md commands', () => {
     const at = (pattern: RegExp, from = 0) => commands.findIndex((c, i) => i >= from && pattern.test(c.command));
     const second = at(/^npx strangler routes rollout start /, at(/^npx strangler routes rollout start /) + 1);
     const stop = at(/^kill -STOP /);
-    expect([second, stop].every((i) => i > 0)).toBe(true);
     expect(commands.slice(second, stop).map((c) => c.command.split(' ')[0])).toEqual(['npx', 'for', 'until']);
     expect(at(/^kill -CONT /)).toBeGreaterThan(stop);
     expect(at(/^kill -CONT /)).toBeLessThan(at(/^npx strangler (backfill|verify) inventory$/));
