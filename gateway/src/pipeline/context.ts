@@ -26,9 +26,6 @@ export function contextStageWith(tracer: GatewayTracer | null): Stage {
   };
 }
 
-/** The stage without spans: trace context only. */
-export const contextStage: Stage = contextStageWith(null);
-
 function traceOf(x: Exchange, tracer: GatewayTracer | null): void {
   const { headers } = x.req;
   const tracing = x.table.tracing;
