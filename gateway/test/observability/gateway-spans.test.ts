@@ -89,6 +89,18 @@ describe('gateway spans', () => {
     for (const secret of ['SECRET-TOKEN-1', 'SECRET-COOKIE-2', 'SECRET-KEY-3', 'SECRET-AGENT-4', 'SECRET-QUERY-5', 'SECRET-BODY-6']) expect(exported).not.toContain(secret);
   });
 
+  it('a request the open circuit refuses: its span carries the refusal as an event, and no try', async () => {
+    const legacy = await upstream((_req, res) => void res.writeHead(503).end('down'));
+    const table = { upstreams: { legacy: { url: legacy.url, retry: { maxRetries: 0 }, breaker: { consecutiveFailures: 1, openMs: 600_000 } } }, routes: [] };
+    const result = await runTracedGateway({ table, requests: [{ path: '/a', headers: { 'x-request-id': 'trip-1' } }, { path: '/b', headers: { 'x-request-id': 'refused-1' } }] }, traced());
+    expect(result.answers.map((a) => a.status)).toEqual([503, 503]);
+    expect(legacy.seen).toHaveLength(1);
+    const refused = requestSpan('refused-1');
+    expect(refused).toMatchObject({ status: 2, attributes: { 'error.type': 'circuit-open', 'http.response.status_code': 503 }, events: [{ name: 'circuit open', attributes: { 'strangler.upstream': 'legacy' } }] });
+    expect(receiver.spans.filter((s) => s.parentSpanId === refused.spanId)).toEqual([]);
+    expect(requestSpan('trip-1').events).toEqual([]);
+  });
+
   it("sampling is parent-based by default: a trusted caller's unsampled trace exports nothing, and the try still carries the trace on, unsampled", async () => {
     const legacy = await upstream(ok());
     const table = { upstreams: { legacy: { url: legacy.url } }, tracing: { acceptFrom: ['127.0.0.1', '::1'] }, routes: [] };
