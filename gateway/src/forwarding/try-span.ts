@@ -12,17 +12,19 @@ export function startTrySpan(call: Call, instance: Instance): WorkSpan | null {
   if (x.span === null) return null;
   const q = call.path.indexOf('?');
   const { origin } = instance;
-  return x.span.client('upstream try', {
+  const attributes: Record<string, string | number> = {
     'http.request.method': x.req.method ?? 'GET',
     'server.address': origin.hostname,
     'server.port': origin.port,
     'url.full': origin.origin + (q === -1 ? call.path : call.path.slice(0, q)),
-    'http.request.resend_count': call.retries,
     'strangler.attempt': call.retries + 1,
     'strangler.backoff_ms': call.backoffMs,
     'strangler.upstream': call.plan.upstream.name,
     'strangler.instance': instance.key,
-  });
+  };
+  // The conventions set it on resends only.
+  if (call.retries > 0) attributes['http.request.resend_count'] = call.retries;
+  return x.span.client('upstream try', attributes);
 }
 
 /** Ends a try's span with what became of it: the status it answered, or why it failed. */
