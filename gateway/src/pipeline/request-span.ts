@@ -4,14 +4,15 @@ import type { Exchange } from './exchange';
 /**
  * Ends the request's span, when it has one, with how the request went: the HTTP server
  * conventions' names (http.route, http.response.status_code, error.type) and the gateway's own
- * under `strangler.*` (route id, mode, how the side was decided, the side, the upstream). Named
+ * under `strangler.*` (route id, mode, how the side was decided, the side). Named
  * `METHOD route` once a route matched. Never a header value, a query or a body.
  */
 export function endRequestSpan(x: Exchange, status: number): void {
   const span = x.span;
   if (span === null) return;
   const method = x.req.method ?? 'GET';
-  const attributes: Record<string, string | number | boolean> = { 'http.response.status_code': status, 'strangler.upstream': x.upstream };
+  // The upstream is on the try spans, which name the instance too.
+  const attributes: Record<string, string | number | boolean> = { 'http.response.status_code': status };
   const route = x.route;
   if (route !== null) {
     span.rename(`${method} ${route.config.path}`);
