@@ -48,12 +48,9 @@ export interface GatewayOptions {
   readonly resilience?: { readonly clock?: Clock; readonly random?: Random; readonly eventLoopDelayMs?: () => number };
   /** Where upstreams that discover their instances look them up; node's resolver by default. */
   readonly resolver?: AddressResolver;
-  /**
-   * The environment whose standard OTEL_* variables turn the gateway's spans on (OpenTelemetry is
-   * loaded only then); process.env when absent. Ignored when `tracer` is given.
-   */
+  /** Whose standard OTEL_* variables turn the gateway's spans on (the SDK loads only then); process.env by default. */
   readonly env?: NodeJS.ProcessEnv;
-  /** The gateway's spans, given (a test's), or null for none; absent: as `env` asks. */
+  /** The gateway's spans, given, or null for none; absent: as `env` asks. */
   readonly tracer?: GatewayTracer | null;
 }
 
@@ -157,11 +154,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
-/**
- * The gateway's spans when the standard OTEL_* variables ask for them (an OTLP endpoint, or an
- * exporter other than none), else null: the SDK is required here and only then, so that a gateway
- * that does not trace never loads an OpenTelemetry module.
- */
+/** The gateway's spans when the OTEL_* variables ask for them, else null: the SDK is required here and only then. */
 function tracerFromEnv(env: NodeJS.ProcessEnv): GatewayTracer | null {
   if (!tracingWanted(env)) return null;
   const { startGatewayTracing } = require('./observability/otel-spans') as typeof import('./observability/otel-spans');

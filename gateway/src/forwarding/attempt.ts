@@ -4,12 +4,12 @@ import type { AnswerControl, AnswerSink } from '../http/answer';
 import { framingOf } from '../http/framing';
 import { forwardedRequestHeaders, rawHeader } from '../http/headers';
 import { GatewayError } from '../http/problems';
+import type { WorkSpan } from '../observability/spans';
 import type { Clock } from '../resilience/clock';
 import type { Instance, Verdict } from './instances/instance';
 import { refusal, type Call, type Done, type Outcome, type PendingAnswer, type Step } from './policy';
 import { failureKind, timeoutError, upstreamFailure, type FailureKind } from './socket-errors';
 import { endTrySpan, startTrySpan } from './try-span';
-import type { WorkSpan } from '../observability/spans';
 
 /** The terminal step of every chain: one try, to one of the target's instances. */
 export function tryOnce(clock: Clock): Step {
