@@ -4,6 +4,7 @@
  * (the default: traceparent parsed and sent on every try, no SDK), and OpenTelemetry on (an
  * always-on sampler, every span exported over OTLP/HTTP to a local receiver).
  */
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runLoad, type LoadResult } from '../load';
@@ -69,6 +70,7 @@ export async function startTracingTargets(group: ProcessGroup, dir: string): Pro
 export async function runTracingPhase({ args, progress }: ScenarioContext, t: TracingTargets): Promise<ScenarioOutcome> {
   const runs: Record<Variant, LoadResult[]> = { off: [], context: [], otel: [] };
   const sent: Record<Variant, number> = { off: 0, context: 0, otel: 0 };
+  const cpuUs: Record<Variant, number[]> = { off: [], context: [], otel: [] };
   for (let round = 1; round <= args.rounds; round += 1) {
     for (const variant of GATEWAYS) {
       const url = t.gateways[variant].url + PATH;
@@ -76,7 +78,9 @@ export async function runTracingPhase({ args, progress }: ScenarioContext, t: Tr
       progress.phase(`tracing: warm-up, ${of}`);
       const warm = await runLoad({ url, connections: CONNECTIONS, durationSec: WARMUP_SEC });
       progress.phase(`tracing: measuring ${CONNECTIONS} connections, ${of}`);
+      const before = cpuMs(t.gateways[variant].pid);
       const measured = await runLoad({ url, connections: CONNECTIONS, durationSec: args.durationSec, onTick: (s) => progress.tick(s, args.durationSec) });
+      cpuUs[variant].push(((cpuMs(t.gateways[variant].pid) - before) * 1000) / measured.responses);
       runs[variant].push(measured);
       sent[variant] += warm.responses + measured.responses;
     }
@@ -94,6 +98,9 @@ export async function runTracingPhase({ args, progress }: ScenarioContext, t: Tr
     traceparent_vs_off: round(rps.context / rps.off, 3),
     tracing_on_vs_off: round(rps.otel / rps.context, 3),
     tracing_spans_per_request: round(exported / sent.otel, 2),
+    tracing_off_cpu_us: round(median(cpuUs.off), 1),
+    tracing_context_cpu_us: round(median(cpuUs.context), 1),
+    tracing_on_cpu_us: round(median(cpuUs.otel), 1),
   };
   const failures = GATEWAYS.flatMap((v) => {
     const bad = runs[v].reduce((n, r) => n + r.non2xx + r.errors, 0);
@@ -103,11 +110,30 @@ export async function runTracingPhase({ args, progress }: ScenarioContext, t: Tr
   const human = [
     `tracing: one route, ${CONNECTIONS} connections, ${args.durationSec} s per gateway after a ${WARMUP_SEC} s warm-up; medians of ${args.rounds} interleaved rounds`,
     '',
-    ...GATEWAYS.map((v) => `${LABEL[v].padEnd(26)} ${rps[v].toFixed(0).padStart(7)} req/s   p99 ${p99[v].toFixed(2)} ms`),
+    ...GATEWAYS.map((v) => `${LABEL[v].padEnd(26)} ${rps[v].toFixed(0).padStart(7)} req/s   p99 ${p99[v].toFixed(2)} ms   gateway CPU ${median(cpuUs[v]).toFixed(1)} µs a request`),
     '',
     `traceparent_vs_off: ${json.traceparent_vs_off}   (trace context alone / trace context off; target ≥ ${TRACING_TARGETS.traceparentVsOff})`,
     `tracing_on_vs_off: ${json.tracing_on_vs_off}   (OpenTelemetry always on, exporting / tracing off, trace context on; target ≥ ${TRACING_TARGETS.tracingOnVsOff})`,
+    `CPU a request (from /proc, less sensitive to a busy machine than req/s): trace context ${(json.tracing_context_cpu_us / json.tracing_off_cpu_us).toFixed(3)}x off, OpenTelemetry ${(json.tracing_on_cpu_us / json.tracing_context_cpu_us).toFixed(3)}x off`,
     `spans received by the local receiver: ${exported} for ${sent.otel} requests (${json.tracing_spans_per_request} a request; 2 are made, the SDK's batch queue drops what it cannot hold)`,
   ].join('\n');
   return { human, json, failures };
 }
+
+/**
+ * The CPU time (user + system, ms) a process has used so far, from /proc on Linux; NaN elsewhere.
+ * Throughput on a shared machine swings with its neighbours; the CPU a request costs swings less.
+ */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK) is not reachable from Node). */
+const CLOCK_TICKS = 100;
