@@ -16,6 +16,7 @@ import { faultsScenario } from './scenarios/faults';
 import { gatewayScenario } from './scenarios/gateway';
 import { poolScenario } from './scenarios/pool';
 import { shadowScenario } from './scenarios/shadow';
+import { tracingScenario } from './scenarios/tracing';
 import type { Scenario } from './scenarios/scenario';
 
 /** New benchmarks (backfill, shadow cost) register here as sub-commands; `all` is the default. */
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, Scenario> = {
   shadow: shadowScenario,
   pool: poolScenario,
   checkout: checkoutScenario,
+  tracing: tracingScenario,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -18,6 +18,7 @@ export { currentRequestId, withRequestId } from './log/request-context';
 export { silentLogger, type Logger } from './log/logger';
 export { newSpanId, newTraceId } from './trace/ids';
 export { formatTraceparent, isSampled, parseTraceparent, parseTracestate, type TraceParent } from './trace/trace-context';
+export { tracingWanted } from './trace/service-spans';
 export { continueTrace, currentTrace, runInTrace, traceHeaders, UNDECIDED_FLAGS, type ServiceTrace } from './trace/trace-scope';
 export { startHttpServer, type HttpServerOptions, type RunningHttpServer } from './server/http-server';
 export { closeOnSignals, type ShutdownOptions } from './server/shutdown';

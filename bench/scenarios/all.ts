@@ -1,7 +1,7 @@
 /**
  * The default run: gateway overhead, then the ACL cost, against one upstream and one gateway
  * (same process group, started once), then the shadow cost against its own gateway and two
- * upstreams, then instance balancing against three instances; printed as the tables one after
+ * upstreams, then instance balancing against three instances, then the cost of tracing; printed as the tables one after
  * another or as one JSON object.
  */
 import { runAclPhase } from './acl';
@@ -9,6 +9,7 @@ import { runGatewayPhase, startTargets, withTempDir } from './gateway';
 import type { Scenario, ScenarioOutcome } from './scenario';
 import { runPoolPhase, startPoolTargets } from './pool';
 import { runShadowPhase, startShadowTargets } from './shadow';
+import { runTracingPhase, startTracingTargets } from './tracing';
 
 export const allScenario: Scenario = (ctx) =>
   withTempDir(async (dir) => {
@@ -20,7 +21,9 @@ export const allScenario: Scenario = (ctx) =>
     const shadow = await runShadowPhase(ctx, await startShadowTargets(ctx.group, dir));
     ctx.progress.phase('starting three upstream instances and the pool gateway');
     const pool = await runPoolPhase(ctx, await startPoolTargets(ctx, dir));
-    return combine([gateway, acl, shadow, pool]);
+    ctx.progress.phase('starting the OTLP receiver and the three tracing gateways');
+    const tracing = await runTracingPhase(ctx, await startTracingTargets(ctx.group, dir));
+    return combine([gateway, acl, shadow, pool, tracing]);
   });
 
 /** Tables one after another, JSON keys merged (each phase owns distinct keys), every failure kept. */

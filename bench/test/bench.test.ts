@@ -9,6 +9,7 @@ import { buildReport, failures, formatHuman, summarise, toJson, type GatewayMeas
 import { combine } from '../scenarios/all';
 import { routesFor } from '../scenarios/gateway';
 import { poolRoutes } from '../scenarios/pool';
+import { tracingRoutes } from '../scenarios/tracing';
 import { compileRouteTable } from '../../gateway/src/config/load';
 import { buildShadowReport, formatShadowHuman, shadowCounters, shadowFailures, shadowRoutes, shadowToJson, type ShadowMeasurements } from '../scenarios/shadow';
 import { median, percentile, round } from '../stats';
@@ -145,6 +146,13 @@ describe('gateway scenario routes file', () => {
         { id: 'catch-all', path: '/*', mode: 'legacy', legacy: { upstream: 'bench' } },
       ],
     });
+  });
+});
+
+describe('tracing scenario routes files', () => {
+  it('load through the gateway’s own loader, the baseline with trace context switched off and the others with it on', () => {
+    expect(compileRouteTable(tracingRoutes('http://127.0.0.1:1', false), 'off').tracing.propagate).toBe(false);
+    expect(compileRouteTable(tracingRoutes('http://127.0.0.1:1', true), 'on').tracing.propagate).toBe(true);
   });
 });
 

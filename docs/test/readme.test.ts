@@ -137,7 +137,8 @@ const runners: Runner[] = [
       const gatewayKeys = ['direct_rps', 'naive_rps', 'gateway_rps', 'gateway_vs_naive', 'gateway_vs_direct', 'direct_p99_ms', 'gateway_p99_ms', 'added_p50_ms_at_1000rps'];
       const aclKeys = ['acl_page_vs_plain', 'acl_us_per_item', 'acl_plain_rps', 'acl_translated_rps', 'acl_plain_p99_ms', 'acl_translated_p99_ms'];
       const shadowKeys = ['shadow_vs_legacy', 'shadow_p99_ratio_at_0_1'];
-      expect(Object.keys(figures)).toEqual(expect.arrayContaining([...gatewayKeys, ...aclKeys, ...shadowKeys]));
+      const tracingKeys = ['traceparent_vs_off', 'tracing_on_vs_off'];
+      expect(Object.keys(figures)).toEqual(expect.arrayContaining([...gatewayKeys, ...aclKeys, ...shadowKeys, ...tracingKeys]));
       for (const v of Object.values(figures)) expect(typeof v).toBe('number');
     },
   },

@@ -1,5 +1,6 @@
 import dns from 'node:dns/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { tracingWanted } from '../../platform';
 import type { Limits } from './config/schema';
 import type { CompiledTarget, RouteTable } from './config/table';
 import { isAdminPath } from './control/admin-paths';
@@ -15,7 +16,8 @@ import { answerClientError, answerConnect, answerExpectation } from './http/clie
 import { lineWriter, type Logger } from './observability/logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createOpsApp, OPS_PATHS } from './observability/ops-app';
-import { contextStage } from './pipeline/context';
+import type { GatewayTracer } from './observability/spans';
+import { contextStageWith } from './pipeline/context';
 import type { Responder, Stage } from './pipeline/exchange';
 import { guardStage, PARSED_HEADER_CAP } from './pipeline/guards';
 import type { CanaryOutcomeSink } from './pipeline/outcome';
@@ -46,6 +48,10 @@ export interface GatewayOptions {
   readonly resilience?: { readonly clock?: Clock; readonly random?: Random; readonly eventLoopDelayMs?: () => number };
   /** Where upstreams that discover their instances look them up; node's resolver by default. */
   readonly resolver?: AddressResolver;
+  /** Whose standard OTEL_* variables turn the gateway's spans on (the SDK loads only then); process.env by default. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The gateway's spans, given, or null for none; absent: as `env` asks. */
+  readonly tracer?: GatewayTracer | null;
 }
 
 export interface Gateway {
@@ -82,6 +88,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { logger, metrics } = options;
   const sinks: Sinks = { traffic: options.traffic ?? null, shadow: null, canary: null };
   const parts = resilienceParts(options, metrics);
+  const tracer = options.tracer !== undefined ? options.tracer : tracerFromEnv(options.env ?? process.env);
   const write = lineWriter(logger);
   const instances = new UpstreamInstances({
     clock: parts.clock,
@@ -98,7 +105,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const sent = sending(metrics, sinks);
   const plans = new Plans({ instances, registry: parts.registry, clock: parts.clock, random: parts.random, events: parts.events, sent, responderFor });
   plans.prepare(current);
-  const proxy = createPipeline(stages(parts, plans, instances, mirror, sent), { table, logger, metrics, canary: (o) => sinks.canary?.(o) });
+  const proxy = createPipeline(stages(parts, plans, instances, mirror, sent, tracer), { table, logger, metrics, canary: (o) => sinks.canary?.(o) });
   metrics.describe(current);
   const server = listener(proxy, createOpsApp({ table, metrics, ready: () => listening }), current.limits);
   return {
@@ -138,12 +145,20 @@ export function createGateway(options: GatewayOptions): Gateway {
           instances.close();
           mirror.close();
           parts.stop();
-          resolve();
+          // Spans still buffered are sent before the process goes (a collector that is down costs nothing more).
+          void (tracer?.shutdown().catch(() => undefined) ?? Promise.resolve()).then(() => resolve());
         });
         server.closeIdleConnections();
       });
     },
   };
+}
+
+/** The gateway's spans when the OTEL_* variables ask for them, else null: the SDK is required here and only then. */
+function tracerFromEnv(env: NodeJS.ProcessEnv): GatewayTracer | null {
+  if (!tracingWanted(env)) return null;
+  const { startGatewayTracing } = require('./observability/otel-spans') as typeof import('./observability/otel-spans');
+  return startGatewayTracing(env);
 }
 
 /** Where counts and shadow outcomes go, once the control plane has started. */
@@ -186,11 +201,11 @@ function responderFor(target: CompiledTarget): Responder {
 }
 
 /** The request pipeline, outermost first: fixed outer stages, then the editable middle that reaches an upstream. */
-function stages(parts: ReturnType<typeof resilienceParts>, plans: Plans, instances: UpstreamInstances, mirror: ShadowMirror, sent: (call: Call) => void): Stage[] {
+function stages(parts: ReturnType<typeof resilienceParts>, plans: Plans, instances: UpstreamInstances, mirror: ShadowMirror, sent: (call: Call) => void, tracer: GatewayTracer | null): Stage[] {
   const { events, registry } = parts;
   return [
     shedStage(parts.shedder, (why) => events.emit('shed', why)),
-    contextStage,
+    contextStageWith(tracer),
     guardStage,
     normaliseStage(isAdminPath),
     matchStage,

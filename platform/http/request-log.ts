@@ -21,7 +21,7 @@ export function requestLog(logger: Logger, fields?: RequestLogFields): RequestHa
     const requestId = requestIdFrom(req.headers['x-request-id']);
     const incoming = continueTrace(req.headers);
     // With tracing on, the request's span takes this hop's place in the trace (its id, its sampling).
-    const span = serviceSpans()?.request(req.method, req.path, incoming) ?? null;
+    const span = serviceSpans()?.request(req.method, req.path, incoming, requestId) ?? null;
     const trace = span === null ? incoming : span.trace;
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);

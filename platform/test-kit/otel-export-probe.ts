@@ -21,7 +21,7 @@ void (async () => {
   app.get('/things', async (_req, res) => {
     res.json(await db.raw('select 1 as one'));
   });
-  await request(app).get('/things').set('traceparent', process.argv[2] ?? '');
+  await request(app).get('/things').set('traceparent', process.argv[2] ?? '').set('x-request-id', 'probe-request-1');
   await tracing.forceFlush();
   process.stdout.write(JSON.stringify(receiver.spans));
   await db.destroy();

@@ -11,6 +11,9 @@ export interface ReceivedSpan {
   readonly kind: number;
   readonly attributes: Record<string, unknown>;
   readonly links: readonly { traceId: string; spanId: string }[];
+  readonly events: readonly { name: string; attributes: Record<string, unknown> }[];
+  /** OTLP's status code: 0 unset, 1 ok, 2 error. */
+  readonly status: number;
 }
 
 /** A collector stand-in on port 0: takes OTLP/HTTP JSON on /v1/traces and keeps every span. */
@@ -18,6 +21,8 @@ export interface OtlpReceiver {
   /** What OTEL_EXPORTER_OTLP_ENDPOINT names. */
   readonly endpoint: string;
   readonly spans: ReceivedSpan[];
+  /** Every export's body as it arrived, for checks that no secret is in any of it. */
+  readonly bodies: string[];
   close(): Promise<void>;
 }
 
@@ -41,17 +46,20 @@ function attributesOf(list: { key: string; value: AnyValue }[] | undefined): Rec
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const bodies: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.url === '/v1/traces') {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans?: any[] };
+        const text = Buffer.concat(chunks).toString('utf8');
+        bodies.push(text);
+        const body = JSON.parse(text) as { resourceSpans?: any[] };
         for (const rs of body.resourceSpans ?? []) {
           const service = String(attributesOf(rs.resource?.attributes)['service.name']);
           for (const ss of rs.scopeSpans ?? []) {
             for (const s of ss.spans ?? []) {
-              spans.push({ service, name: s.name, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', kind: s.kind, attributes: attributesOf(s.attributes), links: (s.links ?? []).map((l: any) => ({ traceId: l.traceId, spanId: l.spanId })) });
+              spans.push({ service, name: s.name, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', kind: s.kind, attributes: attributesOf(s.attributes), links: (s.links ?? []).map((l: any) => ({ traceId: l.traceId, spanId: l.spanId })), events: (s.events ?? []).map((e: any) => ({ name: e.name, attributes: attributesOf(e.attributes) })), status: s.status?.code ?? 0 });
             }
           }
         }
@@ -61,5 +69,5 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, spans, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { endpoint: `http://127.0.0.1:${port}`, spans, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -43,14 +43,14 @@ describe('service tracing through OpenTelemetry', () => {
       await receiver.close();
     });
 
-    it('exports a server span continuing the caller, and a span per query under it, in one trace', () => {
+    it('exports a server span continuing the caller (with the request id as strangler.request_id), and a span per query under it, in one trace', () => {
       const probe = join(__dirname, '..', 'test-kit', 'otel-export-probe.ts');
       const out = spawnSync(process.execPath, ['--import', 'tsx', probe, `00-${TRACE}-${CALLER}-01`], { encoding: 'utf8' });
       expect(out.stderr).toBe('');
       const spans = JSON.parse(out.stdout) as ReceivedSpan[];
       const server = spans.find((s) => s.kind === 2);
       const query = spans.find((s) => s.kind === 3);
-      expect(server).toMatchObject({ service: 'test-service', traceId: TRACE, parentSpanId: CALLER, name: 'GET', attributes: { 'http.request.method': 'GET', 'url.path': '/things', 'http.response.status_code': 200 } });
+      expect(server).toMatchObject({ service: 'test-service', traceId: TRACE, parentSpanId: CALLER, name: 'GET', attributes: { 'http.request.method': 'GET', 'url.path': '/things', 'http.response.status_code': 200, 'strangler.request_id': 'probe-request-1' } });
       expect(query).toMatchObject({ traceId: TRACE, parentSpanId: server?.spanId, attributes: { 'db.system.name': 'sqlite', 'db.query.text': 'select 1 as one' } });
     });
 

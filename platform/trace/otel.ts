@@ -1,9 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Knex } from 'knex';
-import { samplerFromEnv } from './otel-sampler';
+import { startTracerProvider } from './otel-provider';
 import type { RequestSpan, ServiceSpans } from './service-spans';
 import { currentTrace, type ServiceTrace } from './trace-scope';
 
@@ -23,17 +20,13 @@ export interface ServiceTracing extends ServiceSpans {
  * wanted: a service without the variables never loads the SDK.
  */
 export function startServiceTracing(name: string, env: NodeJS.ProcessEnv): ServiceTracing {
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || name }),
-    sampler: samplerFromEnv(env),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: tracesUrl(env) }) })],
-  });
+  const provider = startTracerProvider(name, env);
   const tracer = provider.getTracer('strangler-platform');
   const contexts = new WeakMap<ServiceTrace, Context>();
   return {
-    request(method, route, incoming) {
+    request(method, route, incoming, requestId) {
       const parent = incoming.parentId === null ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, { traceId: incoming.traceId, spanId: incoming.parentId, traceFlags: parseInt(incoming.flags, 16) & 1 ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true });
-      const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': route } }, parent);
+      const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': route, 'strangler.request_id': requestId } }, parent);
       const own = span.spanContext();
       const t: ServiceTrace = { traceId: own.traceId, spanId: own.spanId, parentId: incoming.parentId, flags: own.traceFlags & TraceFlags.SAMPLED ? '01' : '00', state: incoming.state };
       contexts.set(t, trace.setSpan(parent, span));
@@ -95,10 +88,3 @@ function instrumentKnex(db: Knex, tracer: Tracer, parentOf: () => Context | unde
   db.on('query-error', (error: unknown, q: KnexQuery) => finish(error, q));
 }
 
-
-/** The traces endpoint from the given environment (the exporter itself would read process.env only), per the OTLP exporter spec. */
-function tracesUrl(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
-}

@@ -9,7 +9,8 @@ export interface RequestSpan {
 
 /** Where a service's request spans come from when tracing is on (OpenTelemetry, loaded only then). */
 export interface ServiceSpans {
-  request(method: string, route: string, incoming: ServiceTrace): RequestSpan;
+  /** `requestId` is the request's x-request-id, on the span as `strangler.request_id`: how a trace is found from a log line. */
+  request(method: string, route: string, incoming: ServiceTrace, requestId: string): RequestSpan;
 }
 
 let installed: ServiceSpans | null = null;

@@ -67,7 +67,7 @@ export function compileRouteTable(value: unknown, source: string, options: LoadO
 
   const tracers = config.tracing.acceptFrom === undefined ? null : compileTrustedProxies(config.tracing.acceptFrom);
   for (const e of tracers?.errors ?? []) issues.push({ path: `tracing.acceptFrom[${e.index}]`, message: e.message });
-  const tracing = Object.freeze({ acceptFrom: tracers?.list ?? trusted.list, respondTraceparent: config.tracing.respondTraceparent });
+  const tracing = Object.freeze({ acceptFrom: tracers?.list ?? trusted.list, respondTraceparent: config.tracing.respondTraceparent, propagate: config.tracing.propagate });
 
   const routes = checkRoutes(config.routes, upstreams, new Set(Object.keys(config.upstreams)), issues, options.mappings);
   if (issues.length > 0) throw new RouteTableError(source, issues);

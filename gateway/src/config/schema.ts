@@ -156,6 +156,10 @@ export const TracingSchema = z
         'Addresses or CIDR ranges whose traceparent and tracestate are continued; from anyone else a new trace starts (an edge must not let any client choose trace ids or sampling). Absent: the trustedProxies (with the --trusted-proxy overrides).',
       ),
     respondTraceparent: z.boolean().default(false).describe("Answer with the gateway's own traceparent, so that a caller can find its request's trace."),
+    propagate: z
+      .boolean()
+      .default(true)
+      .describe('Send traceparent (and tracestate) upstream on every try and shadow copy, and continue accepted callers\' traces. false turns trace context off (no incoming trace is read, none is sent): a baseline to measure its cost against, not a setting for production.'),
   })
   .strict();
 

@@ -69,7 +69,7 @@ export interface RouteTable {
   /** Callers whose x-strangler-target header pins a request to a side. */
   readonly forceTargetFrom: BlockList;
   /** Whose incoming trace context is continued, and whether answers carry the gateway's traceparent. */
-  readonly tracing: { readonly acceptFrom: BlockList; readonly respondTraceparent: boolean };
+  readonly tracing: { readonly acceptFrom: BlockList; readonly respondTraceparent: boolean; readonly propagate: boolean };
   readonly limits: Limits;
   /** When the gateway itself refuses new work (load shedding). */
   readonly shedding: SheddingConfig;

@@ -4,10 +4,12 @@ import type { AnswerControl, AnswerSink } from '../http/answer';
 import { framingOf } from '../http/framing';
 import { forwardedRequestHeaders, rawHeader } from '../http/headers';
 import { GatewayError } from '../http/problems';
+import type { WorkSpan } from '../observability/spans';
 import type { Clock } from '../resilience/clock';
 import type { Instance, Verdict } from './instances/instance';
 import { refusal, type Call, type Done, type Outcome, type PendingAnswer, type Step } from './policy';
 import { failureKind, timeoutError, upstreamFailure, type FailureKind } from './socket-errors';
+import { endTrySpan, startTrySpan } from './try-span';
 
 /** The terminal step of every chain: one try, to one of the target's instances. */
 export function tryOnce(clock: Clock): Step {
@@ -45,6 +47,7 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
   private counted: ((chunk: Buffer) => void) | null = null;
   private instance: Instance | null = null;
   private startedAt = 0;
+  private span: WorkSpan | null = null;
 
   constructor(
     private readonly call: Call,
@@ -66,7 +69,8 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
     this.connectTimer = setTimeout(connectTimedOut, Math.min(plan.policy.connectTimeoutMs, this.remaining()), this);
     this.unhook = x.onEnd(() => this.clientGone());
     // Each try is its own span of the request's trace: the upstream's side of it names this one as parent.
-    const headers = forwardedRequestHeaders(x.req, x, newSpanId());
+    this.span = startTrySpan(this.call, instance);
+    const headers = forwardedRequestHeaders(x.req, x, x.table.tracing.propagate ? (this.span?.spanId ?? newSpanId()) : null);
     let body: Dispatcher.DispatchOptions['body'] = null;
     if (x.body !== null) {
       body = x.body;
@@ -207,6 +211,7 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
     this.settled = true;
     this.release();
     if (this.instance) this.call.plan.instances.finished(this.instance, verdictOf(outcome), this.clock() - this.startedAt);
+    if (this.span) endTrySpan(this.span, outcome, this.status);
     this.done(outcome);
   }
 

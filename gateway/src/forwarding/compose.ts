@@ -5,6 +5,7 @@ import { isJson } from '../http/body';
 import { rawHeader } from '../http/headers';
 import { GatewayError } from '../http/problems';
 import type { Exchange, Finished, Responder } from '../pipeline/exchange';
+import { endAclSpan, failAclSpan, startAclSpan } from '../observability/acl-span';
 import { BodyBuffer, sendJsonAnswer } from './json-answer';
 import type { DroppedPart, PendingParts } from './optional-parts';
 
@@ -71,8 +72,19 @@ class ComposingSink implements AnswerSink {
       this.handOver();
       return this.inner!.end();
     }
-    const translated = this.c.mapping ? this.c.mapping.evaluate(value, new Date(this.x.receivedAt)) : Promise.resolve(value);
-    translated.then((v) => this.merge(v), (e: unknown) => this.refuse(e));
+    const span = this.c.mapping ? startAclSpan(this.x.span, this.c.mapping.name, 'response') : null;
+    let dropped = 0;
+    const translated = this.c.mapping ? this.c.mapping.evaluate(value, new Date(this.x.receivedAt), (items) => (dropped = items.length)) : Promise.resolve(value);
+    translated.then(
+      (v) => {
+        if (span) endAclSpan(span, v, dropped);
+        return this.merge(v);
+      },
+      (e: unknown) => {
+        if (span) failAclSpan(span, e instanceof TranslationError ? `translation-${e.kind}` : 'translation-failed');
+        this.refuse(e);
+      },
+    );
   }
 
   cut(error: GatewayError): void {

@@ -3,6 +3,7 @@ import { newSpanId } from '../../../platform';
 import type { CompiledUpstream } from '../config/table';
 import { isJson } from '../http/body';
 import { forwardedRequestHeaders, withoutFields } from '../http/headers';
+import type { RequestSpan } from '../observability/spans';
 import type { Exchange } from '../pipeline/exchange';
 import type { Verdict } from './instances/instance';
 import type { InstanceSet } from './instances/instance-set';
@@ -36,10 +37,26 @@ const NOT_FOR_PARTS: ReadonlySet<string> = new Set(['content-type', 'accept', 'a
 /** Starts every part at once, each with its own timeout; never retried, since a late part is simply left out. */
 export function startParts(parts: readonly CompiledPart[], x: Exchange, deps: PartDeps): PendingParts {
   const stop = new AbortController();
-  const headers = withoutFields(forwardedRequestHeaders(x.req, x, newSpanId()), NOT_FOR_PARTS);
+  const propagate = x.table.tracing.propagate;
+  const headers = withoutFields(forwardedRequestHeaders(x.req, x, propagate ? newSpanId() : null), NOT_FOR_PARTS);
   headers.push('accept', 'application/json');
-  const results = Promise.all(parts.map((part) => fetchPart(part, part.buildPath('', x.params), headers, deps, stop.signal)));
+  const results = Promise.all(parts.map((part) => (x.span === null ? fetchPart(part, part.buildPath('', x.params), headers, deps, stop.signal) : tracedPart(x.span, part, x, headers, deps, stop.signal))));
   return { results, cancel: () => stop.abort() };
+}
+
+/** A part's fetch as a span of its own, which its `traceparent` names. */
+async function tracedPart(request: RequestSpan, part: CompiledPart, x: Exchange, shared: readonly string[], deps: PartDeps, cancelled: AbortSignal): Promise<PartResult> {
+  const span = request.client('optional part', { 'strangler.part': part.field, 'strangler.upstream': part.upstream.name, 'http.request.method': 'GET' });
+  const headers = x.table.tracing.propagate ? withTraceparent(shared, `00-${x.traceId}-${span.spanId}-${span.flags}`) : [...shared];
+  const result = await fetchPart(part, part.buildPath('', x.params), headers, deps, cancelled);
+  span.end({ 'strangler.part.included': result.ok }, result.ok ? undefined : result.why);
+  return result;
+}
+
+function withTraceparent(headers: readonly string[], value: string): string[] {
+  const out = [...headers];
+  for (let i = 0; i < out.length; i += 2) if (out[i] === 'traceparent') out[i + 1] = value;
+  return out;
 }
 
 async function fetchPart(part: CompiledPart, path: string, headers: string[], deps: PartDeps, cancelled: AbortSignal): Promise<PartResult> {

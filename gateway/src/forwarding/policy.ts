@@ -44,6 +44,8 @@ export class Call {
   deadlineAt = Infinity;
   /** Retries made so far. */
   retries = 0;
+  /** The backoff waited before the try about to be made (ms): 0 before the first; for the try's span. */
+  backoffMs = 0;
   /** The client's body read whole, so that a retry can send it again. */
   replay: Buffer | null = null;
   /** The client's streamed body went to a try: it cannot be sent again. */

@@ -65,10 +65,11 @@ function forwardingField(lower: string): boolean {
 /**
  * The request's end-to-end fields as a flat name/value list, plus the request id and the
  * X-Forwarded-* fields the gateway owns, and the trace: a `traceparent` naming `spanId` (the
- * try's or copy's own) as the parent, with the trusted caller's `tracestate`. Never a Host, a framing field or an `x-strangler-*` one:
+ * try's or copy's own) as the parent, with the trusted caller's `tracestate`; none when `spanId`
+ * is null (trace context switched off). Never a Host, a framing field or an `x-strangler-*` one:
  * the sender frames the body it actually sends.
  */
-export function forwardedRequestHeaders(req: IncomingMessage, who: ForwardingIdentity, spanId: string): string[] {
+export function forwardedRequestHeaders(req: IncomingMessage, who: ForwardingIdentity, spanId: string | null): string[] {
   const out: string[] = [];
   const named = connectionNamed(req.headers.connection);
   const raw = req.rawHeaders;
@@ -88,7 +89,9 @@ export function forwardedRequestHeaders(req: IncomingMessage, who: ForwardingIde
   const host = who.peerTrusted && typeof sentHost === 'string' ? sentHost : req.headers.host;
   if (host) out.push('x-forwarded-host', host);
   if (who.peerTrusted && typeof req.headers.forwarded === 'string') out.push('forwarded', req.headers.forwarded);
-  out.push('x-request-id', who.requestId, 'traceparent', `00-${who.traceId}-${spanId}-${who.traceFlags}`);
+  out.push('x-request-id', who.requestId);
+  if (spanId === null) return out;
+  out.push('traceparent', `00-${who.traceId}-${spanId}-${who.traceFlags}`);
   if (who.traceState !== null) out.push('tracestate', who.traceState);
   return out;
 }

@@ -3,6 +3,7 @@ import type { Params } from '../config/pattern';
 import type { DroppedItem } from '../config/mapping';
 import type { CompiledRoute, CompiledTarget, RouteTable } from '../config/table';
 import type { AnswerSink } from '../http/answer';
+import type { RequestSpan } from '../observability/spans';
 import type { ForwardingIdentity } from '../http/headers';
 import { GatewayError, sendProblem } from '../http/problems';
 
@@ -43,6 +44,8 @@ export class Exchange implements ForwardingIdentity {
   traceFlags = '01';
   /** A trusted caller's `tracestate`, passed on untouched; null when none. */
   traceState: string | null = null;
+  /** The request's span when tracing is on (its id is `spanId`), else null. */
+  span: RequestSpan | null = null;
   readonly startedAt = process.hrtime.bigint();
   /** Wall-clock receipt time (ms since epoch): the `$now` that translations see. */
   readonly receivedAt = Date.now();

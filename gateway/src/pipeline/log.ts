@@ -23,6 +23,11 @@ interface RequestLine {
   detail?: string;
 }
 
+/** The status the client got; for an unfinished answer, the error's, else 499. */
+export function statusOf(x: Exchange): number {
+  return x.res.writableFinished ? x.res.statusCode : (x.error?.status ?? 499);
+}
+
 /**
  * Stage `log`, run when the response closes: one metrics observation and one log line per
  * request. An unfinished answer is the upstream's fault when it cut it short, else 499, the client
@@ -30,7 +35,7 @@ interface RequestLine {
  */
 export function logExchange(x: Exchange, write: LineWriter, metrics: GatewayMetrics, canary?: CanaryOutcomeSink): void {
   const seconds = Number(process.hrtime.bigint() - x.startedAt) / 1e9;
-  const status = x.res.writableFinished ? x.res.statusCode : (x.error?.status ?? 499);
+  const status = statusOf(x);
   const route = x.route?.id ?? '-';
   const mode = x.route?.mode ?? '-';
   metrics.observe(route, x.upstream, mode, status, seconds);

@@ -5,7 +5,8 @@ import { closingSockets } from '../http/problems';
 import { lineWriter, type Logger } from '../observability/logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import { Exchange, type Stage } from './exchange';
-import { logExchange } from './log';
+import { logExchange, statusOf } from './log';
+import { endRequestSpan } from './request-span';
 import type { CanaryOutcomeSink } from './outcome';
 
 export interface PipelineDeps {
@@ -38,6 +39,7 @@ export function createPipeline(stages: readonly Stage[], deps: PipelineDeps): (r
       x.end();
       done();
       logExchange(x, write, metrics, deps.canary);
+      endRequestSpan(x, statusOf(x));
     };
     const done = inProgress(req.socket, ended);
     res.once('close', ended);

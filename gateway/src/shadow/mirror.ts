@@ -7,6 +7,7 @@ import { forwardedRequestHeaders } from '../http/headers';
 import { MIRRORED_BY_DEFAULT } from '../http/methods';
 import type { Exchange, Stage } from '../pipeline/exchange';
 import { capturingResponder } from './capture';
+import { CopySpan } from './copy-span';
 import { ShadowExchange, sampledRequest } from './exchange';
 import { callShadow, shadowHeaders, type CallResult, type ShadowRequest } from './shadow-call';
 import { ShadowClients } from './shadow-clients';
@@ -77,17 +78,19 @@ export class ShadowMirror {
       return false;
     }
     this.pending++;
-    // The copy is part of the request's trace, as a span of its own.
-    const headers = shadowHeaders(forwardedRequestHeaders(req, x, newSpanId()));
+    // The copy is part of the request's trace, as a span of its own (linked to the request's when traced).
+    const span = CopySpan.start(x, route, other, method);
+    const headers = shadowHeaders(forwardedRequestHeaders(req, x, x.table.tracing.propagate ? (span?.spanId ?? newSpanId()) : null));
     const exchange = new ShadowExchange(route, primary, other, sampledRequest(method, x.path, headers), safe && this.random() < shadow.config.noiseSample, {
       call: (target, body, done) =>
         this.limited(
           { upstream: target.upstream, origin: null, method, path: target.buildPath(x.path, x.params) + x.query, headers, body, timeoutMs: shadow.config.timeoutMs, maxResponseBytes: shadow.config.maxResponseBytes },
-          done,
+          span === null || target !== other ? done : (result) => (span.answered(result), done(result)),
         ),
-      record: this.record,
+      record: span === null ? this.record : (outcome) => (span.recorded(outcome), this.record(outcome)),
       finished: () => {
         this.pending--;
+        span?.end();
       },
     });
     if (!hasBody(req)) exchange.start(null);

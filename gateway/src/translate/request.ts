@@ -4,6 +4,8 @@ import { isJson, readBody } from '../http/body';
 import { TranslationError, type TranslationMapping } from '../config/mapping';
 import { WRITE_METHODS } from '../http/methods';
 import type { Exchange } from '../pipeline/exchange';
+import type { WorkSpan } from '../observability/spans';
+import { endAclSpan, failAclSpan, startAclSpan } from '../observability/acl-span';
 
 /** The client went away before its body ended: nothing is forwarded, and there is nobody to answer. */
 export const CLIENT_LEFT = 'client-left' as const;
@@ -14,7 +16,7 @@ export const CLIENT_LEFT = 'client-left' as const;
  * translation the upstream's shape refuses is 422 (every field named); a mapping that fails
  * otherwise is the gateway's (502).
  */
-export async function translateRequestBody(req: IncomingMessage, mapping: TranslationMapping, limit: number, now: Date): Promise<Buffer | GatewayError | typeof CLIENT_LEFT> {
+export async function translateRequestBody(req: IncomingMessage, mapping: TranslationMapping, limit: number, now: Date, startSpan: () => WorkSpan | null = () => null): Promise<Buffer | GatewayError | typeof CLIENT_LEFT> {
   if (!isJson(req.headers['content-type'])) return new GatewayError('invalid-body', 'the body must be JSON (Content-Type: application/json)');
   const read = await readBody(req, limit);
   if (!read.ok && read.why === 'too-large') return new GatewayError('payload-too-large', `request body exceeds the limit of ${limit} bytes`);
@@ -26,9 +28,14 @@ export async function translateRequestBody(req: IncomingMessage, mapping: Transl
   } catch {
     return new GatewayError('invalid-body', 'the body is not valid JSON');
   }
+  // Timed from here: the body's upload is the client's time, not the translation's.
+  const span = startSpan();
   try {
-    return Buffer.from(JSON.stringify(await mapping.evaluate(parsed, now)));
+    const value = await mapping.evaluate(parsed, now);
+    if (span) endAclSpan(span, value, 0);
+    return Buffer.from(JSON.stringify(value));
   } catch (e) {
+    if (span) failAclSpan(span, e instanceof TranslationError ? `translation-${e.kind}` : 'translation-failed');
     if (e instanceof TranslationError && e.kind === 'input') {
       return new GatewayError('invalid-body', e.message, { mapping: mapping.name, errors: e.issues });
     }
@@ -49,7 +56,7 @@ export function requestTranslateStage(x: Exchange): void {
   const mapping = x.target!.translate?.request;
   if (!mapping || !WRITE_METHODS.has(x.req.method ?? '')) return x.next();
   const limit = x.table.limits.maxBodyBytes;
-  translateRequestBody(x.req, mapping, limit, new Date(x.receivedAt)).then(
+  translateRequestBody(x.req, mapping, limit, new Date(x.receivedAt), () => startAclSpan(x.span, mapping.name, 'request')).then(
     (body) => {
       if (body === CLIENT_LEFT || x.ended) return;
       if (body instanceof GatewayError) return x.refuse(body, body.status === 413);

@@ -7,6 +7,7 @@ import { GatewayError } from '../http/problems';
 import { BodyBuffer, sendJsonAnswer } from '../forwarding/json-answer';
 import { streamResponder } from '../forwarding/stream';
 import type { Exchange, Finished, Responder } from '../pipeline/exchange';
+import { endAclSpan, failAclSpan, startAclSpan } from '../observability/acl-span';
 
 /** How many list items a translation left out of the answer (the mapping's `drop` policy). */
 export const DROPPED_HEADER = 'x-strangler-dropped';
@@ -87,14 +88,17 @@ class TranslatingSink implements AnswerSink {
       return this.fail(`the answer of "${this.x.upstream}" is not valid JSON`);
     }
     let dropped: readonly DroppedItem[] = [];
+    const span = startAclSpan(this.x.span, this.mapping.name, 'response');
     this.mapping.evaluate(parsed, new Date(this.x.receivedAt), (items) => (dropped = items)).then(
       (value) => {
+        if (span) endAclSpan(span, value, dropped.length);
         // A page with items left out says how many, so that a client can tell it from a whole one.
         if (dropped.length > 0) this.x.dropped = { mapping: this.mapping.name, items: dropped };
         sendJsonAnswer(this.x, this.status, this.reason, this.headers, JSON.stringify(value), dropped.length > 0 ? [DROPPED_HEADER, String(dropped.length)] : []);
         this.finished(null);
       },
       (e: unknown) => {
+        if (span) failAclSpan(span, e instanceof TranslationError ? `translation-${e.kind}` : 'translation-failed');
         if (e instanceof TranslationError) return this.fail(e.message, e.issues.length ? { errors: e.issues } : {});
         // Whatever else went wrong inside the ACL is still this answer's failure, never the process's.
         this.fail(`mapping ${this.mapping.name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);

@@ -57,6 +57,15 @@ describe('trace context', () => {
     expect(echoed?.[2]).not.toBe(CALLER_SPAN);
   });
 
+  it('with tracing.propagate false (the bench baseline), no trace is read or sent, even from an accepted caller', async () => {
+    await start({ tracing: { acceptFrom: ['127.0.0.1', '::1'], respondTraceparent: true, propagate: false } });
+    const res = await send(stack.port, '/x', { headers: { 'x-request-id': 'tc-off', traceparent: INCOMING, tracestate: 'rojo=1' } });
+    expect(stack.legacy.seen[0]!.headers.traceparent).toBeUndefined();
+    expect(stack.legacy.seen[0]!.headers.tracestate).toBeUndefined();
+    expect(res.headers.traceparent).toBeUndefined();
+    expect(await loggedTraceId('tc-off')).toBe('');
+  });
+
   it.each([
     ['version ff', `ff-${TRACE}-${CALLER_SPAN}-01`],
     ['an all-zero trace id', `00-${'0'.repeat(32)}-${CALLER_SPAN}-01`],

@@ -23,6 +23,7 @@ export class BreakerPolicy implements Policy {
     if (!admission.ok) {
       const name = call.plan.upstream.name;
       this.events.emit('circuit-open', name);
+      call.x.span?.event('circuit open', { 'strangler.upstream': name, 'strangler.retry_after_ms': admission.retryAfterMs });
       return done(refusal(new GatewayError('circuit-open', `upstream "${name}" keeps failing: its circuit is open`, { upstream: name }, retryAfterSeconds(admission.retryAfterMs))));
     }
     const permit = admission.permit;

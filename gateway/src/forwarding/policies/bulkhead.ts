@@ -27,20 +27,27 @@ export class BulkheadPolicy implements Policy {
     if (slot) return next(call, holding(slot, done));
     // Waiting is the rare case: only it pays for a signal and a timer.
     const signal = AbortSignal.any([call.x.signal, AbortSignal.timeout(Math.max(1, Math.ceil(call.deadlineAt - this.clock())))]);
+    // The wait in the queue is a span of the request: where a slow request's time went.
+    const wait = call.x.span?.step('bulkhead wait', { 'strangler.bulkhead': this.subject }) ?? null;
     this.bulkhead.acquire(signal).then(
       (release) => {
+        wait?.end({ 'strangler.bulkhead.admitted': true });
         if (call.x.ended) {
           release();
           return done(GONE);
         }
         next(call, holding(release, done));
       },
-      () => done(call.x.ended ? GONE : this.refuse(call)),
+      () => {
+        wait?.end({ 'strangler.bulkhead.admitted': false }, call.x.ended ? 'cancelled' : 'bulkhead-full');
+        done(call.x.ended ? GONE : this.refuse(call));
+      },
     );
   }
 
   private refuse(call: Call): Outcome {
     this.events.emit('bulkhead-full', this.subject);
+    call.x.span?.event('bulkhead full', { 'strangler.bulkhead': this.subject });
     const name = call.plan.upstream.name;
     return refusal(new GatewayError('bulkhead-full', `too many requests in progress for upstream "${name}" (route "${call.plan.routeId}")`, { upstream: name }, 1));
   }

@@ -56,6 +56,7 @@ export class RetryPolicy implements Policy {
       outcome.answer?.discard();
       this.events.emit('retry', call.plan.upstream.name);
       call.retries += 1;
+      call.backoffMs = plan.delayMs;
       const timer = setTimeout(() => {
         unhook();
         this.attempt(call, next, done);
