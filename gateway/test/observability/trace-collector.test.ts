@@ -108,6 +108,14 @@ describe('the trace collector', () => {
     expect(received.flat()).toHaveLength(1);
   });
 
+  it('keeps an attribute named like an object internal as a plain key', async () => {
+    const attributes = [{ key: '__proto__', value: { stringValue: 'p' } }, { key: 'constructor', value: { intValue: 1 } }];
+    expect((await post(exportOf([span({ attributes })]), { 'content-type': 'application/json' })).status).toBe(200);
+    const stored = received.flat()[0]!;
+    expect(JSON.parse(JSON.stringify(stored)).attributes).toEqual(JSON.parse('{"__proto__":"p","constructor":1}'));
+    expect(Object.getPrototypeOf(stored.attributes)).toBe(Object.prototype);
+  });
+
   it('takes a gzip body', async () => {
     const r = await post(gzipSync(exportOf([span()])), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(r.status).toBe(200);
