@@ -5,7 +5,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { commandsOf } from './commands';
 import { expectOutput, pollShadowReport, ROOT, runnerFor, servedMode, shell, validateRoutes, type Runner } from './doc-kit';
-import { stackForTests } from './stack';
+import type { OtlpReceiver } from '../../platform/test-kit/otlp-receiver';
+import { startStack, stackForTests, type RunningStack } from './stack';
+import { tracingRunners, type StackSwap } from './trace-runners';
 
 /**
  * Runs every command README.md shows, in order, against a stack started with the README's own
@@ -17,7 +19,23 @@ const README = path.join(ROOT, 'README.md');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'strangler-readme-'));
 const ciScript = readFileSync(path.join(ROOT, '.ci/run'), 'utf8');
 
-const stack = stackForTests(ROOT, dataDir);
+const first = stackForTests(ROOT, dataDir);
+/** The tracing section starts the stack again (with --trace, then with a collector's endpoint): later commands run against the newest. */
+let restarted: RunningStack | undefined;
+const stack = (): RunningStack => restarted ?? first();
+const stacks: StackSwap = {
+  current: stack,
+  replace: async (options) => {
+    await stack().interrupt();
+    restarted = await startStack(ROOT, dataDir, options);
+    return restarted;
+  },
+};
+const receivers: OtlpReceiver[] = [];
+afterAll(async () => {
+  await restarted?.interrupt();
+  await Promise.all(receivers.map((r) => r.close()));
+}, 30_000);
 
 const runners: Runner[] = [
   {
@@ -116,6 +134,7 @@ const runners: Runner[] = [
       expect(out).toContain('new error rate:  0.0%');
     },
   },
+  ...tracingRunners(stacks, dataDir, receivers),
   {
     pattern: /^npm run bench -- backfill --json$/,
     run: (cmd) => {

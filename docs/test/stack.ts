@@ -15,12 +15,18 @@ export interface RunningStack {
   interrupt(): Promise<number | null>;
 }
 
+/** What a document adds to `npm start`: its arguments (`['--', '--trace']`) and variables (`OTEL_EXPORTER_OTLP_ENDPOINT`). */
+export interface StackOptions {
+  readonly args?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /** Runs `npm start` exactly as the README says, on free ports and a private data directory. */
-export function startStack(root: string, dataDir: string): Promise<RunningStack> {
-  const child = spawn('npm', ['start'], {
+export function startStack(root: string, dataDir: string, options: StackOptions = {}): Promise<RunningStack> {
+  const child = spawn('npm', ['start', ...(options.args ?? [])], {
     cwd: root,
     detached: true,
-    env: { ...process.env, GATEWAY_PORT: '0', LEGACY_PORT: '0', CATALOG_PORT: '0', ORDERS_PORT: '0', INVENTORY_PORT: '0', STRANGLER_ADMIN_PORT: '0', STRANGLER_DATA_DIR: dataDir },
+    env: { ...process.env, ...options.env, GATEWAY_PORT: '0', LEGACY_PORT: '0', CATALOG_PORT: '0', ORDERS_PORT: '0', INVENTORY_PORT: '0', STRANGLER_ADMIN_PORT: '0', STRANGLER_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];

@@ -5,6 +5,7 @@ import { quietOnClosedPipe } from './pipes';
 import { UsageError } from './options';
 import { registerRoutes } from './routes-command';
 import { registerShadow } from './shadow-command';
+import { registerTrace } from './trace-command';
 import { registerUp } from './up-command';
 
 /** Commander's own usage failures (unknown option or command, missing argument) exit 2 like ours; help and --version still exit 0. */
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerShadow(program);
   registerUp(program);
   registerDataCommands(program);
+  registerTrace(program);
   return program;
 }
 

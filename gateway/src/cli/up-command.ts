@@ -7,6 +7,8 @@ import { integerArg } from '../../../platform';
 import { parsePort, UsageError } from './options';
 import { takenPorts, type WantedPort } from './port-check';
 import { removeStackFile, runningStack, writeStackFile } from './stack-file';
+import { upBanner } from './up-banner';
+import { childTelemetryEnv, startLocalCollector, traceBannerLines, traceConflict, type LocalCollector } from './up-trace';
 
 /**
  * The repository: the folder above this file that holds package.json. Counted from here it would
@@ -31,6 +33,7 @@ interface UpOptions {
   adminPort: string;
   routes: string;
   quiet?: boolean;
+  trace?: boolean;
 }
 
 /**
@@ -51,6 +54,7 @@ export function registerUp(program: Command): void {
     .option('--admin-port <port>', 'gateway admin API port (env STRANGLER_ADMIN_PORT)', process.env.STRANGLER_ADMIN_PORT ?? '9090')
     .option('--routes <file>', 'route table', process.env.STRANGLER_ROUTES ?? path.join(ROOT, 'routes.json'))
     .option('--quiet', "hide the components' info lines (each request's log line); warnings and errors still show")
+    .option('--trace', 'trace every request: run a local OTLP/HTTP JSON collector, export every part\'s spans to it, and write them to <data dir>/traces.jsonl for `strangler trace`')
     .action((opts: UpOptions) => up(opts, process.env));
 }
 
@@ -95,6 +99,8 @@ async function preflight(opts: UpOptions, instances: number, env: NodeJS.Process
 
 async function up(opts: UpOptions, env: NodeJS.ProcessEnv): Promise<void> {
   const instances = integerArg('--catalog-instances', 1, 8)(opts.catalogInstances);
+  const conflict = opts.trace ? traceConflict(env) : null;
+  if (conflict !== null) throw new UsageError(conflict);
   const refused = await preflight(opts, instances, env);
   if (refused !== null) {
     process.stderr.write(`strangler: ${refused}\n`);
@@ -106,6 +112,7 @@ async function up(opts: UpOptions, env: NodeJS.ProcessEnv): Promise<void> {
   process.once('SIGTERM', () => void stack.stopAll(0));
   try {
     const started = Date.now();
+    const collector = opts.trace ? stack.traceTo(await startLocalCollector(env, (m) => stack.step(m))) : null;
     const legacy = (await stack.start('legacy monolith', 'legacy-monolith/src/main.ts', opts.legacyPort, '/health')).url;
     const catalogs = await startCatalogs(stack, parsePort(opts.catalogPort), instances);
     const catalog = catalogs[0] as string;
@@ -118,7 +125,8 @@ async function up(opts: UpOptions, env: NodeJS.ProcessEnv): Promise<void> {
     const gateway = await stack.start('gateway', 'gateway/src/cli/main.ts', opts.port, '/readyz', { STRANGLER_ADMIN_TOKEN: admin.token }, gatewayArgs);
     stack.stopWhenAnyExits();
     writeStackFile(env, { pid: process.pid, startedAt: new Date().toISOString(), gateway: gateway.url, admin: gateway.adminUrl ?? null, legacy, catalog: catalogs, orders, inventory, token: admin.source });
-    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.source, legacy, catalogs, orders, inventory }));
+    const tracing = traceBannerLines(collector, env);
+    process.stdout.write(upBanner({ seconds: (Date.now() - started) / 1000, gateway: gateway.url, adminUrl: gateway.adminUrl, tokenAt: admin.source, legacy, catalogs, orders, inventory, tracing }));
   } catch (e) {
     stack.step(e instanceof Error ? e.message : String(e));
     await stack.stopAll(1);
@@ -152,6 +160,8 @@ const STOPPABLE: ReadonlySet<string> = new Set(['inventory', 'orders']);
 class LocalStack {
   private readonly children: Child[] = [];
   private stopping = false;
+  /** `--trace`'s collector: every part exports to it; closed after them, so that their last spans arrive. */
+  private collector: LocalCollector | null = null;
   private readonly pidDir = path.join(process.env.STRANGLER_DATA_DIR || './data', 'pids');
 
   constructor(
@@ -163,12 +173,20 @@ class LocalStack {
     process.stderr.write(`strangler: ${msg}\n`);
   }
 
+  traceTo(collector: LocalCollector): LocalCollector {
+    this.collector = collector;
+    this.step(`trace collector at ${collector.tracesUrl}, writing ${collector.file}`);
+    return collector;
+  }
+
   /** Starts one component, waits for its listening line and its health endpoint, returns its URL. */
   async start(name: string, entry: string, port: string, health: string, env: NodeJS.ProcessEnv = {}, args: string[] = [], logs = name): Promise<{ url: string; adminUrl?: string }> {
     this.step(`starting the ${name}…`);
     // `logs`: the component's own name in its "<name> listening" line (an instance's is its service's).
     const output = { prefix: `${name.padEnd(PREFIX_WIDTH)}| `, quiet: this.quiet };
-    const child = startChild(name, path.join(ROOT, entry), [...(args.length ? args : ['serve']), '--port', String(parsePort(port))], { ...this.env, ...env }, `${logs} listening`, output);
+    // The part's service name in its spans is the one its log lines carry (`legacy-monolith`, `catalog`).
+    const telemetry = childTelemetryEnv(logs.replace(/ /g, '-'), this.env, this.collector?.endpoint ?? null);
+    const child = startChild(name, path.join(ROOT, entry), [...(args.length ? args : ['serve']), '--port', String(parsePort(port))], { ...this.env, ...telemetry, ...env }, `${logs} listening`, output);
     this.children.push(child);
     // Where a user finds a component to stop it (`kill $(cat data/pids/inventory.pid)`).
     fs.mkdirSync(this.pidDir, { recursive: true });
@@ -207,30 +225,9 @@ class LocalStack {
     // Whatever hangs, the stack ends: each child gets SIGKILL after its grace, and this process goes after that.
     setTimeout(() => process.exit(code || 1), 8_000).unref();
     await Promise.all(this.children.reverse().map((c) => stopChild(c)));
+    await this.collector?.close();
     removeStackFile(this.env, process.pid);
     this.step('stopped');
     process.exit(code);
   }
-}
-
-/** What `strangler up` prints once every component is ready: where each one is and what to try first. */
-function upBanner(s: { seconds: number; gateway: string; adminUrl: string | undefined; tokenAt: string; legacy: string; catalogs: readonly string[]; orders: string; inventory: string }): string {
-  return [
-    '',
-    `strangler is up (${s.seconds.toFixed(1)}s):`,
-    `  gateway           ${s.gateway}`,
-    `  try               curl ${s.gateway}/api/products?size=3`,
-    `  new contract      curl ${s.gateway}/api/v2/products/1`,
-    `  health            ${s.gateway}/healthz`,
-    `  metrics           ${s.gateway}/metrics`,
-    `  admin API         ${s.adminUrl ?? '(off)'} (token: ${s.tokenAt})`,
-    `  flip a route      npx strangler routes flip v2.products --to shadow --reason "first look"`,
-    `  legacy monolith   ${s.legacy} (direct; clients go through the gateway)`,
-    `  catalog service   ${s.catalogs[0]}`,
-    ...s.catalogs.slice(1).map((url) => `  catalog instance  ${url} (the gateway balances between them)`),
-    `  orders service    ${s.orders}`,
-    `  inventory service ${s.inventory}`,
-    'Press Ctrl-C to stop.',
-    '',
-  ].join('\n');
 }
