@@ -62,7 +62,7 @@ export function tracingRunners(stacks: StackSwap, dataDir: string, receivers: Ot
         await eventually(
           () => {
             const services = servicesIn(path.join(dataDir, 'traces.jsonl'), traceId);
-            return services.has('legacy-monolith') && services.has('catalog');
+            return services.has('gateway') && services.has('legacy-monolith') && services.has('catalog');
           },
           { timeoutMs: 60_000 },
         );
@@ -74,20 +74,14 @@ export function tracingRunners(stacks: StackSwap, dataDir: string, receivers: Ot
         expect(lines).toContainEqual(expect.stringMatching(/^\|[ █]{30}\| +[\d.]+ ms {2}legacy-monolith +GET {2}path=\/api\/products\/1 status=200/));
         expect(lines).toContainEqual(expect.stringMatching(/^\|[ █]{30}\| +[\d.]+ ms {2}legacy-monolith +\S+ sqlite$/));
         expect(lines).toContainEqual(expect.stringMatching(/^\|[ █]{30}\| +[\d.]+ ms {2}catalog +GET {2}path=\/products\/1 status=200/));
-        const gateway = lines.filter((l) => / ms {2}gateway /.test(l));
-        if (gateway.length > 0) {
-          // The gateway's own spans (issue 21's other half): the request at the root, the services under it.
-          expect(lines[1]).toMatch(/ ms {2}gateway /);
-          expect(byTrace.stdout).not.toContain('not in the file');
-        }
-        // The README's own command, by request id: it needs `strangler.request_id` on the spans.
+        // The gateway's own spans: the request at the root, its try, the services under them, the shadow copy linked.
+        expect(lines[1]).toMatch(/ ms {2}gateway +GET \/api\/v2\/products\/\* .*route\.id=v2\.products route\.mode=shadow/);
+        expect(byTrace.stdout).not.toContain('not in the file');
+        expect(lines).toContainEqual(expect.stringMatching(/ ms {2}gateway +.*shadow.*linked to /));
+        // The README's own command, by request id (`strangler.request_id` on the spans): the same trace.
         const r = shell(cmd.command, env);
-        if (r.status === 0) {
-          expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^trace ${traceId} .* · {2}request ${REQUEST_ID}$`));
-        } else {
-          // TIGHTEN once the request-id attribute is merged: this branch goes, the one above must hold.
-          expect([r.status, r.stderr]).toEqual([1, expect.stringContaining(`no trace with the id or request id "${REQUEST_ID}" in ${dataDir}/traces.jsonl`)]);
-        }
+        expect([r.status, r.stderr]).toEqual([0, '']);
+        expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^trace ${traceId} .* · {2}request ${REQUEST_ID}$`));
       },
     },
     {
@@ -103,6 +97,7 @@ export function tracingRunners(stacks: StackSwap, dataDir: string, receivers: Ot
         await eventually(() => gatewayTraceId(stack, 'readme-collector-1') !== undefined, { timeoutMs: 30_000 });
         const traceId = gatewayTraceId(stack, 'readme-collector-1');
         await eventually(() => receiver.spans.some((s) => s.traceId === traceId && s.service === 'legacy-monolith' && s.attributes['url.path'] === '/api/products/3'), { timeoutMs: 60_000 });
+        await eventually(() => receiver.spans.some((s) => s.traceId === traceId && s.service === 'gateway' && s.attributes['strangler.request_id'] === 'readme-collector-1'), { timeoutMs: 60_000 });
       },
     },
   ];
