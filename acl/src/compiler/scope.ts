@@ -22,6 +22,8 @@ export interface Slot {
   /** How many frames up from the current one. */
   readonly hops: number;
   readonly slot: number;
+  /** A parameter of its lambda: always bound, so the lookup never goes further out. */
+  readonly param: boolean;
 }
 
 /**
@@ -30,6 +32,8 @@ export interface Slot {
  */
 export class Scope {
   readonly names: string[];
+  /** The first `params` slots are a lambda's parameters: set by every call (maybe to undefined), never unbound. */
+  readonly params: number;
 
   constructor(
     readonly parent: Scope | undefined,
@@ -37,6 +41,7 @@ export class Scope {
     body: readonly AstNode[],
   ) {
     this.names = [...params];
+    this.params = params.length;
     for (const node of body) this.collect(node);
   }
 
@@ -50,7 +55,7 @@ export class Scope {
     let hops = 0;
     for (let scope: Scope | undefined = this; scope !== undefined; scope = scope.parent) {
       const slot = scope.names.indexOf(name);
-      if (slot >= 0) found.push({ hops, slot });
+      if (slot >= 0) found.push({ hops, slot, param: slot < scope.params });
       if (scope.materialized) hops += 1;
     }
     return found;
