@@ -17,23 +17,27 @@ export const MoneySchema = z
   })
   .strict();
 
+/** The digit at `at`, or -100 (so that any two-digit number with a non-digit in it is negative). */
 const digit = (text: string, at: number): number => {
   const c = text.charCodeAt(at) - 48;
   return c >= 0 && c <= 9 ? c : -100;
 };
 const twoDigits = (text: string, at: number): number => digit(text, at) * 10 + digit(text, at + 1);
+const [DASH, COLON, DOT, T, Z] = ['-', ':', '.', 'T', 'Z'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number];
 
 /**
  * `YYYY-MM-DDTHH:MM:SS[.mmm]Z` with a month 01–12, a day 01–28, an hour 00–23 and minutes and
  * seconds 00–59: a date every calendar has, whatever the year (contract-instant.test.ts holds
- * Date.parse to it).
+ * Date.parse to it). Character codes only: this runs for every instant of every page.
  */
 function plainlyRealInstant(text: string): boolean {
   if (typeof text !== 'string') return false;
   const n = text.length;
-  if (n !== 20 && (n !== 24 || text[19] !== '.' || digit(text, 20) < 0 || digit(text, 21) < 0 || digit(text, 22) < 0)) return false;
-  if (text[n - 1] !== 'Z' || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return false;
-  if (digit(text, 0) < 0 || digit(text, 1) < 0 || digit(text, 2) < 0 || digit(text, 3) < 0) return false;
+  if (n === 24) {
+    if (text.charCodeAt(19) !== DOT || digit(text, 20) < 0 || digit(text, 21) < 0 || digit(text, 22) < 0) return false;
+  } else if (n !== 20) return false;
+  if (text.charCodeAt(n - 1) !== Z || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(10) !== T || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return false;
+  if (twoDigits(text, 0) < 0 || twoDigits(text, 2) < 0) return false;
   const month = twoDigits(text, 5);
   const day = twoDigits(text, 8);
   const hour = twoDigits(text, 11);
