@@ -1,4 +1,5 @@
 import * as applyModule from '../compiler/apply';
+import * as constructors from '../compiler/constructors';
 import * as operators from '../compiler/operators';
 import * as runModule from '../compiler/run';
 import * as values from '../compiler/values';
@@ -11,7 +12,8 @@ import * as values from '../compiler/values';
 const { apply, Lambda, TailCall, trampoline } = applyModule;
 const { boolize, negate } = operators;
 const { newFrame, UNBOUND } = runModule;
-const { append, Bailout, collapse, CompiledFn, lookup, toBoolean } = values;
+const { append, Bailout, collapse, CompiledFn, createSequence, lookup, toBoolean } = values;
+const { flattenStep } = constructors;
 
 const hasOwnProperty = Object.prototype.hasOwnProperty;
 
@@ -25,10 +27,13 @@ export const RUNTIME = Object.freeze({
   trampoline,
   append,
   collapse,
+  createSequence,
+  flattenStep,
   toBoolean,
   boolize,
   negate,
-  hasOwn: (value: object, key: string): boolean => hasOwnProperty.call(value, key),
+  /** Object.prototype.hasOwnProperty itself, called as `rt.hasOwn.call(object, key)`: no wrapper frame on every field read. */
+  hasOwn: hasOwnProperty,
   /** `name` on anything but a plain object: fn.lookup (over arrays), collapsed. */
   name: (input: unknown, key: string): unknown => collapse(lookup(input, key)),
   bail(reason: string): never {
