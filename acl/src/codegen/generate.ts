@@ -3,10 +3,10 @@ import { checkFields, child, compileNode, nodes } from '../compiler/compile';
 import { BINARY_OPS } from '../compiler/operators';
 import { isNode, Scope, Unsupported, type AstNode } from '../compiler/scope';
 import type { Site } from '../compiler/site';
-import { resolveGlobal } from '../compiler/variables';
 import { generateCall, generateLambda, type KnownLambda } from './calls';
 import { collapseInPlace, isLiteralText } from './checks';
 import { generatePath, generateFieldPath } from './paths';
+import { generateVariable, ownerOf } from './variables';
 import { literal, NotALiteral, Source } from './source';
 
 /**
@@ -29,6 +29,9 @@ export class Generator {
    * (a row's seven fields would ask seven times). Objects never change during an evaluation.
    */
   memo = 'undefined';
+  /** The current function's parameter locals (fn), by name: the scope a name resolves to first decides. */
+  private params = new Map<string, string>();
+  private paramScope: Scope | undefined;
   /** Temps (and literals) whose value collapse leaves as it is: collapsing them again is skipped. */
   private readonly collapsed = new Set<string>();
   /** Lambdas bound with `$name := function...`, by name: their call sites call the body directly when the value is still that lambda. */
@@ -44,17 +47,31 @@ export class Generator {
     return ['"use strict";', ...this.bodies, `return ${root};`].join('\n');
   }
 
-  /** A function `(input, frame, run) => value` for `node`; its name. */
+  /**
+   * A function `(input, frame, run) => value` for `node`; its name. The body of a lambda reads each
+   * parameter its `:=`s never assign once, collapsed, at the top: every later use is that local.
+   */
   fn(node: AstNode, site: Site): string {
     const saved = this.out.begin();
     const savedMemo = this.memo;
+    const savedParams = this.params;
+    const savedScope = this.paramScope;
     const name = this.out.temp();
     this.memo = this.out.temp();
     this.out.line(`let ${this.memo};`);
+    this.params = new Map();
+    const { scope } = site;
+    this.paramScope = scope;
+    for (let slot = 0; slot < scope.params; slot++) {
+      const param = scope.names[slot] as string;
+      if (!scope.assigned.has(param)) this.params.set(param, this.collapse(this.let(`frame.slots[${slot}]`)));
+    }
     const value = this.gen(node, site, 'frame');
     this.out.line(`return ${value};`);
     const body = this.out.end(saved);
     this.memo = savedMemo;
+    this.params = savedParams;
+    this.paramScope = savedScope;
     this.bodies.push(`const ${name} = function (input, frame, run) {\n${body}\n};`);
     return name;
   }
@@ -96,8 +113,10 @@ export class Generator {
           if (e instanceof NotALiteral) return this.delegate(node, site, frame);
           throw e;
         }
-      case 'variable':
-        return this.collapse(this.variable(node, site, frame));
+      case 'variable': {
+        const local = typeof node.value === 'string' && ownerOf(site.scope, node.value) === this.paramScope ? this.params.get(node.value) : undefined;
+        return local ?? this.collapse(generateVariable(this, node, site, frame));
+      }
       case 'name':
         if (typeof node.value !== 'string') throw new Unsupported('a field name that is not a string', node);
         return generateFieldPath(this, undefined, [node.value], node, site, frame, true);
@@ -118,36 +137,6 @@ export class Generator {
       default:
         return generateLambda(this, node, site, frame);
     }
-  }
-
-  /** `$name`, `$`, `$$`: the value, not collapsed (as compileVariable). */
-  variable(node: AstNode, site: Site, frame: string): string {
-    const name = node.value;
-    if (typeof name !== 'string') throw new Unsupported('a variable without a name', node);
-    // `$`: jsonata's `input && input.outerWrapper ? input[0] : input`, written here so the load sees one shape (checks.ts).
-    if (name === '') return this.let(`(input && input.outerWrapper ? input[0] : input)`);
-    const slots = site.scope.resolve(name);
-    const global = resolveGlobal(name, site.globals);
-    if (global === undefined && slots.length === 0) throw new Unsupported(`$${name} (a jsonata built-in the compiled evaluator does not run)`, node);
-    const first = slots[0];
-    // A parameter is always bound (a call sets it, to undefined at worst): nothing further out is asked.
-    if (first !== undefined && first.param) return this.let(`${frame}${'.parent'.repeat(first.hops)}.slots[${first.slot}]`);
-    const fallback =
-      global === undefined ? `rt.bail(${literal(`a variable reached jsonata's own built-in`)})`
-      : global.kind === 'root' ? 'run.root'
-      : global.kind === 'binding' ? `run.bindings[${global.index}]`
-      : global.value === undefined ? 'undefined' : this.out.constant(global.value);
-    const t = this.out.temp();
-    this.out.line(`let ${t};`);
-    const label = this.out.label();
-    this.out.block(`${label}:`, () => {
-      for (const { hops, slot } of slots) {
-        this.out.line(`${t} = ${frame}${'.parent'.repeat(hops)}.slots[${slot}];`);
-        this.out.line(`if (${t} !== rt.UNBOUND) break ${label};`);
-      }
-      this.out.line(`${t} = ${fallback};`);
-    });
-    return t;
   }
 
   private unary(node: AstNode, site: Site, inner: Site, frame: string): string {

@@ -34,6 +34,8 @@ export class Scope {
   readonly names: string[];
   /** The first `params` slots are a lambda's parameters: set by every call (maybe to undefined), never unbound. */
   readonly params: number;
+  /** Names a `:=` of this scope assigns (a parameter not among them keeps its value for the whole call). */
+  readonly assigned = new Set<string>();
 
   constructor(
     readonly parent: Scope | undefined,
@@ -73,6 +75,7 @@ export class Scope {
       const lhs = node['lhs'];
       if (!isNode(lhs) || lhs.type !== 'variable' || typeof lhs.value !== 'string') throw new Unsupported('binding to something other than a variable', node);
       if (!this.names.includes(lhs.value)) this.names.push(lhs.value);
+      this.assigned.add(lhs.value);
       this.collect(node['rhs']);
       return;
     }
