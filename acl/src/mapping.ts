@@ -124,11 +124,14 @@ export function compileMapping(spec: MappingSpec, context: CompileContext): AclM
     }
   };
 
-  return {
-    name: spec.name,
-    file: spec.file,
-    engine: evaluators.engine,
-    translate,
-    evaluate: (input, options) => translate(input, options).then((t) => t.value),
+  const evaluate = (input: unknown, options: EvaluateOptions): Promise<JsonValue> => {
+    try {
+      const done = translateNow(input, options);
+      return done instanceof Promise ? done.then((t) => t.value) : Promise.resolve(done.value);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   };
+
+  return { name: spec.name, file: spec.file, engine: evaluators.engine, translate, evaluate };
 }
