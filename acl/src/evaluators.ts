@@ -19,8 +19,15 @@ export interface Evaluators {
   /**
    * The answer as plain JSON, from the fastest evaluator that can give it, and this evaluation's
    * yielder: it lets the event loop go round when the current slice is over (between chunks of a long check).
+   * Not a promise when the generated code answered (no microtask turn for the usual small document);
+   * a throw then is the evaluation's failure, as a rejection would be.
    */
-  run(input: unknown, now: Date): Promise<{ readonly answer: JsonValue | undefined; readonly yielder: Yielder }>;
+  run(input: unknown, now: Date): Evaluated | Promise<Evaluated>;
+}
+
+export interface Evaluated {
+  readonly answer: JsonValue | undefined;
+  readonly yielder: Yielder;
 }
 
 /** A yielder whose first slice starts now. */
@@ -107,17 +114,19 @@ export function chooseEvaluators(name: string, expr: jsonata.Expression, context
 
   return {
     engine: generated !== undefined ? 'generated' : closures !== undefined ? 'closures' : 'jsonata',
-    async run(input, now) {
+    run(input, now) {
       const yielder = newYielder(limits.sliceMs);
       // `millis` is shadowed as on the jsonata path.
       const bindings = [now.toISOString(), undefined];
       const fast = generated === undefined ? 'handover' : viaGenerated(generated, input, bindings, yielder);
       if (fast !== undefined && fast !== 'handover') return { answer: fast.answer, yielder };
-      if (fast === 'handover' && closures !== undefined) {
-        const sliced = await viaClosures(closures, input, bindings, yielder);
-        if (sliced !== undefined) return { answer: sliced.answer, yielder };
-      }
-      return { answer: await viaJsonata(input, now, yielder), yielder };
+      return (async () => {
+        if (fast === 'handover' && closures !== undefined) {
+          const sliced = await viaClosures(closures, input, bindings, yielder);
+          if (sliced !== undefined) return { answer: sliced.answer, yielder };
+        }
+        return { answer: await viaJsonata(input, now, yielder), yielder };
+      })();
     },
   };
 }

@@ -4,7 +4,7 @@ import jsonata from 'jsonata';
 import type { z } from 'zod';
 import type { CpuMeter } from './cpu-meter';
 import { AclCompileError, AclInputError } from './errors';
-import { chooseEvaluators, type Evaluators } from './evaluators';
+import { chooseEvaluators, type Evaluated, type Evaluators } from './evaluators';
 import { type GuardrailLimits } from './guardrails';
 import { toFieldIssues } from './issues';
 import { describe, isJsonataFailure, locationOf } from './jsonata-failure';
@@ -98,24 +98,40 @@ export function compileMapping(spec: MappingSpec, context: CompileContext): AclM
   for (const schema of spec.schemas ?? []) context.contract(schema);
   const policy = spec.items ?? 'fail';
 
-  const translate = async (input: unknown, options: EvaluateOptions): Promise<Translation> => {
+  const finish = (subject: unknown, { answer, yielder }: Evaluated): Translation | Promise<Translation> => {
+    if (spec.output === undefined) return { value: answer ?? null, dropped: [] };
+    const check = context.contract(spec.output(answer));
+    return checkAnswer(spec.name, answer, check, policy, { rows: rowsOf(spec, subject), key: spec.rows?.key }, yielder);
+  };
+
+  // Synchronous as far as the document allows (evaluators.ts, output-check.ts): a small page is one promise, settled.
+  const translateNow = (input: unknown, options: EvaluateOptions): Translation | Promise<Translation> => {
     let subject = input;
     if (spec.input !== undefined) {
       const checked = spec.input.safeParse(input);
       if (!checked.success) throw new AclInputError(spec.name, toFieldIssues(checked.error));
       subject = checked.data;
     }
-    const { answer, yielder } = await evaluators.run(subject, options.now);
-    if (spec.output === undefined) return { value: answer ?? null, dropped: [] };
-    const check = context.contract(spec.output(answer));
-    return checkAnswer(spec.name, answer, check, policy, { rows: rowsOf(spec, subject), key: spec.rows?.key }, yielder);
+    const evaluated = evaluators.run(subject, options.now);
+    return evaluated instanceof Promise ? evaluated.then((e) => finish(subject, e)) : finish(subject, evaluated);
   };
 
-  return {
-    name: spec.name,
-    file: spec.file,
-    engine: evaluators.engine,
-    translate,
-    evaluate: async (input, options) => (await translate(input, options)).value,
+  const translate = (input: unknown, options: EvaluateOptions): Promise<Translation> => {
+    try {
+      return Promise.resolve(translateNow(input, options));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   };
+
+  const evaluate = (input: unknown, options: EvaluateOptions): Promise<JsonValue> => {
+    try {
+      const done = translateNow(input, options);
+      return done instanceof Promise ? done.then((t) => t.value) : Promise.resolve(done.value);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+
+  return { name: spec.name, file: spec.file, engine: evaluators.engine, translate, evaluate };
 }

@@ -75,7 +75,7 @@ function keyOf(index: number, item: unknown, items: number, source: PageRows): J
  * out (`drop`), with its key and the reason it would be refused on its own. The page's other
  * fields stay as the mapping made them: `total` still counts the legacy rows.
  */
-export async function checkAnswer(mapping: string, answer: JsonValue | undefined, check: ContractCheck, policy: ItemPolicy, source: PageRows, yielder: Yielder): Promise<CheckedAnswer> {
+export function checkAnswer(mapping: string, answer: JsonValue | undefined, check: ContractCheck, policy: ItemPolicy, source: PageRows, yielder: Yielder): CheckedAnswer | Promise<CheckedAnswer> {
   const refuse = (issues: FieldIssue[]): never => {
     throw new AclOutputError(mapping, issues);
   };
@@ -87,17 +87,26 @@ export async function checkAnswer(mapping: string, answer: JsonValue | undefined
   }
   if (!page.envelope.accepts(answer)) refuse(check.whole.issues(answer));
   const refused: number[] = [];
-  for (let i = 0; i < items.length; i++) {
-    if ((i & (CHUNK - 1)) === CHUNK - 1) await yielder();
-    if (!page.item.accepts(items[i])) refused.push(i);
-  }
-  if (refused.length === 0) return { value: answer as JsonValue, dropped: [] };
-  if (policy === 'fail') refuse(check.whole.issues(answer));
-  const dropped = refused.map((index): DroppedItem => {
-    const issues = page.item.issues(items[index]);
-    const reason = new AclOutputError(mapping, issues).message;
-    return { index, key: keyOf(index, items[index], items.length, source), code: 'AclOutputError', reason, paths: issues.map((i) => i.path), issues };
-  });
-  const out = new Set(refused);
-  return { value: { ...(answer as { [key: string]: JsonValue }), items: items.filter((_, i) => !out.has(i)) }, dropped };
+  const settle = (): CheckedAnswer => {
+    if (refused.length === 0) return { value: answer as JsonValue, dropped: [] };
+    if (policy === 'fail') refuse(check.whole.issues(answer));
+    const dropped = refused.map((index): DroppedItem => {
+      const issues = page.item.issues(items[index]);
+      const reason = new AclOutputError(mapping, issues).message;
+      return { index, key: keyOf(index, items[index], items.length, source), code: 'AclOutputError', reason, paths: issues.map((i) => i.path), issues };
+    });
+    const out = new Set(refused);
+    return { value: { ...(answer as { [key: string]: JsonValue }), items: items.filter((_, i) => !out.has(i)) }, dropped };
+  };
+  // The first chunk without a turn of the event loop (a page of fewer items answers synchronously), then a look at the clock per chunk.
+  const first = Math.min(items.length, CHUNK - 1);
+  for (let i = 0; i < first; i++) if (!page.item.accepts(items[i])) refused.push(i);
+  if (first === items.length) return settle();
+  return (async () => {
+    for (let i = first; i < items.length; i++) {
+      if ((i & (CHUNK - 1)) === CHUNK - 1) await yielder();
+      if (!page.item.accepts(items[i])) refused.push(i);
+    }
+    return settle();
+  })();
 }

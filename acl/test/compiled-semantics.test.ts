@@ -35,6 +35,9 @@ const EXPRESSIONS: readonly string[] = [
   '($sum := function($n, $acc) { $n = 0 ? $acc : $sum($n - 1, $acc + $n) }; $sum(200, 0))',
   '($f := function($x) { $x.b }; $f(a))', '($g := function($x) { $map($x, function($v) { $v }) }; $g(a))',
   '($g := function($x) { $map($x, function($v) { $v }) }; [$g(a)])', '($f := function($x) { ($y := $x; $y.b) }; $f(a))',
+  // Parameters read once per call (codegen): reassigned by the lambda's own `:=`, shadowed in a block, missing, a sequence, rebound names.
+  '($f := function($x) { $x := $x.b }; $f(a))', '($f := function($x) { ($x := 7; $x) & $x }; $f(b))', '($f := function($x, $y) { [$x, $y] }; $f(1))',
+  '($f := function($x) { $x }; $f(a.b))', '($f := function($x) { $x.b }; $f := function($x) { $count($x) }; $f(a))', '($f := function($x) { $x }; $g := $f; $g(b))',
   '($f := $legacyTrim; $f(a))', '($t := $type; $t(a))', '$legacyTrim(a)', '$legacyMoney(b, "EUR")', '$legacyCode({"X": "ex"}, a)',
   '$now', '$type($millis)', '$exists($now)', 'a.b.$type($)', 'a.($x := b; $x)', 'a.[b]', '[a.[b]]',
   '$legacyTrim', '{"f": $legacyTrim, "g": 1}', '[$legacyTrim]', '$unknownName', '$unknownName.a', '$millis()', '$now()', 'a()',

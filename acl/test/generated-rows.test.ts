@@ -140,4 +140,16 @@ describe('validators compiled by ajv from the zod contracts', () => {
     expect(agreement(ProductSchema, { id: 1, sku: 'S', name: '😀'.repeat(100), description: null, price: { amount: 1, currency: 'EUR' }, status: 'active', updatedAt: '2014-02-30T00:00:00Z' })).toBeUndefined();
     expect(agreement(ProductSchema, { id: 1, sku: 'S', name: '😀'.repeat(101), description: null, price: { amount: 1, currency: 'EUR' }, status: 'active', updatedAt: '2014-13-01T00:00:00Z', extra: 1 })).toBeUndefined();
   });
+
+  it('agree on lengths where the UTF-16 length alone does not decide (x-code-points), and on fields an object inherits (both read them)', () => {
+    const product = { id: 1, sku: 'S', name: 'N', description: null, price: { amount: 1, currency: 'EUR' }, status: 'active', updatedAt: '2014-02-28T00:00:00Z' };
+    const names = ['', 'a', '😀', 'a'.repeat(200), 'a'.repeat(201), 'a' + '😀'.repeat(100), 'aa' + '😀'.repeat(99), '😀'.repeat(200), '😀'.repeat(201), '\ud83d'.repeat(200), '\ud83d'.repeat(201), '\ude00\ud83d'.repeat(101), '\ud83d'];
+    const refused = names.filter((name) => !zodValidator(ProductSchema).accepts({ ...product, name }));
+    for (const name of names) expect(agreement(ProductSchema, { ...product, name })).toBeUndefined();
+    expect(refused.length).toBeGreaterThan(3);
+    expect(refused.length).toBeLessThan(names.length - 3);
+    const inherits = Object.assign(Object.create({ status: 'active' }) as object, { ...product, status: undefined });
+    delete (inherits as { status?: unknown }).status;
+    expect(agreement(ProductSchema, inherits)).toBeUndefined();
+  });
 });

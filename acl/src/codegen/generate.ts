@@ -1,18 +1,21 @@
-import type { Code, LambdaDef } from '../compiler/apply';
+import type { Code } from '../compiler/apply';
 import { checkFields, child, compileNode, nodes } from '../compiler/compile';
-import { path as generalPath } from '../compiler/constructors';
 import { BINARY_OPS } from '../compiler/operators';
 import { isNode, Scope, Unsupported, type AstNode } from '../compiler/scope';
 import type { Site } from '../compiler/site';
-import { resolveGlobal, staticHelper } from '../compiler/variables';
+import { generateCall, generateLambda, type KnownLambda } from './calls';
+import { collapseInPlace, isLiteralText } from './checks';
+import { generatePath, generateFieldPath } from './paths';
+import { generateVariable, ownerOf } from './variables';
 import { literal, NotALiteral, Source } from './source';
 
 /**
  * jsonata's AST (the compiled subset, compile.ts) written out as JavaScript source, node for node
  * what the closure compiler builds, with the same frames, steps and bail-outs: the straight-line
  * parts (blocks, bindings, variables, field paths, object and array constructors, conditions,
- * operators, calls, lambdas) become inline code; the rest (general paths over sequences, grouping
- * constructors) is the closure compiler's own code for that node, called from the generated code.
+ * operators, calls, lambdas) become inline code; the rest (grouping constructors, paths over
+ * sequences the inline loop does not model) is the closure compiler's own code for that node,
+ * called from the generated code. Paths are in paths.ts, calls and lambdas in calls.ts.
  *
  * Every function takes `(input, frame, run)` like a closure's `sync`; `frame` names the frame of
  * the innermost scope that has one. An expression is generated as statements that leave its value
@@ -20,13 +23,21 @@ import { literal, NotALiteral, Source } from './source';
  */
 export class Generator {
   /** The functions of lambda bodies, emitted before the root. */
-  private readonly bodies: string[] = [];
+  readonly bodies: string[] = [];
   /**
    * The current function's memo of the last object a field path found not to be a function value
-   * (isFunctionValue reads two missing properties; a row's seven fields would ask seven times).
-   * Objects never change during an evaluation, so the answer holds.
+   * (a row's seven fields would ask seven times). Objects never change during an evaluation.
    */
-  private memo = 'undefined';
+  memo = 'undefined';
+  /** The current function's parameter locals (fn), by name: the scope a name resolves to first decides. */
+  private params = new Map<string, string>();
+  private paramScope: Scope | undefined;
+  /** Temps (and literals) whose value collapse leaves as it is: collapsing them again is skipped. */
+  private readonly collapsed = new Set<string>();
+  /** Lambdas bound with `$name := function...`, by name: their call sites call the body directly when the value is still that lambda. */
+  readonly lambdas = new Map<string, KnownLambda>();
+  /** The lambda each `new rt.Lambda` temp holds, for `bind` to name it. */
+  readonly lambdaTemps = new Map<string, KnownLambda>();
 
   constructor(readonly out: Source) {}
 
@@ -36,29 +47,58 @@ export class Generator {
     return ['"use strict";', ...this.bodies, `return ${root};`].join('\n');
   }
 
-  /** A function `(input, frame, run) => value` for `node`; its name. */
-  private fn(node: AstNode, site: Site): string {
+  /**
+   * A function `(input, frame, run) => value` for `node`; its name. The body of a lambda reads each
+   * parameter its `:=`s never assign once, collapsed, at the top: every later use is that local.
+   */
+  fn(node: AstNode, site: Site): string {
     const saved = this.out.begin();
     const savedMemo = this.memo;
+    const savedParams = this.params;
+    const savedScope = this.paramScope;
     const name = this.out.temp();
     this.memo = this.out.temp();
     this.out.line(`let ${this.memo};`);
+    this.params = new Map();
+    const { scope } = site;
+    this.paramScope = scope;
+    for (let slot = 0; slot < scope.params; slot++) {
+      const param = scope.names[slot] as string;
+      if (!scope.assigned.has(param)) this.params.set(param, this.collapse(this.let(`frame.slots[${slot}]`)));
+    }
     const value = this.gen(node, site, 'frame');
     this.out.line(`return ${value};`);
     const body = this.out.end(saved);
     this.memo = savedMemo;
+    this.params = savedParams;
+    this.paramScope = savedScope;
     this.bodies.push(`const ${name} = function (input, frame, run) {\n${body}\n};`);
     return name;
   }
 
-  private delegate(node: AstNode, site: Site, frame: string): string {
-    const code = compileNode(node, site);
+  /** The closure compiler's code for `node`, called from here. */
+  delegate(node: AstNode, site: Site, frame: string): string {
+    const code: Code = compileNode(node, site);
     return this.let(`${this.out.constant(code)}.sync(input, ${frame}, run)`);
   }
 
-  private let(expression: string): string {
+  let(expression: string): string {
     const t = this.out.temp();
     this.out.line(`let ${t} = ${expression};`);
+    return t;
+  }
+
+  /** collapse(value) as a new temp, or `value` itself when collapsing cannot change it. */
+  collapse(value: string): string {
+    if (this.collapsed.has(value) || isLiteralText(value)) return value;
+    const t = this.let(value);
+    this.out.line(collapseInPlace(t));
+    return this.done(t);
+  }
+
+  /** Marks a temp as already collapsed; answers it. */
+  done(t: string): string {
+    this.collapsed.add(t);
     return t;
   }
 
@@ -73,13 +113,15 @@ export class Generator {
           if (e instanceof NotALiteral) return this.delegate(node, site, frame);
           throw e;
         }
-      case 'variable':
-        return this.let(`rt.collapse(${this.variable(node, site, frame)})`);
+      case 'variable': {
+        const local = typeof node.value === 'string' && ownerOf(site.scope, node.value) === this.paramScope ? this.params.get(node.value) : undefined;
+        return local ?? this.collapse(generateVariable(this, node, site, frame));
+      }
       case 'name':
         if (typeof node.value !== 'string') throw new Unsupported('a field name that is not a string', node);
-        return this.fieldPath(undefined, [node.value], node, site, frame, true);
+        return generateFieldPath(this, undefined, [node.value], node, site, frame, true);
       case 'path':
-        return this.path(node, site, inner, frame);
+        return generatePath(this, node, site, inner, frame);
       case 'unary':
         return this.unary(node, site, inner, frame);
       case 'binary':
@@ -91,86 +133,10 @@ export class Generator {
       case 'bind':
         return this.bind(node, site, frame);
       case 'function':
-        return this.call(node, site, frame);
+        return generateCall(this, node, site, frame);
       default:
-        return this.lambda(node, site, frame);
+        return generateLambda(this, node, site, frame);
     }
-  }
-
-  /** `$name`, `$`, `$$`: the value, not collapsed (as compileVariable). */
-  private variable(node: AstNode, site: Site, frame: string): string {
-    const name = node.value;
-    if (typeof name !== 'string') throw new Unsupported('a variable without a name', node);
-    if (name === '') return this.let(`rt.context(input)`);
-    const slots = site.scope.resolve(name);
-    const global = resolveGlobal(name, site.globals);
-    if (global === undefined && slots.length === 0) throw new Unsupported(`$${name} (a jsonata built-in the compiled evaluator does not run)`, node);
-    const fallback =
-      global === undefined ? `rt.bail(${literal(`a variable reached jsonata's own built-in`)})`
-      : global.kind === 'root' ? 'run.root'
-      : global.kind === 'binding' ? `run.bindings[${global.index}]`
-      : global.value === undefined ? 'undefined' : this.out.constant(global.value);
-    const t = this.out.temp();
-    this.out.line(`let ${t};`);
-    const label = this.out.label();
-    this.out.block(`${label}:`, () => {
-      for (const { hops, slot } of slots) {
-        this.out.line(`${t} = ${frame}${'.parent'.repeat(hops)}.slots[${slot}];`);
-        this.out.line(`if (${t} !== rt.UNBOUND) break ${label};`);
-      }
-      this.out.line(`${t} = ${fallback};`);
-    });
-    return t;
-  }
-
-  private path(node: AstNode, site: Site, inner: Site, frame: string): string {
-    const steps = nodes(node['steps'], 'path steps', node);
-    const first = steps[0];
-    if (first === undefined) throw new Unsupported('an empty path', node);
-    const lead = first.type === 'variable' && first.value !== '' ? 1 : 0;
-    const names = steps.slice(lead);
-    if (names.length === 0 || !names.every((s) => s.type === 'name' && typeof s.value === 'string')) {
-      // jsonata's general path (constructors.ts) over steps that are generated functions.
-      const codes = steps.map((step) => {
-        const code = { sync: undefined } as unknown as Code;
-        this.bodies.push(`${this.out.constant(code)}.sync = ${this.fn(step, inner)};`);
-        return code;
-      });
-      const general = generalPath(codes, first.type === 'variable', first['consarray'] === true);
-      return this.let(`rt.collapse(${this.out.constant(general)}.sync(input, ${frame}, run))`);
-    }
-    for (const s of names) checkFields(s);
-    const variable = lead === 1 ? this.gen(first, inner, frame) : undefined;
-    return this.fieldPath(variable, names.map((s) => s.value as string), node, site, frame, false);
-  }
-
-  /**
-   * fieldPath (field-path.ts) inline: while each step meets one object and finds one value that is
-   * not an array, that value; at the first array the closure compiler's general path takes over.
-   * A field is read only after hasOwnProperty said it is the object's own: never the prototype.
-   * `single`: a lone name step (`PAGE`), which collapses what it finds.
-   */
-  private fieldPath(variable: string | undefined, keys: readonly string[], node: AstNode, site: Site, frame: string, single: boolean): string {
-    const r = this.out.temp();
-    const t = this.out.temp();
-    const label = this.out.label();
-    const general = `${this.out.constant(compileNode(node, site))}.sync(input, ${frame}, run)`;
-    this.out.line(`let ${r};`);
-    this.out.block(`${label}:`, () => {
-      this.out.line(`let ${t} = ${variable ?? 'input'};`);
-      if (variable !== undefined) this.out.line(`if (${t} === undefined) break ${label};`);
-      this.out.line(`if (Array.isArray(${t})) { ${r} = ${general}; break ${label}; }`);
-      for (const key of keys) {
-        const k = literal(key);
-        this.out.line(`if (${t} === null || typeof ${t} !== "object" || !rt.hasOwn(${t}, ${k})) break ${label};`);
-        this.out.line(`if (${t} !== ${this.memo}) { if (rt.isFn(${t})) break ${label}; ${this.memo} = ${t}; }`);
-        this.out.line(`${t} = ${t}[${k}];`);
-        this.out.line(`if (${t} === undefined) break ${label};`);
-        this.out.line(`if (Array.isArray(${t})) { ${r} = ${single ? `rt.collapse(${t})` : general}; break ${label}; }`);
-      }
-      this.out.line(`${r} = ${t};`);
-    });
-    return r;
   }
 
   private unary(node: AstNode, site: Site, inner: Site, frame: string): string {
@@ -208,8 +174,9 @@ export class Generator {
       // One object literal (one hidden class) when every value is defined, the usual case; else only the defined ones.
       const values = pairs.map(([, value]) => this.gen(value, inner, frame));
       this.out.line(`${r} = {${values.map((v, p) => `${literal(keys[p])}: ${v}`).join(', ')}};`);
-      if (values.length === 0) return;
-      this.out.block(`if (${values.map((v) => `${v} === undefined`).join(' || ')})`, () => {
+      const maybeUndefined = values.filter((v) => v === 'undefined' || !isLiteralText(v));
+      if (maybeUndefined.length === 0) return;
+      this.out.block(`if (${maybeUndefined.map((v) => `${v} === undefined`).join(' || ')})`, () => {
         this.out.line(`${r} = {};`);
         values.forEach((v, p) => this.out.line(`if (${v} !== undefined) ${r}[${literal(keys[p])}] = ${v};`));
       });
@@ -238,7 +205,7 @@ export class Generator {
     this.out.line(`let ${r};`);
     this.out.block(`if (rt.toBoolean(${test}) === true)`, () => this.out.line(`${r} = ${this.gen(child(node['then'], 'then branch', node), inner, frame)};`));
     if (node['else'] !== undefined) this.out.block('else', () => this.out.line(`${r} = ${this.gen(child(node['else'], 'else branch', node), inner, frame)};`));
-    return this.let(`rt.collapse(${r})`);
+    return this.collapse(r);
   }
 
   private blockNode(node: AstNode, site: Site, frame: string): string {
@@ -248,66 +215,24 @@ export class Generator {
     const own = scope.names.length === 0 ? frame : this.let(`rt.newFrame(${scope.names.length}, ${frame})`);
     let result = 'undefined';
     for (const e of expressions) result = this.gen(e, inner, own);
-    return this.let(`rt.collapse(${result})`);
+    return this.collapse(result);
   }
 
   private bind(node: AstNode, site: Site, frame: string): string {
     const lhs = child(node['lhs'], 'binding target', node);
     const slot = site.scope.names.indexOf(String(lhs.value));
     if (lhs.type !== 'variable' || slot < 0) throw new Unsupported('a binding the compiler did not expect', node);
-    const value = this.gen(child(node['rhs'], 'bound value', node), { ...site, depth: site.depth + 1 }, frame);
+    const rhs = child(node['rhs'], 'bound value', node);
+    const value = this.gen(rhs, { ...site, depth: site.depth + 1 }, frame);
+    // The lambda just generated, remembered under its name (calls.ts checks at run time that the name still holds it).
+    const known = rhs.type === 'lambda' && rhs['thunk'] !== true ? this.lambdaTemps.get(value) : undefined;
+    if (known !== undefined && !this.lambdas.has(String(lhs.value))) this.lambdas.set(String(lhs.value), known);
     this.out.line(`${frame}.slots[${slot}] = ${value};`);
-    return this.let(`rt.collapse(${value})`);
+    return this.collapse(value);
   }
 
-  private args(value: unknown, at: AstNode, site: Site, frame: string): string[] {
+  args(value: unknown, at: AstNode, site: Site, frame: string): string[] {
     if (!Array.isArray(value) || !value.every(isNode)) throw new Unsupported('unexpected arguments', at);
     return value.map((a) => this.gen(a, site, frame));
-  }
-
-  private call(node: AstNode, site: Site, frame: string): string {
-    const inner: Site = { ...site, depth: site.depth + 1 };
-    const procedureNode = child(node['procedure'], 'procedure', node);
-    const helper = procedureNode['predicate'] === undefined ? staticHelper(procedureNode, site.scope, site.globals) : undefined;
-    if (helper !== undefined) {
-      // As helperCall: the procedure is known; each argument is checked as it is evaluated.
-      checkFields(procedureNode);
-      const args = (node['arguments'] as AstNode[] | undefined ?? []).map((a) => {
-        if (!isNode(a)) throw new Unsupported('unexpected arguments', node);
-        return this.let(`rt.helperArg(${this.gen(a, inner, frame)})`);
-      });
-      if (!Array.isArray(node['arguments'])) throw new Unsupported('unexpected arguments', node);
-      return this.let(`rt.helperAnswer(${this.out.constant(helper)}.call(input${args.map((a) => `, ${a}`).join('')}))`);
-    }
-    const procedure = this.gen(procedureNode, inner, frame);
-    const args = this.args(node['arguments'], node, inner, frame);
-    return this.let(`rt.collapse(rt.apply(${procedure}, rt.checkArgs([${args.join(', ')}]), input, run, ${site.depth}))`);
-  }
-
-  private lambda(node: AstNode, site: Site, frame: string): string {
-    const body = child(node['body'], 'lambda body', node);
-    if (node['thunk'] === true) {
-      if (body.type !== 'function') throw new Unsupported('a tail-call thunk around something other than a call', node);
-      for (const key of Object.keys(body)) {
-        if (body[key] !== undefined && !['type', 'value', 'position', 'procedure', 'arguments'].includes(key)) throw new Unsupported(`"${key}" on a tail call`, body);
-      }
-      const procedure = this.gen(child(body['procedure'], 'procedure', body), site, frame);
-      const args = this.args(body['arguments'], body, site, frame);
-      return this.let(`new rt.TailCall(${procedure}, [${args.join(', ')}])`);
-    }
-    if (!Array.isArray(node['arguments']) || !node['arguments'].every(isNode)) throw new Unsupported('unexpected arguments', node);
-    const params = (node['arguments'] as AstNode[]).map((p) => {
-      if (p.type !== 'variable' || typeof p.value !== 'string') throw new Unsupported('a lambda parameter', node);
-      return p.value;
-    });
-    if (new Set(params).size !== params.length) throw new Unsupported('a lambda with a repeated parameter', node);
-    const scope = new Scope(site.scope, params, [body]);
-    // The body's own function; the definition is a runtime object the code refers to, its `sync` filled in by the factory.
-    const code = { sync: undefined } as unknown as Code;
-    const def: LambdaDef = { params: params.length, frameSize: scope.names.length, body: code };
-    const fn = this.fn(body, { ...site, scope, depth: 1 });
-    const ref = this.out.constant(def);
-    this.bodies.push(`${ref}.body.sync = ${fn};`);
-    return this.let(`new rt.Lambda(${ref}, input, ${frame})`);
   }
 }

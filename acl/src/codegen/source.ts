@@ -47,7 +47,9 @@ export class Source {
     return text;
   }
 
+  /** One line; an empty text (a check a literal does not need) writes nothing. */
   line(text: string): void {
+    if (text === '') return;
     this.lines.push('  '.repeat(this.indent) + text);
   }
 

@@ -106,6 +106,16 @@ export function apply(proc: unknown, args: unknown[], input: unknown, run: Run, 
   return result;
 }
 
+/** apply's trampoline on its own, for generated code that made the first call itself. */
+export function trampoline(first: TailCall, input: unknown, run: Run): unknown {
+  let result: unknown = first;
+  while (result instanceof TailCall) {
+    run.tick();
+    result = applyInner(result.proc, result.args, input, run);
+  }
+  return result;
+}
+
 async function applyInnerOnSpine(proc: unknown, args: unknown[], input: unknown, run: Run): Promise<unknown> {
   if (proc instanceof Lambda && proc.def.body.spine !== undefined) return proc.def.body.spine(proc.input, lambdaFrame(proc, args), run);
   if (proc instanceof Builtin && proc.spineCall !== undefined) return proc.spineCall(args, run);

@@ -18,7 +18,8 @@ const { append, Bailout, createSequence, isSequence } = values;
 /** Every 8th item reads the clock: an item costs about a microsecond, the clock some tens of ns. */
 const PARK_CHECK_MASK = 7;
 
-function flattenStep(result: Sequence, lastStep: boolean): unknown[] {
+/** jsonata's flattening of one step's results (exported for generated code's inline path loop). */
+export function flattenStep(result: Sequence, lastStep: boolean): unknown[] {
   const first = result[0];
   if (lastStep && result.length === 1 && Array.isArray(first) && !isSequence(first)) return first;
   const out = createSequence();

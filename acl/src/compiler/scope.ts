@@ -22,6 +22,8 @@ export interface Slot {
   /** How many frames up from the current one. */
   readonly hops: number;
   readonly slot: number;
+  /** A parameter of its lambda: always bound, so the lookup never goes further out. */
+  readonly param: boolean;
 }
 
 /**
@@ -30,6 +32,10 @@ export interface Slot {
  */
 export class Scope {
   readonly names: string[];
+  /** The first `params` slots are a lambda's parameters: set by every call (maybe to undefined), never unbound. */
+  readonly params: number;
+  /** Names a `:=` of this scope assigns (a parameter not among them keeps its value for the whole call). */
+  readonly assigned = new Set<string>();
 
   constructor(
     readonly parent: Scope | undefined,
@@ -37,6 +43,7 @@ export class Scope {
     body: readonly AstNode[],
   ) {
     this.names = [...params];
+    this.params = params.length;
     for (const node of body) this.collect(node);
   }
 
@@ -50,7 +57,7 @@ export class Scope {
     let hops = 0;
     for (let scope: Scope | undefined = this; scope !== undefined; scope = scope.parent) {
       const slot = scope.names.indexOf(name);
-      if (slot >= 0) found.push({ hops, slot });
+      if (slot >= 0) found.push({ hops, slot, param: slot < scope.params });
       if (scope.materialized) hops += 1;
     }
     return found;
@@ -68,6 +75,7 @@ export class Scope {
       const lhs = node['lhs'];
       if (!isNode(lhs) || lhs.type !== 'variable' || typeof lhs.value !== 'string') throw new Unsupported('binding to something other than a variable', node);
       if (!this.names.includes(lhs.value)) this.names.push(lhs.value);
+      this.assigned.add(lhs.value);
       this.collect(node['rhs']);
       return;
     }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { formatPath, toFieldIssues } from '../issues';
 import { contractJsonSchema, REFINE_KEYWORD, type Refinement } from './json-schema';
+import { addKeywords, withLengthKeyword } from './keywords';
 
 /**
  * A contract's check, compiled once. `accepts` is the hot path (no issue objects made); `issues`
@@ -54,29 +55,13 @@ export function ajvIssues(errors: readonly ErrorObject[]): FieldIssue[] {
 
 /**
  * One ajv instance per ACL: its options make ajv judge as zod does. String lengths are counted in
- * code points by both (ajv's default; zod 4's `.max` counts code points too), and
- * `unicodeRegExp: false` runs patterns without the `u` flag, as zod's regexes run.
+ * code points by both (keywords.ts; zod 4's `.max` counts code points too), `unicodeRegExp: false`
+ * runs patterns without the `u` flag, as zod's regexes run, and fields are read as zod reads them,
+ * inherited ones included (`ownProperties: false`: zod accepts an object whose required field
+ * comes from its prototype, and an own-properties check also cost a quarter of a page's validation).
  */
 export function createAjv(allErrors = false): Ajv2020 {
-  return new Ajv2020({ allErrors, strict: false, unicodeRegExp: false, ownProperties: true, validateFormats: false });
-}
-
-function refineKeyword(ajv: Ajv2020, refinements: Refinement[]): void {
-  if (ajv.getKeyword(REFINE_KEYWORD) !== false) return;
-  ajv.addKeyword({
-    keyword: REFINE_KEYWORD,
-    schemaType: 'array',
-    errors: false,
-    // The contract's own predicates; a throw counts as a refusal, as zod counts it.
-    validate: (indexes: readonly number[], data: unknown) =>
-      indexes.every((i) => {
-        try {
-          return Boolean((refinements[i] as Refinement)(data));
-        } catch {
-          return false;
-        }
-      }),
-  });
+  return new Ajv2020({ allErrors, strict: false, unicodeRegExp: false, ownProperties: false, validateFormats: false });
 }
 
 /** Refinements of every contract compiled on one ajv instance (the keyword is registered once). */
@@ -91,11 +76,11 @@ const REFINEMENTS = new WeakMap<Ajv2020, Refinement[]>();
 export function ajvValidator(ajv: Ajv2020, contract: z.ZodType): OutputValidator {
   let refinements = REFINEMENTS.get(ajv);
   if (refinements === undefined) REFINEMENTS.set(ajv, (refinements = []));
-  refineKeyword(ajv, refinements);
+  addKeywords(ajv, refinements);
   const json = contractJsonSchema(contract);
   const offset = refinements.length;
   refinements.push(...json.refinements);
-  const schema = offset === 0 ? json.schema : renumber(json.schema, offset);
+  const schema = withLengthKeyword(offset === 0 ? json.schema : renumber(json.schema, offset)) as Record<string, unknown>;
   const validate: ValidateFunction = ajv.compile(schema);
   return {
     accepts: (value) => validate(value),
@@ -124,9 +109,9 @@ function renumber(node: unknown, offset: number): Record<string, unknown> {
 export function ajvAllErrors(contract: z.ZodType): (value: unknown) => FieldIssue[] {
   const ajv = createAjv(true);
   const refinements: Refinement[] = [];
-  refineKeyword(ajv, refinements);
+  addKeywords(ajv, refinements);
   const json = contractJsonSchema(contract);
   refinements.push(...json.refinements);
-  const validate = ajv.compile(json.schema);
+  const validate = ajv.compile(withLengthKeyword(json.schema) as Record<string, unknown>);
   return (value) => (validate(value) ? [] : ajvIssues(validate.errors ?? []));
 }

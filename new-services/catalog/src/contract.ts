@@ -17,8 +17,46 @@ export const MoneySchema = z
   })
   .strict();
 
+/** The digit at `at`, or -100 (so that any two-digit number with a non-digit in it is negative). */
+const digit = (text: string, at: number): number => {
+  const c = text.charCodeAt(at) - 48;
+  return c >= 0 && c <= 9 ? c : -100;
+};
+const twoDigits = (text: string, at: number): number => digit(text, at) * 10 + digit(text, at + 1);
+const [DASH, COLON, DOT, T, Z] = ['-', ':', '.', 'T', 'Z'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number];
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.mmm]Z` with a month 01–12, a day 01–28, an hour 00–23 and minutes and
+ * seconds 00–59: a date every calendar has, whatever the year (contract-instant.test.ts holds
+ * Date.parse to it). Character codes only: this runs for every instant of every page.
+ */
+function plainlyRealInstant(text: string): boolean {
+  if (typeof text !== 'string') return false;
+  const n = text.length;
+  if (n === 24) {
+    if (text.charCodeAt(19) !== DOT || digit(text, 20) < 0 || digit(text, 21) < 0 || digit(text, 22) < 0) return false;
+  } else if (n !== 20) return false;
+  if (text.charCodeAt(n - 1) !== Z || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(10) !== T || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return false;
+  if (twoDigits(text, 0) < 0 || twoDigits(text, 2) < 0) return false;
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  return month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+}
+
+/**
+ * "A real date": exactly `!Number.isNaN(Date.parse(text))`, asked of Date.parse only when the text
+ * is not plainly real (days 29–31 and whatever else it must judge). Date.parse was half of what
+ * validating a product page cost; the answer is the same for every string.
+ */
+export function isRealDate(text: string): boolean {
+  return plainlyRealInstant(text) || !Number.isNaN(Date.parse(text));
+}
+
 /** UTC timestamp in ISO-8601 with a Z suffix, e.g. 2014-09-28T05:01:12Z (milliseconds optional). */
-export const IsoInstantSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/, 'must be an ISO-8601 UTC instant').refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real date');
+export const IsoInstantSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/, 'must be an ISO-8601 UTC instant').refine(isRealDate, 'must be a real date');
 
 /**
  * A UTC instant with milliseconds, always three digits, e.g. 2026-03-01T09:15:02.417Z
@@ -27,7 +65,7 @@ export const IsoInstantSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}
 export const IsoInstantMillisSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be an ISO-8601 UTC instant with milliseconds')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real date');
+  .refine(isRealDate, 'must be a real date');
 
 export const ProductStatusSchema = z.enum(['active', 'discontinued']);
 
