@@ -2,7 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import { CreateOrderSchema, type CreateOrder } from '../contract';
 import { IdempotencyKeyTakenError } from '../db/errors';
 import { placeOrder } from '../domain';
-import type { CheckoutResult } from '../saga/checkout';
+import type { CheckoutResult } from '../saga/results';
 import { CHECKOUT_ANSWERS } from './checkout-answers';
 import type { HandlerDeps } from './deps';
 import { keyInFlight, keyReused, readIdempotencyKey, replay, requestHash } from './idempotency';
