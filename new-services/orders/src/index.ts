@@ -9,5 +9,5 @@ export type { Checkout } from './saga/checkout';
 export type { CheckoutResult } from './saga/results';
 export { DEFAULT_RETRY, type RetryPolicy } from './saga/backoff';
 export { T as ORDERS_TABLES } from './db/tables';
-export { SHADOW_HEADER } from './http/shadow';
+export { SHADOW_HEADER } from '../../../platform';
 export { createHttpCatalogClient, CatalogUnavailableError, type CatalogClient, type HttpCatalogOptions } from './catalog-client';
