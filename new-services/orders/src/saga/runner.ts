@@ -35,6 +35,16 @@ export function createPhaseRunner(deps: PhaseRunnerDeps): PhaseRunner {
   const active = new Set<string>();
   const background = new Set<Promise<void>>();
 
+  /** One pass; a failure of the pass itself (the saga log's database) is worth another try. */
+  async function tryOnce(sagaId: string, phase: Phase): Promise<PhaseResult> {
+    try {
+      return await once(sagaId, phase);
+    } catch (err) {
+      logger.warn('checkout saga step failed', { sagaId, phase, error: describeError(err) });
+      return 'retry';
+    }
+  }
+
   async function markStuck(sagaId: string, phase: Phase): Promise<void> {
     await log.markStuck(sagaId, true, now());
     metrics.stuck();
@@ -53,13 +63,7 @@ export function createPhaseRunner(deps: PhaseRunnerDeps): PhaseRunner {
     const run = (async () => {
       for (let attempt = 2; attempt <= policy.attempts; attempt++) {
         if (!(await sleep(backoffDelay(policy, attempt, deps.random), stopping.signal))) return;
-        let result: PhaseResult;
-        try {
-          result = await once(sagaId, phase);
-        } catch (err) {
-          logger.warn('checkout saga step failed', { sagaId, phase, error: describeError(err) });
-          result = 'retry';
-        }
+        const result = await tryOnce(sagaId, phase);
         if (result === 'done') return;
         if (result === 'stuck') break;
       }
@@ -77,13 +81,7 @@ export function createPhaseRunner(deps: PhaseRunnerDeps): PhaseRunner {
     active,
     retryInBackground,
     async runPhase(sagaId, phase) {
-      let result: PhaseResult;
-      try {
-        result = await once(sagaId, phase);
-      } catch (err) {
-        logger.warn('checkout saga step failed', { sagaId, phase, error: describeError(err) });
-        result = 'retry';
-      }
+      const result = await tryOnce(sagaId, phase);
       if (result === 'retry' && policy.attempts > 1) {
         retryInBackground(sagaId, phase);
         return;
