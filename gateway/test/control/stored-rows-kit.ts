@@ -43,8 +43,8 @@ export async function writeAuditRow(db: Knex, version: number, columns: Record<s
   });
 }
 
-/** products and orders, both sides declared, both legacy in the file, and the catch-all every table has. */
-export function twoRouteTable(): RouteTable {
+/** products and orders, both sides declared, both legacy in the file, and the catch-all every table has; `source` names its file. */
+export function twoRouteTable(source = 'test'): RouteTable {
   return compileRouteTable(
     {
       upstreams: { legacy: { url: 'http://127.0.0.1:9' }, catalog: { url: 'http://127.0.0.1:10' } },
@@ -54,7 +54,7 @@ export function twoRouteTable(): RouteTable {
         { id: 'catch-all', path: '/*', mode: 'legacy', legacy: { upstream: 'legacy' } },
       ],
     },
-    'test',
+    source,
   );
 }
 
