@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import { StateFollower } from '../../src/control/follower';
-import { KnexStateStore } from '../../src/control/state-store';
-import { openStateDb } from '../../src/control/store-db';
-import { captureLogs, overlayText, twoRouteTable, writeStateRow } from './stored-rows-kit';
+import type { KnexStateStore } from '../../src/control/state-store';
+import { captureLogs, memoryStateStore, overlayText, twoRouteTable, writeStateRow } from './stored-rows-kit';
 
 /**
  * A state entry the table in service cannot take (a route the file no longer has, a mode a route
@@ -14,9 +13,7 @@ let db: Knex;
 let store: KnexStateStore;
 
 beforeEach(async () => {
-  db = openStateDb('sqlite::memory:');
-  store = new KnexStateStore(db);
-  await store.migrate();
+  ({ db, store } = await memoryStateStore());
 });
 
 afterEach(() => store.close());

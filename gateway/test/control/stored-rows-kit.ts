@@ -3,6 +3,8 @@ import { Writable } from 'node:stream';
 import type winston from 'winston';
 import { compileRouteTable } from '../../src/config/load';
 import type { RouteTable } from '../../src/config/table';
+import { KnexStateStore } from '../../src/control/state-store';
+import { openStateDb } from '../../src/control/store-db';
 import { createLogger } from '../../src/observability/logger';
 
 /**
@@ -12,6 +14,14 @@ import { createLogger } from '../../src/observability/logger';
 
 export const STATE_TABLE = 'strangler_route_state';
 export const AUDIT_TABLE = 'strangler_route_audit';
+
+/** A migrated state store in memory, with its knex handle for writing rows behind the store's back. */
+export async function memoryStateStore(): Promise<{ db: Knex; store: KnexStateStore }> {
+  const db = openStateDb('sqlite::memory:');
+  const store = new KnexStateStore(db);
+  await store.migrate();
+  return { db, store };
+}
 
 /** A state version with its overlay column exactly as given (the text a newer replica wrote). */
 export async function writeStateRow(db: Knex, version: number, overlay: string): Promise<void> {
