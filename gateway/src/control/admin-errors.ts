@@ -23,6 +23,7 @@ function parserProblem(e: unknown): ControlError | AdminHttpError | null {
   return null;
 }
 
+/** The admin API's last handler: every refusal as problem+json; an unexpected failure logged with its stack and answered without it. */
 export function onError(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (res.headersSent) {
