@@ -9,10 +9,12 @@ export { runMigrations, type MigrationPlan, type NamedMigration } from './db/mig
 export { describeIssues, fieldIssues, fieldPath, storedBoolean, storedInteger, storedJson, storedNumber } from './db/stored-values';
 export { bodyFailureOf, type BodyFailure, type BodyFailureCode } from './http/body-errors';
 export { notFoundProblem, problemResponder, type ProblemMapper } from './http/error-responder';
+export { healthHandler, type Pingable } from './http/health';
 export { HTTP_PROBLEMS, type HttpProblemCode } from './http/http-problems';
 export { Problem, problemBody, sendProblem, PROBLEM_TYPE_PREFIX, type FieldIssue, type ProblemBody, type ProblemExtras, type ProblemKind } from './http/problem';
 export { requestIdFrom } from './http/request-id';
 export { requestLog, type RequestLogFields } from './http/request-log';
+export { isShadowRequest, markShadow, SHADOW_HEADER } from './http/shadow-marker';
 export { createJsonLogger, type JsonLoggerOptions } from './log/json-logger';
 export { currentRequestId, withRequestId } from './log/request-context';
 export { silentLogger, type Logger } from './log/logger';

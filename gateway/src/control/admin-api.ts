@@ -1,12 +1,13 @@
 import http from 'node:http';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
-import type { z } from 'zod';
+import express, { type Request } from 'express';
 import type { Logger } from '../observability/logger';
-import type { ADMIN_ANSWERS } from './admin-answers';
 import { adminGate } from './admin-auth';
+import { onError } from './admin-errors';
+import { ADMIN_BODY_LIMIT_BYTES, logRequests, notAllowed, requireJson, requireJsonUnlessEmpty, routeIdOf, securityHeaders, send, viaOf } from './admin-http';
 import { ADMIN_PATHS } from './admin-paths';
-import { AdminHttpError, sendProblem } from './admin-problems';
-import { parseExplainQuery, parseFlip, parseHistoryQuery, parseIfMatch, parseRollback, parseRolloutAction, parseRolloutStart, parseShadowReportQuery, ROLLOUT_ACTIONS, type RolloutAction } from './admin-requests';
+import { AdminHttpError } from './admin-problems';
+import { parseRolloutAction, parseRolloutStart, ROLLOUT_ACTIONS, type RolloutAction } from './admin-requests';
+import { mountReportEndpoints, mountRouteStateEndpoints } from './admin-route-endpoints';
 import { mountDashboardEndpoints } from './dashboard/api';
 import type { DashboardDeps } from './dashboard/deps';
 import { mountDashboardPage, pageAssets } from './dashboard/page';
@@ -27,9 +28,6 @@ export interface AdminServerDeps {
   /** The dashboard's data; without it, /dashboard is not served. */
   readonly dashboard?: DashboardDeps;
 }
-
-/** Requests are a few hundred bytes; anything much larger is a mistake or an attack. */
-export const ADMIN_BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
  * The admin API on its own http.Server, so it can listen on a private address (127.0.0.1:9090)
@@ -70,65 +68,6 @@ export function createAdminApp(deps: AdminServerDeps): express.Express {
   return app;
 }
 
-/** The route state: read it, explain a request against it, and change it by flip or rollback. */
-function mountRouteStateEndpoints(app: express.Express, control: Control, clock: () => Date): void {
-  // requireJson has already checked the media type; parsing whatever passed it avoids a second, possibly different, opinion.
-  const jsonBody = [requireJson, express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: () => true, inflate: false, strict: true })];
-
-  app
-    .route(ADMIN_PATHS.routes)
-    .get(async (_req, res) => {
-      const list = await control.list();
-      send(res.set('ETag', `"${list.version}"`), 'routes', list);
-    })
-    .all(notAllowed('GET, HEAD'));
-
-  app
-    .route(ADMIN_PATHS.explain)
-    .get(async (req, res) => {
-      const q = parseExplainQuery(req.query, clock());
-      send(res, 'explain', await control.explain(q.method, q.path, q.since));
-    })
-    .all(notAllowed('GET, HEAD'));
-
-  app
-    .route(ADMIN_PATHS.flip)
-    .post(...jsonBody, async (req, res) => {
-      const ifMatch = parseIfMatch(req.get('if-match'));
-      const result = await control.flip(routeIdOf(req), parseFlip(req.body), viaOf(req), ifMatch);
-      send(res.status(201).set('ETag', `"${result.version}"`), 'flip', result);
-    })
-    .all(notAllowed('POST'));
-
-  app
-    .route(ADMIN_PATHS.rollback)
-    .post(...jsonBody, async (req, res) => {
-      const ifMatch = parseIfMatch(req.get('if-match'));
-      const result = await control.rollback(routeIdOf(req), parseRollback(req.body), viaOf(req), ifMatch);
-      send(res.status(201).set('ETag', `"${result.version}"`), 'rollback', result);
-    })
-    .all(notAllowed('POST'));
-}
-
-/** What happened: the audit log and the shadow comparison report. */
-function mountReportEndpoints(app: express.Express, control: Control, clock: () => Date): void {
-  app
-    .route(ADMIN_PATHS.history)
-    .get(async (req, res) => {
-      const q = parseHistoryQuery(req.query);
-      send(res, 'history', await control.history(q.route, q.limit));
-    })
-    .all(notAllowed('GET, HEAD'));
-
-  app
-    .route(ADMIN_PATHS.shadowReport)
-    .get(async (req, res) => {
-      const q = parseShadowReportQuery(req.query, clock());
-      send(res, 'shadowReport', await control.shadowReport(q.route, q.since));
-    })
-    .all(notAllowed('GET, HEAD'));
-}
-
 /** Rollouts: start and read one per route, pause, resume or abort it, and every route's newest one (for a dashboard). */
 function mountRolloutEndpoints(app: express.Express, rollouts: RolloutControl | null): void {
   const parseJson = express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: () => true, inflate: false, strict: true });
@@ -167,108 +106,4 @@ function actionOf(req: Request): RolloutAction {
   const action = ROLLOUT_ACTIONS.find((a) => a === req.params['action']);
   if (!action) throw new AdminHttpError('not-found', `no rollout action "${String(req.params['action']).slice(0, 40)}": use ${ROLLOUT_ACTIONS.join(', ')}`);
   return action;
-}
-
-/**
- * A success answer, typed by the schema the admin client parses it with (ADMIN_ANSWERS): what an
- * endpoint sends and what the client accepts cannot drift apart without the compiler saying so.
- */
-function send<K extends keyof typeof ADMIN_ANSWERS>(res: Response, _endpoint: K, body: z.input<(typeof ADMIN_ANSWERS)[K]>): void {
-  res.json(body);
-}
-
-/** Admin answers are live state: a cache or a browser must never replay one, nor sniff it into HTML. */
-const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-  next();
-};
-
-/**
- * The peer address as recorded in the audit log; the API listens privately, so no forwarded headers
- * are believed. A request with an Origin passed the gate only from the listener's own origin: the dashboard.
- */
-function viaOf(req: Request): string {
-  const address = req.socket.remoteAddress ?? 'unknown';
-  return `${req.headers.origin === undefined ? 'admin-api' : 'dashboard'} ${address.startsWith('::ffff:') ? address.slice(7) : address}`;
-}
-
-function routeIdOf(req: Request): string {
-  const id: unknown = req.params['id'];
-  return typeof id === 'string' ? id : '';
-}
-
-function logRequests(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    const started = Date.now();
-    // Read now: the socket's address is gone once it closes.
-    const { method, path } = req;
-    const via = viaOf(req);
-    res.on('finish', () => {
-      const fields = { method, path, status: res.statusCode, via, ms: Date.now() - started };
-      if (res.statusCode >= 500) logger.error('admin request', fields);
-      else if (res.statusCode === 401 || res.statusCode === 403) logger.warn('admin request refused', fields);
-      else logger.info('admin request', fields);
-    });
-    next();
-  };
-}
-
-/**
- * Only JSON bodies: an HTML form can send urlencoded, multipart or text/plain without a CORS
- * preflight, never application/json, so this also keeps forms out. A write without a body must
- * still say it is JSON.
- */
-const requireJson: RequestHandler = (req, _res, next) => {
-  const type = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') {
-    throw new AdminHttpError('unsupported-media-type', `send the body as Content-Type: application/json, not ${JSON.stringify(req.get('content-type') ?? 'none')}`);
-  }
-  next();
-};
-
-/** requireJson, except for a request without a body (no Content-Length, or 0, and no Transfer-Encoding). */
-const requireJsonUnlessEmpty: RequestHandler = (req, res, next) => {
-  const empty = req.get('transfer-encoding') === undefined && Number(req.get('content-length') ?? 0) === 0;
-  if (empty) return next();
-  requireJson(req, res, next);
-};
-
-function notAllowed(allow: string): RequestHandler {
-  return (req) => {
-    throw new AdminHttpError('method-not-allowed', `${req.method} is not allowed on ${req.path}: route state changes only by flip and rollback, and the audit log is never rewritten`, { Allow: allow });
-  };
-}
-
-/** body-parser's refusals, by their `type`, as problems; anything else is not a client mistake we can name. */
-function parserProblem(e: unknown): ControlError | AdminHttpError | null {
-  if (typeof e !== 'object' || e === null) return null;
-  const { type, status } = e as { type?: unknown; status?: unknown };
-  switch (type) {
-    case 'entity.too.large':
-      return new AdminHttpError('payload-too-large', `request bodies are limited to ${ADMIN_BODY_LIMIT_BYTES} bytes`);
-    case 'entity.parse.failed':
-      return new ControlError('invalid-request', 'the request body is not valid JSON (or not a JSON object)');
-    case 'encoding.unsupported':
-      return new AdminHttpError('unsupported-media-type', 'send the body uncompressed (no Content-Encoding)');
-    case 'charset.unsupported':
-      return new AdminHttpError('unsupported-media-type', 'send the body as UTF-8');
-  }
-  // Other http-errors raised by express itself (a malformed %-escape in the path, an aborted body).
-  if (typeof status === 'number' && status >= 400 && status < 500) return new ControlError('invalid-request', 'the request could not be read');
-  return null;
-}
-
-function onError(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    if (error instanceof ControlError || error instanceof AdminHttpError) return sendProblem(res, error);
-    const known = parserProblem(error);
-    if (known) return sendProblem(res, known);
-    // The stack goes to the log only: a client learns that it failed, not how.
-    logger.error('admin API request failed', { method: req.method, path: req.path, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    sendProblem(res, new AdminHttpError('internal-error', 'the admin API failed on this request; the gateway log has the details'));
-  };
 }

@@ -1,16 +1,17 @@
-import os from 'node:os';
 import type { CompiledRoute, RouteTable } from '../config/table';
 import type { CircuitView } from '../resilience/breaker';
 import type { InstanceView } from '../forwarding/instances/instance';
 import type { ShadowStore } from '../shadow/results-store';
 import type { RouteShadowReport } from '../shadow/types';
+import { appendChange, type PlannedChange } from './append-change';
+import { actorOf, lastUndoable, stateOf } from './audit-entries';
 import { ControlError } from './errors';
 import { explainRequest } from './explain';
 import { judgeGate } from './gate';
 import { describeState, planMove } from './modes';
 import { effectiveState, routeView } from './overlay';
 import type { StateStore } from './state-store';
-import type { AuditEntry, ChangeResult, Control, Explanation, FlipRequest, OverlayEntry, RollbackRequest, RouteList, RouteState, StateVersion } from './types';
+import type { AuditEntry, ChangeResult, Control, Explanation, FlipRequest, RollbackRequest, RouteList, RouteState, StateVersion } from './types';
 import { RolloutService } from './rollout/service';
 import type { RolloutEvidence } from './rollout/evidence';
 import type { RolloutStore } from './rollout/rollout-store';
@@ -30,9 +31,6 @@ export interface ControlDeps {
   /** Rollouts and their evidence; without them, rollout operations are refused as store-unavailable. */
   readonly rollouts?: { readonly store: RolloutStore; readonly evidence: RolloutEvidence };
 }
-
-/** Attempts when another writer moves the version between our read and our write, and the caller did not pin one. */
-const ATTEMPTS = 5;
 
 /**
  * The control operations, written once: the CLI with --store calls them directly, the admin API
@@ -185,44 +183,15 @@ export class ControlService implements Control, RolloutControl {
     return [...(await judgeGate(this.deps.store, this.deps.shadow, route, from, to, this.clock)).reasons];
   }
 
+  private change(ifMatch: number | undefined, decideChange: (state: StateVersion) => Promise<PlannedChange>): Promise<ChangeResult> {
+    return appendChange(this.deps.store, this.clock, ifMatch, decideChange);
+  }
+
   private route(routeId: string): CompiledRoute {
     const route = this.deps.baseline().routes.find((r) => r.id === routeId);
     if (!route) throw new ControlError('unknown-route', `no route "${routeId}" in ${this.deps.baseline().source}`);
     return route;
   }
-
-  /** Read, decide, append; when another writer won the race and no version was pinned, decide again on the new state. */
-  private async change(ifMatch: number | undefined, decideChange: (state: StateVersion) => Promise<PlannedChange>): Promise<ChangeResult> {
-    for (let attempt = 1; ; attempt++) {
-      const state = await this.deps.store.current();
-      if (ifMatch !== undefined && ifMatch !== state.version) {
-        throw new ControlError('stale-version', `route state is at version ${state.version}, not ${ifMatch}: read it again`, { current: state.version });
-      }
-      const planned = await decideChange(state);
-      const version = state.version + 1;
-      const overlay: Record<string, OverlayEntry> = { ...state.overlay };
-      if (planned.entryFor === null) delete overlay[planned.draft.routeId];
-      else overlay[planned.draft.routeId] = { ...planned.entryFor, version };
-      try {
-        const result = await this.deps.store.append(state.version, overlay, planned.draft, this.clock());
-        return planned.abortedRollout != null ? { ...result, abortedRollout: planned.abortedRollout } : result;
-      } catch (e) {
-        if (!(e instanceof ControlError) || e.code !== 'stale-version' || ifMatch !== undefined || attempt >= ATTEMPTS) throw e;
-      }
-    }
-  }
-}
-
-interface PlannedChange {
-  /** The route's overlay entry after the change; null removes it (the route follows routes.json again). */
-  readonly entryFor: RouteState | null;
-  readonly draft: Parameters<StateStore['append']>[2];
-  /** The rollout a person's change ended, if the route was under one. */
-  readonly abortedRollout?: number | null | undefined;
-}
-
-function stateOf(e: RouteState): RouteState {
-  return e.percent === undefined ? { mode: e.mode } : { mode: e.mode, percent: e.percent };
 }
 
 /** True when the same move would pass without --force, so the audit only flags moves that needed it. */
@@ -232,29 +201,5 @@ function planAllowsWithoutForce(routeId: string, from: RouteState, request: Flip
     return true;
   } catch {
     return false;
-  }
-}
-
-/** The newest flip not yet undone: rollbacks pop changes like a stack, so repeated rollbacks walk back in time. */
-export function lastUndoable(entries: readonly AuditEntry[]): AuditEntry | null {
-  const undone = new Set<number>();
-  for (const e of entries) {
-    if (e.action === 'rollback') {
-      if (e.undoes !== null) undone.add(e.undoes);
-    } else if (!undone.has(e.id)) {
-      return e;
-    }
-  }
-  return null;
-}
-
-function actorOf(given: string | undefined, via: string): string {
-  const name = given?.trim();
-  if (name) return name;
-  if (via.startsWith('admin-api') || via.startsWith('dashboard')) return 'admin-token';
-  try {
-    return `${os.userInfo().username}@${os.hostname()}`;
-  } catch {
-    return 'unknown';
   }
 }

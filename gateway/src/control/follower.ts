@@ -119,7 +119,8 @@ export class StateFollower {
   /** Lays a version over the baseline and swaps the result in; a throw leaves the table in service as it was. */
   private apply(state: StateVersion = this.state ?? { version: 0, overlay: {} }): void {
     const { table, skipped } = applyOverlay(this.baseline, state);
-    for (const s of skipped) this.deps.logger.warn('route state entry not applied', { route: s.routeId, reason: s.reason, version: state.version });
+    // The table's file is named: with several gateways or a reloaded file, it says which routes.json lacks the route.
+    for (const s of skipped) this.deps.logger.warn('route state entry not applied', { route: s.routeId, reason: s.reason, version: state.version, table: this.baseline.source });
     this.deps.swap(table);
     this.deps.logger.info('route state applied', { version: state.version, flipped: Object.keys(state.overlay).length });
   }

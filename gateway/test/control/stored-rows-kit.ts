@@ -3,6 +3,8 @@ import { Writable } from 'node:stream';
 import type winston from 'winston';
 import { compileRouteTable } from '../../src/config/load';
 import type { RouteTable } from '../../src/config/table';
+import { KnexStateStore } from '../../src/control/state-store';
+import { openStateDb } from '../../src/control/store-db';
 import { createLogger } from '../../src/observability/logger';
 
 /**
@@ -12,6 +14,14 @@ import { createLogger } from '../../src/observability/logger';
 
 export const STATE_TABLE = 'strangler_route_state';
 export const AUDIT_TABLE = 'strangler_route_audit';
+
+/** A migrated state store in memory, with its knex handle for writing rows behind the store's back. */
+export async function memoryStateStore(): Promise<{ db: Knex; store: KnexStateStore }> {
+  const db = openStateDb('sqlite::memory:');
+  const store = new KnexStateStore(db);
+  await store.migrate();
+  return { db, store };
+}
 
 /** A state version with its overlay column exactly as given (the text a newer replica wrote). */
 export async function writeStateRow(db: Knex, version: number, overlay: string): Promise<void> {
@@ -43,8 +53,8 @@ export async function writeAuditRow(db: Knex, version: number, columns: Record<s
   });
 }
 
-/** products and orders, both sides declared, both legacy in the file, and the catch-all every table has. */
-export function twoRouteTable(): RouteTable {
+/** products and orders, both sides declared, both legacy in the file, and the catch-all every table has; `source` names its file. */
+export function twoRouteTable(source = 'test'): RouteTable {
   return compileRouteTable(
     {
       upstreams: { legacy: { url: 'http://127.0.0.1:9' }, catalog: { url: 'http://127.0.0.1:10' } },
@@ -54,7 +64,7 @@ export function twoRouteTable(): RouteTable {
         { id: 'catch-all', path: '/*', mode: 'legacy', legacy: { upstream: 'legacy' } },
       ],
     },
-    'test',
+    source,
   );
 }
 

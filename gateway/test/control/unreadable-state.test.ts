@@ -3,9 +3,8 @@ import type { RouteTable } from '../../src/config/table';
 import { ControlService } from '../../src/control/control';
 import { ControlError } from '../../src/control/errors';
 import { StateFollower } from '../../src/control/follower';
-import { KnexStateStore } from '../../src/control/state-store';
-import { openStateDb } from '../../src/control/store-db';
-import { captureLogs, overlayText, twoRouteTable, writeAuditRow, writeStateRow } from './stored-rows-kit';
+import type { KnexStateStore } from '../../src/control/state-store';
+import { captureLogs, memoryStateStore, overlayText, twoRouteTable, writeAuditRow, writeStateRow } from './stored-rows-kit';
 
 /**
  * Route state rows written by another gateway version (issue 14, item 5): a row this version
@@ -17,9 +16,7 @@ let db: Knex;
 let store: KnexStateStore;
 
 beforeEach(async () => {
-  db = openStateDb('sqlite::memory:');
-  store = new KnexStateStore(db);
-  await store.migrate();
+  ({ db, store } = await memoryStateStore());
   await writeStateRow(db, 1, overlayText({ products: { mode: 'shadow' } }, 1));
 });
 

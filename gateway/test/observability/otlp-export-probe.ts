@@ -12,7 +12,7 @@ void (async () => {
   const tracing = startServiceTracing('probe-service', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
   const db = openDatabase('sqlite::memory:', { onWarning: () => undefined });
   tracing.instrument(db);
-  const span = tracing.request('GET', '/things', { traceId, spanId: parentId, parentId, flags: '01', state: '' });
+  const span = tracing.request('GET', '/things', { traceId, spanId: parentId, parentId, flags: '01', state: '' }, 'probe-request-1');
   // Awaited inside the scope: a knex builder runs its query when awaited, not when built.
   await runInTrace(span.trace, async () => await db.raw('select 1 as one'));
   span.end(503);

@@ -1,6 +1,6 @@
 import { compileDiffOptions, type DiffOptionsInput } from '../../src/config/diff-options';
 import { diffAnswers, type DiffAnswer } from '../../src/shadow/diff';
-import { DiffOptionsError } from '../../src/config/field-paths';
+import { DiffOptionsError } from '../../src/config/diff-options';
 import type { Difference } from '../../src/shadow/types';
 
 const answer = (body: unknown, status = 200, headers: Record<string, string> = {}): DiffAnswer => ({ status, headers, body });

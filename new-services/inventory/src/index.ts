@@ -4,5 +4,5 @@ export { migrateInventory, INVENTORY_MIGRATIONS_TABLE } from './db/migrate';
 export { createKnexInventoryRepository } from './db/knex-repository';
 export type { InventoryRepository, ReserveRequest, ReserveOutcome, BatchResult } from './db/repository';
 export { createInventoryApp, DEFAULT_TTL_SECONDS, type InventoryAppDeps } from './http/app';
-export { SHADOW_HEADER } from './http/shadow';
+export { SHADOW_HEADER } from '../../../platform';
 export { startExpirySweep, type ExpirySweep, type ExpirySweepOptions } from './expiry';

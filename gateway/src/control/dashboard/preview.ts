@@ -1,5 +1,5 @@
 import type { CompiledRoute } from '../../config/table';
-import { lastUndoable } from '../control';
+import { lastUndoable } from '../audit-entries';
 import { ControlError } from '../errors';
 import { judgeGate, type GateJudgement } from '../gate';
 import { describeState, planMove } from '../modes';

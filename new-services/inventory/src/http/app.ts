@@ -1,12 +1,10 @@
 import express from 'express';
 import type { Knex } from 'knex';
-import { notFoundProblem, problemResponder, requestLog, type Logger } from '../../../../platform';
+import { healthHandler, isShadowRequest, notFoundProblem, problemResponder, requestLog, type Logger } from '../../../../platform';
 import { createKnexInventoryRepository } from '../db/knex-repository';
 import type { InventoryRepository } from '../db/repository';
 import { toProblem } from './domain-problems';
-import { healthHandler } from './health';
 import { reservationsRouter } from './reservations';
-import { isShadowRequest } from './shadow';
 import { stockRouter } from './stock';
 
 /** How long a reservation holds its units when the caller names no TTL: long enough for a checkout, short enough that an abandoned one frees its stock soon. */

@@ -1,9 +1,9 @@
 import { Router, type Response } from 'express';
+import { isShadowRequest, markShadow } from '../../../../platform';
 import { ReserveSchema, type Reservation } from '../contract';
 import type { InventoryRepository } from '../db/repository';
 import { parseReservationId } from './params';
 import { HttpProblem } from './problems';
-import { isShadowRequest, markShadow } from './shadow';
 import { parseOr400 } from './validate';
 
 export interface ReservationSettings {

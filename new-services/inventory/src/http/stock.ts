@@ -1,9 +1,9 @@
 import { Router } from 'express';
+import { isShadowRequest, markShadow } from '../../../../platform';
 import { StockBatchDeleteSchema, StockBatchSchema, type StockPage } from '../contract';
 import type { InventoryRepository } from '../db/repository';
 import { parsePaging, parseProductId } from './params';
 import { HttpProblem } from './problems';
-import { isShadowRequest, markShadow } from './shadow';
 import { parseOr400 } from './validate';
 
 /**

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Knex } from 'knex';
-import { notFoundProblem, problemResponder, requestLog, type Logger } from '../../../../platform';
+import { healthHandler, isShadowRequest, notFoundProblem, problemResponder, requestLog, type Logger } from '../../../../platform';
 import type { CatalogClient } from '../catalog-client';
 import { createKnexOrdersRepository } from '../db/knex-repository';
 import { createKnexSagaLog } from '../db/saga-log';
@@ -14,11 +14,9 @@ import { CHECKOUT_ANSWERS } from './checkout-answers';
 import { createOrderHandler } from './create-order';
 import type { HandlerDeps } from './deps';
 import { toProblem } from './domain-problems';
-import { healthHandler } from './health';
 import { changeStatusHandler } from './order-status';
 import { getOrderHandler, listOrdersHandler } from './read-orders';
 import { getSagaHandler, retrySagaHandler } from './sagas';
-import { isShadowRequest } from './shadow';
 
 /** What the orders service is built from: its migrated database, the two services checkout calls, and a logger. */
 export interface OrdersAppDeps {

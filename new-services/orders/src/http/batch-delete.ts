@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
+import { isShadowRequest, markShadow } from '../../../../platform';
 import { OrderBatchDeleteSchema } from '../contract';
 import type { HandlerDeps } from './deps';
-import { isShadowRequest, markShadow } from './shadow';
 import { parseOr400 } from './validate';
 
 /**

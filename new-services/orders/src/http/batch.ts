@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
+import { isShadowRequest, markShadow } from '../../../../platform';
 import { OrderBatchSchema } from '../contract';
 import { orderViolations } from '../domain';
 import type { HandlerDeps } from './deps';
 import { HttpProblem, type FieldIssue } from './problems';
-import { isShadowRequest, markShadow } from './shadow';
 import { parseOr400 } from './validate';
 
 /**

@@ -1,7 +1,7 @@
 import { problemBody } from '../../../../platform';
 import type { Order } from '../contract';
 import type { StoredResponse } from '../db/repository';
-import type { CheckoutAnswers, OutOfStock } from '../saga/checkout';
+import type { CheckoutAnswers, OutOfStock } from '../saga/results';
 import { HttpProblem } from './problems';
 
 /** The 409 a checkout gets when a line cannot be reserved, naming the product; stored with the key, so a retry gets it byte for byte. */

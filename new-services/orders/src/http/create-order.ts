@@ -1,14 +1,14 @@
 import type { RequestHandler, Response } from 'express';
+import { isShadowRequest, markShadow } from '../../../../platform';
 import { CreateOrderSchema, type CreateOrder } from '../contract';
 import { IdempotencyKeyTakenError } from '../db/errors';
 import { placeOrder } from '../domain';
-import type { CheckoutResult } from '../saga/checkout';
+import type { CheckoutResult } from '../saga/results';
 import { CHECKOUT_ANSWERS } from './checkout-answers';
 import type { HandlerDeps } from './deps';
 import { keyInFlight, keyReused, readIdempotencyKey, replay, requestHash } from './idempotency';
 import { lookUpProducts } from './pricing';
 import { HttpProblem } from './problems';
-import { isShadowRequest, markShadow } from './shadow';
 import { parseOr400 } from './validate';
 
 function answer(res: Response, result: Exclude<CheckoutResult, { kind: 'superseded' }>): void {

@@ -1,12 +1,12 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { isShadowRequest, markShadow } from '../../../../platform';
 import { OrderStatusSchema } from '../contract';
 import { ConcurrentUpdateError } from '../db/errors';
 import { transitionOrder } from '../domain';
 import type { HandlerDeps } from './deps';
 import { parseOrderId } from './params';
 import { HttpProblem } from './problems';
-import { isShadowRequest, markShadow } from './shadow';
 import { parseOr400 } from './validate';
 
 /** Body of `POST /orders/:id/status`. */

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 
-/** Header the gateway puts on a mirrored copy of a request in shadow mode. */
+/** Header the gateway puts on a mirrored copy of a request in shadow mode (and the orders saga on its dry runs). */
 export const SHADOW_HEADER = 'x-strangler-shadow';
 
 /**
