@@ -72,7 +72,7 @@ describe('the trace collector', () => {
     const request = lines.find((s) => s.kind === 'server')!;
     const query = lines.find((s) => s.kind === 'client')!;
     expect(request).toMatchObject({ traceId: TRACE, parentSpanId: '00f067aa0ba902b7', name: 'GET', service: 'probe-service', status: { code: 'error' }, links: [] });
-    expect(request.attributes).toEqual({ 'http.request.method': 'GET', 'url.path': '/things', 'http.response.status_code': 503 });
+    expect(request.attributes).toEqual({ 'http.request.method': 'GET', 'url.path': '/things', 'http.response.status_code': 503, 'strangler.request_id': 'probe-request-1' });
     expect(query).toMatchObject({ traceId: TRACE, parentSpanId: request.spanId, name: 'RAW sqlite', service: 'probe-service' });
     expect(query.attributes['db.query.text']).toBe('select 1 as one');
     expect(Number(BigInt(request.endTimeUnixNano) - BigInt(request.startTimeUnixNano)) / 1e6).toBeCloseTo(request.durationMs, 6);
