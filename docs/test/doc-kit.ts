@@ -22,9 +22,12 @@ export interface ShellResult {
   readonly status: number | null;
 }
 
-/** One command through `sh -c` in the repository's root, as a reader types it. */
-export function shell(command: string, env: NodeJS.ProcessEnv = {}): ShellResult {
-  const r = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+/**
+ * One command through `sh -c` in the repository's root, as a reader types it. `killAfterMs` only
+ * ends a command that hangs: the whole benchmark, with the build it starts with, takes minutes.
+ */
+export function shell(command: string, env: NodeJS.ProcessEnv = {}, killAfterMs = 120_000): ShellResult {
+  const r = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: killAfterMs });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
