@@ -86,9 +86,8 @@ class Attempt implements Dispatcher.DispatchHandlers, PendingAnswer, AnswerContr
         else this.countChunked();
       }
     }
-    // A body sent at once lets undici time the answer itself (its timer starts when the request is
-    // written). A streamed body is timed here, from when its last byte is sent (a slow upload is the
-    // client's time); giving up on it is an abort, after which undici opens a spare connection.
+    // A body sent at once lets undici time the answer (from when the request is written). A streamed
+    // body is timed here, from its last byte (a slow upload is the client's time); giving up aborts.
     this.timesItself = body === null || Buffer.isBuffer(body);
     const headersTimeout = this.timesItself ? Math.min(plan.policy.timeoutMs, this.remaining()) : 0;
     instance.pool.dispatch({ path: this.call.path, method: (x.req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body, headersTimeout }, this);
