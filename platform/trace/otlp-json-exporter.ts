@@ -4,7 +4,7 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpExportConfig } from './otlp-env';
-import { otlpTraceJson } from './otlp-json-body';
+import { otlpTraceBody } from './otlp-json-body';
 
 /** An export the collector did not take: its HTTP status when it answered, else the socket's or the timeout's error. */
 export class OtlpExportError extends Error {
@@ -24,7 +24,7 @@ const MAX_ANSWER_CHARS = 1024;
 
 /**
  * Spans to an OTLP/HTTP collector as JSON: one POST per batch the BatchSpanProcessor hands over,
- * the body written by `otlpTraceJson` (a string per span, not an object per attribute), on a
+ * the body written by `otlpTraceBody` (a string per span, not an object per attribute), on a
  * keep-alive agent. It never throws into the caller: a refused, failed or timed-out export is a
  * FAILED result and its batch is dropped (the processor reports it to OpenTelemetry's error
  * handler); this exporter itself warns once per run of failures, not per batch or span.
@@ -47,7 +47,7 @@ export class OtlpJsonSpanExporter implements SpanExporter {
     if (this.inFlight.size >= MAX_IN_FLIGHT) return this.done(resultCallback, new OtlpExportError(`${MAX_IN_FLIGHT} exports already in flight to ${this.config.url.origin}: batch dropped`));
     let body: Buffer;
     try {
-      body = Buffer.from(otlpTraceJson(spans), 'utf8');
+      body = otlpTraceBody(spans);
     } catch (e) {
       return this.done(resultCallback, e instanceof Error ? e : new OtlpExportError(String(e)));
     }
