@@ -64,7 +64,15 @@ async function runGateway(opts: GatewayFlags, env: NodeJS.ProcessEnv): Promise<v
   if (!table) return;
   const metrics = createMetrics();
   installLastResort(process, logger, metrics);
-  const gateway = createGateway({ table, logger, metrics });
+  let gateway: Gateway;
+  try {
+    gateway = createGateway({ table, logger, metrics });
+  } catch (e) {
+    // The OTEL_* variables are read here (an unknown protocol or sampler, an endpoint that is not a URL).
+    process.stderr.write(`strangler: cannot start the gateway: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+    return;
+  }
   // The CLI's rule (admin-token.ts): the variable, else the data directory's file.
   const adminToken = opts.admin ? readAdminToken(env) : null;
   let plane: ControlPlane;

@@ -47,6 +47,13 @@ describe('strangler CLI', () => {
     expect(r.stderr).toBe('strangler: "eighty" is not a port number (0-65535)\n');
   });
 
+  it('gateway: OTEL_* settings it cannot export with stop it at start, naming the variable (exit 1, not an unhandled rejection)', () => {
+    const r = cli(['gateway', '--port', '0', '--admin-port', '0'], { STRANGLER_DATA_DIR: dir, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^strangler: cannot start the gateway: .*OTEL_EXPORTER_OTLP_PROTOCOL/m);
+    expect(r.stdout).not.toContain('unhandled');
+  });
+
   it('routes schema prints the JSON Schema', () => {
     const r = cli(['routes', 'schema']);
     expect(JSON.parse(r.stdout).title).toBe('strangler route table');
