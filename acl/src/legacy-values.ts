@@ -6,16 +6,32 @@
  * value that does not follow the rule becomes null, which the target schema then refuses.
  */
 
-/** The monolith's DECIMAL(12,2) as `formatMoney` writes it: 1–10 digits, a dot, exactly two decimals, no sign. */
-const LEGACY_DECIMAL = /^[0-9]{1,10}\.[0-9]{2}$/;
+/** The digit at `at` (ASCII 0–9 only), or -1000, so that any sum with a non-digit in it is negative. */
+function digitAt(text: string, at: number): number {
+  const c = text.charCodeAt(at) - 48;
+  return c >= 0 && c <= 9 ? c : -1000;
+}
 
-/** YYYYMMDDHHMMSS with each field in its range (day 01–31 whatever the month; see legacyInstant). */
-const LEGACY_TIMESTAMP = /^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$/;
+const DOT = 46;
 
-/** `"271.33"` → 27133: the digits are joined on the string, so no float ever rounds. Anything else → null. */
+/**
+ * `"271.33"` → 27133: the monolith's DECIMAL(12,2) as `formatMoney` writes it, 1–10 digits, a dot,
+ * exactly two decimals, no sign (`/^[0-9]{1,10}\.[0-9]{2}$/`); anything else → null. The cents
+ * are summed digit by digit, so no float ever rounds (at most twelve digits: an exact integer).
+ * Character codes, not a regex and a string join: this runs for every row of every page.
+ */
 export function legacyCents(decimal: unknown): number | null {
-  // At most twelve digits: an exact integer, well inside Number.MAX_SAFE_INTEGER. (Slices, not capture groups: this runs per row.)
-  return typeof decimal === 'string' && LEGACY_DECIMAL.test(decimal) ? Number(decimal.slice(0, -3) + decimal.slice(-2)) : null;
+  if (typeof decimal !== 'string') return null;
+  const n = decimal.length;
+  if (n < 4 || n > 13 || decimal.charCodeAt(n - 3) !== DOT) return null;
+  let cents = 0;
+  for (let i = 0; i < n; i++) {
+    if (i === n - 3) continue;
+    const d = digitAt(decimal, i);
+    if (d < 0) return null;
+    cents = cents * 10 + d;
+  }
+  return cents;
 }
 
 /** `$legacyMoney(decimal, currency)` → `{amount: cents or null, currency}`: the amount is refused on its own path. */
@@ -23,15 +39,34 @@ export function legacyMoney(decimal: unknown, currency: unknown): { amount: numb
   return { amount: legacyCents(decimal), currency };
 }
 
+const [DASH, COLON, T, Z] = [45, 58, 84, 90];
+
+/** The two-digit number at `at`, negative when either is not a digit. */
+const twoDigitsAt = (text: string, at: number): number => digitAt(text, at) * 10 + digitAt(text, at + 1);
+
 /**
- * `YYYYMMDDHHMMSS` (UTC) → `YYYY-MM-DDTHH:MM:SSZ`, or null. Days past 28 take a round trip
- * through the calendar, so that February 30 (or April 31) is refused instead of rolling over.
+ * `YYYYMMDDHHMMSS` (UTC) → `YYYY-MM-DDTHH:MM:SSZ`, or null: fourteen ASCII digits, month 01–12,
+ * day 01–31, hour 00–23, minute and second 00–59. Days past 28 take a round trip through the
+ * calendar, so that February 30 (or April 31) is refused instead of rolling over.
+ * Checked on character codes and written with one `String.fromCharCode`: a string joined from
+ * slices is a rope, which the contract's check and JSON.stringify then read several times slower.
  */
 export function legacyInstant(timestamp: unknown): string | null {
-  if (typeof timestamp !== 'string' || !LEGACY_TIMESTAMP.test(timestamp)) return null;
-  const day = timestamp.slice(6, 8);
-  const iso = `${timestamp.slice(0, 4)}-${timestamp.slice(4, 6)}-${day}T${timestamp.slice(8, 10)}:${timestamp.slice(10, 12)}:${timestamp.slice(12, 14)}Z`;
-  if (day <= '28') return iso;
+  if (typeof timestamp !== 'string' || timestamp.length !== 14) return null;
+  const t = timestamp;
+  if (twoDigitsAt(t, 0) < 0 || twoDigitsAt(t, 2) < 0) return null;
+  const month = twoDigitsAt(t, 4);
+  const day = twoDigitsAt(t, 6);
+  const hour = twoDigitsAt(t, 8);
+  const minute = twoDigitsAt(t, 10);
+  const second = twoDigitsAt(t, 12);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  // prettier-ignore
+  const iso = String.fromCharCode(
+    t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2), t.charCodeAt(3), DASH, t.charCodeAt(4), t.charCodeAt(5), DASH, t.charCodeAt(6), t.charCodeAt(7), T,
+    t.charCodeAt(8), t.charCodeAt(9), COLON, t.charCodeAt(10), t.charCodeAt(11), COLON, t.charCodeAt(12), t.charCodeAt(13), Z,
+  );
+  if (day <= 28) return iso;
   // Date.parse accepts day 31 of any month and rolls it over; the round trip shows whether it did.
   const millis = Date.parse(iso);
   return Number.isFinite(millis) && new Date(millis).toISOString() === `${iso.slice(0, 19)}.000Z` ? iso : null;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { LEGACY_BINDINGS, legacyBusinessDate, legacyCents, legacyCode, legacyDate, legacyDecimal, legacyInstant, legacyMoney, legacyTimestamp, legacyTrim } from '../src/legacy-values';
 
@@ -269,5 +270,62 @@ describe('the helpers answer what the jsonata rules they replaced answered', () 
     expect(accepted.instant).toBeGreaterThan(50);
     expect(accepted.date).toBeGreaterThan(50);
     expect(accepted.lateInMonth).toBeGreaterThan(5);
+  });
+});
+
+/*
+ * legacyCents and legacyInstant read character codes rather than run a regex (they run for every
+ * row of every page); the rules they replaced, as regexes, are the reference here.
+ */
+describe('the character-code helpers answer what the regex rules answer', () => {
+  const DECIMAL_RULE = /^[0-9]{1,10}\.[0-9]{2}$/;
+  const TIMESTAMP_RULE = /^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$/;
+  // Every length in the range equally likely (fast-check's default sizes favour short strings).
+  const digits = (min: number, max: number) => fc.integer({ min, max }).chain((n) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n }));
+  const noise = fc.string({ unit: fc.constantFrom(...'0123456789.-+ e\u0660\u0669/:T'), maxLength: 16 });
+
+  it('legacyCents: the cents of every DECIMAL(12,2) text, null for every other text', () => {
+    const decimals = fc.oneof(
+      fc.tuple(digits(0, 12), fc.constantFrom('.', ',', ''), digits(0, 3)).map(([a, dot, b]) => `${a}${dot}${b}`),
+      noise,
+      fc.string({ maxLength: 14 }),
+    );
+    fc.assert(
+      fc.property(decimals, (text) => {
+        const expected = DECIMAL_RULE.test(text) ? Number(text.slice(0, -3) + text.slice(-2)) : null;
+        expect(legacyCents(text)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('legacyInstant: the rule\'s stamps become ISO text (days past 28 checked on the calendar), null for every other text', () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    const wellFormed = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }))
+      .map(([y, mo, d, h, mi, s]) => `${pad(y, 4)}${pad(mo, 2)}${pad(d, 2)}${pad(h, 2)}${pad(mi, 2)}${pad(s, 2)}`);
+    // One character of a well-formed stamp replaced: a letter, a sign, a non-ASCII digit, a blank.
+    const oneWrong = fc
+      .tuple(wellFormed, fc.integer({ min: 0, max: 13 }), fc.constantFrom('a', '-', ' ', '.', '\u0663', '/', ':'))
+      .map(([stamp, at, c]) => stamp.slice(0, at) + c + stamp.slice(at + 1));
+    const stamps = fc.oneof(
+      wellFormed,
+      oneWrong,
+      digits(12, 16),
+      noise,
+      fc.string({ minLength: 14, maxLength: 14 }),
+    );
+    fc.assert(
+      fc.property(stamps, (text) => {
+        let expected: string | null = null;
+        if (TIMESTAMP_RULE.test(text)) {
+          const iso = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}T${text.slice(8, 10)}:${text.slice(10, 12)}:${text.slice(12, 14)}Z`;
+          const millis = Date.parse(iso);
+          expected = Number.isFinite(millis) && new Date(millis).toISOString() === `${iso.slice(0, 19)}.000Z` ? iso : null;
+        }
+        expect(legacyInstant(text)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
