@@ -1,6 +1,6 @@
 import { createAcl } from '../../acl';
 import { usPerItem } from '../acl-cost';
-import { aclFailures, aclToJson, buildAclReport, formatAclHuman, pageVsPlain, type AclMeasurements } from '../acl-report';
+import { aclFailures, aclToJson, buildAclReport, formatAclHuman, pageVsPlain, perRoundRatio, type AclMeasurements } from '../acl-report';
 import { parseArgs, UsageError } from '../args';
 import { legacyProductPage, LEGACY_PAGE_MAX } from '../legacy-page';
 import type { LoadResult } from '../load';
@@ -221,6 +221,16 @@ describe('ACL report', () => {
     expect(report.pageVsPlain).toBeCloseTo(250 / 11000);
     expect(report.pageVsIdentity).toBeCloseTo(250 / 2100);
     expect(report.healthzMsDuringLargeTranslation).toBe(110);
+  });
+
+  it('takes the translated / identity ratio within each round, so a slow round falls on both sides', () => {
+    const m = aclMeasurements();
+    // The machine slows down in round 2 for both routes; round 3 is the translated route's bad luck.
+    m.saturated['acl.identity'] = [run(4000, 5, 9), run(2000, 9, 18), run(3000, 7, 12)];
+    m.saturated['acl.translated'] = [run(3600, 6, 10), run(1800, 10, 20), run(1500, 12, 30)];
+    // Per round 0.9, 0.9 and 0.5: the median is 0.9, where the ratio of the medians (1800 / 3000) would say 0.6.
+    expect(buildAclReport(m).pageVsIdentity).toBeCloseTo(0.9);
+    expect(perRoundRatio([run(100, 1, 1)], [run(0, 1, 1)])).toBeNaN();
   });
 
   it('prints exactly the agreed ACL JSON keys, all of them numbers', () => {
