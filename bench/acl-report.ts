@@ -1,7 +1,7 @@
 import type { HandwrittenCost, LargePageCost, PerItemCost } from './acl-cost';
 import type { LoadResult } from './load';
 import { summarise, type Tally, type TargetSummary } from './report';
-import { median, round } from './stats';
+import { medianOfRatios, round } from './stats';
 
 export const ACL_TARGETS = ['acl.plain', 'acl.identity', 'acl.translated'] as const;
 export type AclTarget = (typeof ACL_TARGETS)[number];
@@ -87,8 +87,7 @@ export function pageVsPlain(translatedRps: number, plainRps: number): number {
  * from one minute to the next) falls on both sides of a ratio instead of on one median.
  */
 export function perRoundRatio(translated: readonly LoadResult[], other: readonly LoadResult[]): number {
-  const ratios = translated.map((t, i) => pageVsPlain(t.rps, other[i]?.rps ?? 0));
-  return ratios.some(Number.isNaN) || ratios.length === 0 ? Number.NaN : median(ratios);
+  return medianOfRatios(translated.map((r) => r.rps), other.map((r) => r.rps));
 }
 
 export function buildAclReport(m: AclMeasurements): AclReport {

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runLoad, type LoadResult } from '../load';
 import { freePort, REPO_ROOT, tsChild, type Child, type ProcessGroup } from '../processes';
-import { median, round } from '../stats';
+import { median, medianOfRatios, round } from '../stats';
 import { withTempDir } from './gateway';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from './scenario';
 
@@ -95,8 +95,9 @@ export async function runTracingPhase({ args, progress }: ScenarioContext, t: Tr
     tracing_off_rps: round(rps.off),
     tracing_context_rps: round(rps.context),
     tracing_on_rps: round(rps.otel),
-    traceparent_vs_off: round(rps.context / rps.off, 3),
-    tracing_on_vs_off: round(rps.otel / rps.context, 3),
+    // Ratios within each round (the gateways of a round run back to back), then their median.
+    traceparent_vs_off: round(medianOfRatios(runs.context.map((r) => r.rps), runs.off.map((r) => r.rps)), 3),
+    tracing_on_vs_off: round(medianOfRatios(runs.otel.map((r) => r.rps), runs.context.map((r) => r.rps)), 3),
     tracing_spans_per_request: round(exported / sent.otel, 2),
     tracing_off_cpu_us: round(median(cpuUs.off), 1),
     tracing_context_cpu_us: round(median(cpuUs.context), 1),
@@ -108,7 +109,7 @@ export async function runTracingPhase({ args, progress }: ScenarioContext, t: Tr
   });
   if (exported === 0) failures.push('tracing: the traced gateway exported no span to the local receiver');
   const human = [
-    `tracing: one route, ${CONNECTIONS} connections, ${args.durationSec} s per gateway after a ${WARMUP_SEC} s warm-up; medians of ${args.rounds} interleaved rounds`,
+    `tracing: one route, ${CONNECTIONS} connections, ${args.durationSec} s per gateway after a ${WARMUP_SEC} s warm-up; medians of ${args.rounds} interleaved rounds (ratios taken within each round)`,
     '',
     ...GATEWAYS.map((v) => `${LABEL[v].padEnd(26)} ${rps[v].toFixed(0).padStart(7)} req/s   p99 ${p99[v].toFixed(2)} ms   gateway CPU ${median(cpuUs[v]).toFixed(1)} µs a request`),
     '',

@@ -12,7 +12,7 @@ import { poolRoutes } from '../scenarios/pool';
 import { tracingRoutes } from '../scenarios/tracing';
 import { compileRouteTable } from '../../gateway/src/config/load';
 import { buildShadowReport, formatShadowHuman, shadowCounters, shadowFailures, shadowRoutes, shadowToJson, type ShadowMeasurements } from '../scenarios/shadow';
-import { median, percentile, round } from '../stats';
+import { median, medianOfRatios, percentile, round } from '../stats';
 
 const SCENARIOS = ['all', 'gateway', 'acl', 'backfill', 'shadow'];
 
@@ -61,6 +61,13 @@ describe('stats', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(round(0.1 + 0.2, 3)).toBe(0.3);
+  });
+
+  it('takes the median of ratios made pair by pair', () => {
+    expect(medianOfRatios([90, 45, 50], [100, 50, 100])).toBeCloseTo(0.9);
+    expect(medianOfRatios([], [])).toBeNaN();
+    expect(medianOfRatios([1, 2], [1])).toBeNaN();
+    expect(medianOfRatios([1], [0])).toBeNaN();
   });
 });
 
