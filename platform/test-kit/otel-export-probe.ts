@@ -1,7 +1,9 @@
 /**
- * Run as a process of its own by the tracing test (jest's module sandbox cannot run the OTLP
- * exporter's dynamic import): one traced request with a query, exported to an in-process OTLP
- * receiver; prints the spans received as JSON.
+ * Run as a process of its own by the tracing test: one traced request with a query, exported to
+ * an in-process OTLP receiver; prints the spans received as JSON. (A process of its own first
+ * because jest's module sandbox could not run the SDK exporter's dynamic import; the platform's
+ * exporter has none, and the process still keeps `installServiceSpans`, which is process-wide,
+ * out of the test's own process.)
  */
 import express from 'express';
 import request from 'supertest';

@@ -44,6 +44,27 @@ function attributesOf(list: { key: string; value: AnyValue }[] | undefined): Rec
   return Object.fromEntries((list ?? []).map((a) => [a.key, valueOf(a.value)]));
 }
 
+type WireAttributes = { key: string; value: AnyValue }[];
+/** The part of an OTLP/JSON export body this receiver reads. */
+interface WireBody {
+  resourceSpans?: {
+    resource?: { attributes?: WireAttributes };
+    scopeSpans?: {
+      spans?: {
+        name: string;
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        kind: number;
+        attributes?: WireAttributes;
+        links?: { traceId: string; spanId: string }[];
+        events?: { name: string; attributes?: WireAttributes }[];
+        status?: { code?: number };
+      }[];
+    }[];
+  }[];
+}
+
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const bodies: string[] = [];
@@ -54,12 +75,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       if (req.url === '/v1/traces') {
         const text = Buffer.concat(chunks).toString('utf8');
         bodies.push(text);
-        const body = JSON.parse(text) as { resourceSpans?: any[] };
+        const body = JSON.parse(text) as WireBody;
         for (const rs of body.resourceSpans ?? []) {
           const service = String(attributesOf(rs.resource?.attributes)['service.name']);
           for (const ss of rs.scopeSpans ?? []) {
             for (const s of ss.spans ?? []) {
-              spans.push({ service, name: s.name, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', kind: s.kind, attributes: attributesOf(s.attributes), links: (s.links ?? []).map((l: any) => ({ traceId: l.traceId, spanId: l.spanId })), events: (s.events ?? []).map((e: any) => ({ name: e.name, attributes: attributesOf(e.attributes) })), status: s.status?.code ?? 0 });
+              spans.push({ service, name: s.name, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', kind: s.kind, attributes: attributesOf(s.attributes), links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId })), events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attributesOf(e.attributes) })), status: s.status?.code ?? 0 });
             }
           }
         }
