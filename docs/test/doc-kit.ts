@@ -44,18 +44,25 @@ export function expectOutput(cmd: DocCommand, actual: string): void {
 }
 
 /**
- * A GET's body. Tried again when the connection fails (fetch rejects on nothing else): on a loaded
- * machine a kept-alive connection can reach its idle timeout on the server just as fetch reuses
- * it ("other side closed"). (Not `instanceof TypeError`: fetch's errors come from another realm than jest's.)
+ * A GET, tried again when the connection fails (fetch rejects on nothing else): a kept-alive
+ * connection can reach its idle timeout on the server just as fetch reuses it ("other side
+ * closed"), above all after a synchronous `shell` held this process's event loop for longer than
+ * that timeout. (Not `instanceof TypeError`: fetch's errors come from another realm than jest's.)
  */
-export async function getText(url: string): Promise<string> {
+export async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await (await fetch(url)).text();
+      const res = await fetch(url, { headers });
+      return { status: res.status, text: await res.text() };
     } catch (err) {
       if (attempt === 3) throw err;
     }
   }
+}
+
+/** A GET's body (see `get`). */
+export async function getText(url: string): Promise<string> {
+  return (await get(url)).text;
 }
 
 /** Waits until the gateway's metrics say the route is served in the mode. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RolloutStatusSchema, type RolloutStatus } from '../../gateway/src/control/rollout/types';
 import { eventually } from '../../platform/test-kit/eventually';
-import { getText, servedMode, shell, type Runner, type ShellResult } from './doc-kit';
+import { get, getText, servedMode, shell, type Runner, type ShellResult } from './doc-kit';
 import type { RunningStack } from './stack';
 
 /**
@@ -33,8 +33,8 @@ export function rolloutRunners(t: TutorialContext): { runners: Runner[]; release
 
   const status = async (): Promise<RolloutStatus> => {
     const token = readFileSync(path.join(t.dataDir, 'admin-token'), 'utf8').trim();
-    const res = await fetch(`${t.stack().adminUrl}/admin/routes/${ROUTE}/rollout`, { headers: { Authorization: `Bearer ${token}` } });
-    return RolloutStatusSchema.parse(await res.json());
+    const res = await get(`${t.stack().adminUrl}/admin/routes/${ROUTE}/rollout`, { Authorization: `Bearer ${token}` });
+    return RolloutStatusSchema.parse(JSON.parse(res.text));
   };
   const answered = async (): Promise<number> => {
     const metrics = await getText(`${t.stack().gatewayUrl}/metrics`);

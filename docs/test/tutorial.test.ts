@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { commandsOf, type DocCommand } from './commands';
-import { expectOutput, getText, pollShadowReport, ROOT, runnerFor, servedMode, shell, validateRoutes, type Runner } from './doc-kit';
+import { expectOutput, get, getText, pollShadowReport, ROOT, runnerFor, servedMode, shell, validateRoutes, type Runner } from './doc-kit';
 import { stackForTests } from './stack';
 import { rolloutRunners } from './tutorial-rollout';
 import { eventually } from '../../platform/test-kit/eventually';
@@ -102,7 +102,7 @@ const checkoutRunners: Runner[] = [
       await eventually(async () => !(await inventoryAnswers()));
       // The rest of the stack keeps running, and says how to start the service again.
       await eventually(() => stack().stderr.join('').includes('the inventory service was stopped; the rest of the stack keeps running'));
-      expect((await fetch(`${stack().gatewayUrl}/healthz`)).ok).toBe(true);
+      expect((await get(`${stack().gatewayUrl}/healthz`)).status).toBe(200);
     },
   },
   {
