@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { formatPath, toFieldIssues } from '../issues';
 import { contractJsonSchema, REFINE_KEYWORD, type Refinement } from './json-schema';
-import { addKeywords, withLengthKeyword } from './keywords';
+import { addKeywords, withLengthKeyword, withNullableScalars } from './keywords';
 
 /**
  * A contract's check, compiled once. `accepts` is the hot path (no issue objects made); `issues`
@@ -80,7 +80,7 @@ export function ajvValidator(ajv: Ajv2020, contract: z.ZodType): OutputValidator
   const json = contractJsonSchema(contract);
   const offset = refinements.length;
   refinements.push(...json.refinements);
-  const schema = withLengthKeyword(offset === 0 ? json.schema : renumber(json.schema, offset)) as Record<string, unknown>;
+  const schema = withNullableScalars(withLengthKeyword(offset === 0 ? json.schema : renumber(json.schema, offset))) as Record<string, unknown>;
   const validate: ValidateFunction = ajv.compile(schema);
   return {
     accepts: (value) => validate(value),
@@ -112,6 +112,6 @@ export function ajvAllErrors(contract: z.ZodType): (value: unknown) => FieldIssu
   addKeywords(ajv, refinements);
   const json = contractJsonSchema(contract);
   refinements.push(...json.refinements);
-  const validate = ajv.compile(withLengthKeyword(json.schema) as Record<string, unknown>);
+  const validate = ajv.compile(withNullableScalars(withLengthKeyword(json.schema)) as Record<string, unknown>);
   return (value) => (validate(value) ? [] : ajvIssues(validate.errors ?? []));
 }
