@@ -72,7 +72,7 @@ describe('generated code', () => {
     const GENERATED = /^[tb][0-9]+$/;
     // The factory's parameters and the runtime's own names, which no mapping supplies.
     const FIXED = new Set(['rt', 'k', 'input', 'frame', 'run', 'Array', 'isArray', 'undefined', 'sync', 'body', 'slots', 'parent', 'bindings', 'root', 'call', 'push',
-      ...['UNBOUND', 'Lambda', 'TailCall', 'CompiledFn', 'newFrame', 'apply', 'trampoline', 'append', 'collapse', 'toBoolean', 'boolize', 'negate', 'hasOwn', 'name', 'bail', 'cons', 'createSequence', 'flattenStep', 'length'],
+      ...['UNBOUND', 'Lambda', 'TailCall', 'CompiledFn', 'newFrame', 'apply', 'trampoline', 'append', 'collapse', 'toBoolean', 'boolize', 'negate', 'hasOwn', 'OP', 'protoOf', 'name', 'bail', 'cons', 'createSequence', 'flattenStep', 'length'],
       // What the inline checks (codegen/checks.ts) and direct lambda calls (codegen/calls.ts) read.
       ...['sequence', 'outerWrapper', 'then', '_jsonata_function', '_jsonata_lambda', 'def', 'frame', 'tick', 'enter', 'leave']]);
     const seen = new Set<string>();
@@ -98,6 +98,35 @@ describe('generated code', () => {
     const answer = toPlainJson(generateEvaluator(jsonata('{"__proto__": a}').ast(), GLOBALS).evaluate({ a: 1 }, [NOW, undefined], LIMITS));
     expect(Object.getPrototypeOf(answer)).toBe(Object.prototype);
     expect(await viaJsonata(pair('{"__proto__": a}'), { a: 1 })).toEqual({ value: answer });
+  });
+
+  it('never reads a field Object.prototype was given (pollution) or a prototype\'s getter; reads own fields of any object', () => {
+    const evaluate = (input: unknown): unknown => toPlainJson(generateEvaluator(jsonata('{"v": injected, "w": a.injected}').ast(), GLOBALS).evaluate(input, [NOW, undefined], LIMITS));
+    let getterCalls = 0;
+    class Row {
+      get injected(): string {
+        getterCalls += 1;
+        return 'from a getter';
+      }
+    }
+    const bare = Object.assign(Object.create(null) as object, { injected: 'own, no prototype' });
+    const proto = Object.prototype as { injected?: unknown };
+    proto.injected = 'polluted';
+    try {
+      expect(evaluate({})).toEqual({});
+      expect(evaluate({ a: {} })).toEqual({});
+      expect(evaluate({ injected: 'own', a: { injected: 'own too' } })).toEqual({ v: 'own', w: 'own too' });
+      expect(evaluate(new Row())).toEqual({});
+      expect(evaluate({ a: new Row() })).toEqual({});
+      expect(evaluate(bare)).toEqual({ v: 'own, no prototype' });
+    } finally {
+      delete proto.injected;
+    }
+    expect(getterCalls).toBe(0);
+    // Unpolluted, the plain objects' fast read still finds only own fields.
+    expect(evaluate({ a: { injected: 1 } })).toEqual({ w: 1 });
+    expect(evaluate(new Row())).toEqual({});
+    expect(getterCalls).toBe(0);
   });
 
   it('has no comment and no template literal, so no mapping text can end one; hostile text evaluates as jsonata evaluates it', async () => {

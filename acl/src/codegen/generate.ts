@@ -29,6 +29,8 @@ export class Generator {
    * (a row's seven fields would ask seven times). Objects never change during an evaluation.
    */
   memo = 'undefined';
+  /** Whether `memo`'s prototype is Object.prototype (paths.ts: its fields are read without hasOwnProperty when Object.prototype lacks them). */
+  plain = 'false';
   /** The current function's parameter locals (fn), by name: the scope a name resolves to first decides. */
   private params = new Map<string, string>();
   private paramScope: Scope | undefined;
@@ -54,11 +56,14 @@ export class Generator {
   fn(node: AstNode, site: Site): string {
     const saved = this.out.begin();
     const savedMemo = this.memo;
+    const savedPlain = this.plain;
     const savedParams = this.params;
     const savedScope = this.paramScope;
     const name = this.out.temp();
     this.memo = this.out.temp();
+    this.plain = this.out.temp();
     this.out.line(`let ${this.memo};`);
+    this.out.line(`let ${this.plain} = false;`);
     this.params = new Map();
     const { scope } = site;
     this.paramScope = scope;
@@ -70,6 +75,7 @@ export class Generator {
     this.out.line(`return ${value};`);
     const body = this.out.end(saved);
     this.memo = savedMemo;
+    this.plain = savedPlain;
     this.params = savedParams;
     this.paramScope = savedScope;
     this.bodies.push(`const ${name} = function (input, frame, run) {\n${body}\n};`);

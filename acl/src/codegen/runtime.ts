@@ -34,6 +34,9 @@ export const RUNTIME = Object.freeze({
   negate,
   /** Object.prototype.hasOwnProperty itself, called as `rt.hasOwn.call(object, key)`: no wrapper frame on every field read. */
   hasOwn: hasOwnProperty,
+  /** Object.prototype, whose fields a plain object's read would find when the object lacks them (paths.ts). */
+  OP: Object.prototype,
+  protoOf: Object.getPrototypeOf,
   /** `name` on anything but a plain object: fn.lookup (over arrays), collapsed. */
   name: (input: unknown, key: string): unknown => collapse(lookup(input, key)),
   bail(reason: string): never {
