@@ -1,5 +1,5 @@
 import { loadMapping } from '../index';
-import { toPlainJson } from '../src/plain-json';
+import { isPlainJson, toPlainJson } from '../src/plain-json';
 import { NOW } from './kit';
 
 function isPlain(value: unknown): boolean {
@@ -27,5 +27,39 @@ describe('plain JSON answers', () => {
     );
     expect(isPlain(page)).toBe(true);
     expect(JSON.stringify(page)).toBe('{"CUST_ID":1,"ORD_RMK":null,"LINES":[{"PRD_ID":5,"ORD_LN_QTY":2},{"PRD_ID":6,"ORD_LN_QTY":1}]}');
+  });
+
+  it('says an answer needs no copy only when toPlainJson would leave it as it is', () => {
+    const plain = { a: [1, 'x', null, true, { b: [] }], c: { d: 1.5 } };
+    expect(isPlainJson(plain)).toBe(true);
+    expect(toPlainJson(plain)).toStrictEqual(plain);
+    const notPlain: unknown[] = [
+      { a: undefined },
+      { a: Number.NaN },
+      [1, Number.POSITIVE_INFINITY],
+      Object.assign([1], { sequence: true }),
+      { a: Object.assign([1], { keepSingleton: true }) },
+      Object.create(null) as object,
+      { a: Object.create({ inherited: 1 }) as object },
+      { a: () => 1 },
+      { a: new Date(0) },
+      [, 1],
+    ];
+    for (const value of notPlain) expect([value, isPlainJson(value)]).toEqual([value, false]);
+  });
+
+  it('never counts a field for-in lists from a polluted Object.prototype as the object\'s own', () => {
+    const value = { a: 1 };
+    expect(isPlainJson(value)).toBe(true);
+    const proto = Object.prototype as { injected?: unknown };
+    proto.injected = 1;
+    try {
+      // for-in now lists `injected` for every plain object; it is not the object's own.
+      expect(isPlainJson(value)).toBe(false);
+      expect(isPlainJson({ a: 1, injected: 2 })).toBe(true);
+    } finally {
+      delete proto.injected;
+    }
+    expect(isPlainJson(value)).toBe(true);
   });
 });
