@@ -22,12 +22,21 @@ export interface Evaluators {
    * Not a promise when the generated code answered (no microtask turn for the usual small document);
    * a throw then is the evaluation's failure, as a rejection would be.
    */
-  run(input: unknown, now: Date): Evaluated | Promise<Evaluated>;
+  run(input: unknown, now: Date, accept?: Acceptor): Evaluated | Promise<Evaluated>;
 }
+
+/**
+ * Asked of the generated code's answer as it is: true when it is plain JSON its contract accepts
+ * whole (output-check.ts, acceptsAsPlain), so that it needs neither a walk to make it plain nor
+ * another check. Never asked of the other evaluators' answers.
+ */
+export type Acceptor = (raw: unknown) => boolean;
 
 export interface Evaluated {
   readonly answer: JsonValue | undefined;
   readonly yielder: Yielder;
+  /** The acceptor said yes: the answer is plain and its contract accepts it. */
+  readonly accepted?: true;
 }
 
 /** A yielder whose first slice starts now. */
@@ -43,6 +52,15 @@ function newYielder(sliceMs: number): Yielder & { restart(): void } {
     );
   };
   return Object.assign(yielder, { restart: () => void (sliceStart = performance.now()) });
+}
+
+/** The acceptor's answer; one that throws (a getter on a document object) has said nothing. */
+function acceptSafely(accept: Acceptor, raw: unknown): boolean {
+  try {
+    return accept(raw);
+  } catch {
+    return false;
+  }
 }
 
 function attempt<T>(build: () => T): T | undefined {
@@ -99,10 +117,11 @@ export function chooseEvaluators(name: string, expr: jsonata.Expression, context
     }
   };
 
-  const viaGenerated = (evaluator: GeneratedEvaluator, input: unknown, bindings: unknown[], yielder: Slicer): { answer: JsonValue | undefined } | 'handover' | undefined => {
+  const viaGenerated = (evaluator: GeneratedEvaluator, input: unknown, bindings: unknown[], yielder: Slicer, accept: Acceptor | undefined): { answer: JsonValue | undefined; accepted?: true } | 'handover' | undefined => {
     try {
       const raw = evaluator.evaluate(input, bindings, limits, meter);
       yielder.restart();
+      if (accept !== undefined && acceptSafely(accept, raw)) return { answer: raw as JsonValue, accepted: true };
       return { answer: isPlainJson(raw) ? (raw as JsonValue) : toPlainJson(raw, refuseFunctions) };
     } catch (err) {
       if (err instanceof Handover) return 'handover';
@@ -114,12 +133,12 @@ export function chooseEvaluators(name: string, expr: jsonata.Expression, context
 
   return {
     engine: generated !== undefined ? 'generated' : closures !== undefined ? 'closures' : 'jsonata',
-    run(input, now) {
+    run(input, now, accept) {
       const yielder = newYielder(limits.sliceMs);
       // `millis` is shadowed as on the jsonata path.
       const bindings = [now.toISOString(), undefined];
-      const fast = generated === undefined ? 'handover' : viaGenerated(generated, input, bindings, yielder);
-      if (fast !== undefined && fast !== 'handover') return { answer: fast.answer, yielder };
+      const fast = generated === undefined ? 'handover' : viaGenerated(generated, input, bindings, yielder, accept);
+      if (fast !== undefined && fast !== 'handover') return fast.accepted === true ? { answer: fast.answer, yielder, accepted: true } : { answer: fast.answer, yielder };
       return (async () => {
         if (fast === 'handover' && closures !== undefined) {
           const sliced = await viaClosures(closures, input, bindings, yielder);

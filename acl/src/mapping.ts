@@ -8,7 +8,7 @@ import { chooseEvaluators, type Evaluated, type Evaluators } from './evaluators'
 import { type GuardrailLimits } from './guardrails';
 import { toFieldIssues } from './issues';
 import { describe, isJsonataFailure, locationOf } from './jsonata-failure';
-import { checkAnswer, type ContractCheck, type DroppedItem, type ItemPolicy } from './output-check';
+import { acceptsAsPlain, checkAnswer, type ContractCheck, type DroppedItem, type ItemPolicy } from './output-check';
 import type { JsonValue } from './plain-json';
 
 /** What the registry knows of one mapping. */
@@ -98,8 +98,12 @@ export function compileMapping(spec: MappingSpec, context: CompileContext): AclM
   for (const schema of spec.schemas ?? []) context.contract(schema);
   const policy = spec.items ?? 'fail';
 
-  const finish = (subject: unknown, { answer, yielder }: Evaluated): Translation | Promise<Translation> => {
-    if (spec.output === undefined) return { value: answer ?? null, dropped: [] };
+  const output = spec.output;
+  // The generated code's answer checked as it is, plainness and contract in one walk (output-check.ts).
+  const accept = output === undefined ? undefined : (raw: unknown): boolean => acceptsAsPlain(raw, context.contract(output(raw as JsonValue)));
+
+  const finish = (subject: unknown, { answer, yielder, accepted }: Evaluated): Translation | Promise<Translation> => {
+    if (spec.output === undefined || accepted === true) return { value: answer ?? null, dropped: [] };
     const check = context.contract(spec.output(answer));
     return checkAnswer(spec.name, answer, check, policy, { rows: rowsOf(spec, subject), key: spec.rows?.key }, yielder);
   };
@@ -112,7 +116,7 @@ export function compileMapping(spec: MappingSpec, context: CompileContext): AclM
       if (!checked.success) throw new AclInputError(spec.name, toFieldIssues(checked.error));
       subject = checked.data;
     }
-    const evaluated = evaluators.run(subject, options.now);
+    const evaluated = evaluators.run(subject, options.now, accept);
     return evaluated instanceof Promise ? evaluated.then((e) => finish(subject, e)) : finish(subject, evaluated);
   };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AclOutputError, type FieldIssue } from './errors';
-import type { JsonValue } from './plain-json';
+import { isPlainJson, type JsonValue } from './plain-json';
+import { enumerableOnPrototype, isPlainNode } from './validation/plain-check';
 import type { OutputValidator } from './validation/validator';
 
 /** A page's item the target schema refused and a `drop` policy left out. */
@@ -109,4 +110,24 @@ export function checkAnswer(mapping: string, answer: JsonValue | undefined, chec
     }
     return settle();
   })();
+}
+
+/**
+ * True when `answer`, as the evaluator made it, is plain JSON and its contract accepts it whole,
+ * found by the compiled validators in one walk (plain-check.ts): `checkAnswer` would then accept it
+ * as it is, nothing dropped. False says nothing: make the answer plain and `checkAnswer` it. A page
+ * of CHUNK items or more is always false, so that a long page is checked in slices as before.
+ */
+export function acceptsAsPlain(answer: unknown, check: ContractCheck): boolean {
+  if (enumerableOnPrototype()) return false;
+  const page = check.page;
+  const items = page !== undefined && typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? (answer as Record<string, unknown>)['items'] : undefined;
+  if (page === undefined || !Array.isArray(items)) return check.whole.acceptsPlain?.(answer) === true;
+  const item = page.item.acceptsPlain;
+  if (item === undefined || items.length >= CHUNK || !isPlainNode(answer) || !isPlainNode(items)) return false;
+  // The envelope's other fields, few and small, walked as they are; its items, each by the item's contract.
+  for (const key in answer as Record<string, unknown>) if (key !== 'items' && !isPlainJson((answer as Record<string, unknown>)[key])) return false;
+  if (!page.envelope.accepts(answer)) return false;
+  for (let i = 0; i < items.length; i++) if (!item(items[i])) return false;
+  return true;
 }

@@ -2,6 +2,7 @@ import { _, type KeywordCxt } from 'ajv/dist/2020';
 import type Ajv2020 from 'ajv/dist/2020';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
 import { REFINE_KEYWORD, type Refinement } from './json-schema';
+import { isPlainNode, PLAIN_KEYWORD, type PlainKind } from './plain-check';
 
 /**
  * The keywords the ACL's ajv instances add to JSON Schema, and the rewrite that uses them.
@@ -53,6 +54,23 @@ export function addKeywords(ajv: Ajv2020, refinements: Refinement[]): void {
         const checks = (cxt.schema as readonly number[]).map((i) => refinements[i] as Refinement);
         const passes = cxt.gen.scopeValue('func', { ref: (data: unknown) => passesAll(checks, data) });
         cxt.fail(_`!${passes}(${cxt.data})`);
+      },
+    });
+  }
+  if (ajv.getKeyword(PLAIN_KEYWORD) === false) {
+    ajv.addKeyword({
+      keyword: PLAIN_KEYWORD,
+      schemaType: 'array',
+      // Written out inline for each kind the node admits (plain-check.ts): no call for the usual value.
+      code(cxt: KeywordCxt) {
+        const { gen, data } = cxt;
+        const kinds = new Set(cxt.schema as readonly PlainKind[]);
+        const plain = gen.scopeValue('func', { ref: isPlainNode });
+        const protoOf = gen.scopeValue('func', { ref: Object.getPrototypeOf });
+        const objectPrototype = gen.scopeValue('obj', { ref: Object.prototype });
+        if (kinds.has('number')) cxt.fail(_`typeof ${data} == "number" && !isFinite(${data})`);
+        if (kinds.has('object')) cxt.fail(_`${data} !== null && typeof ${data} == "object" && !Array.isArray(${data}) && ${protoOf}(${data}) !== ${objectPrototype}`);
+        if (kinds.has('array')) cxt.fail(_`Array.isArray(${data}) && !${plain}(${data})`);
       },
     });
   }

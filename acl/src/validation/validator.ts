@@ -4,6 +4,7 @@ import type { FieldIssue } from '../errors';
 import { formatPath, toFieldIssues } from '../issues';
 import { contractJsonSchema, REFINE_KEYWORD, type Refinement } from './json-schema';
 import { addKeywords, withLengthKeyword, withNullableScalars } from './keywords';
+import { withPlainChecks } from './plain-check';
 
 /**
  * A contract's check, compiled once. `accepts` is the hot path (no issue objects made); `issues`
@@ -11,6 +12,13 @@ import { addKeywords, withLengthKeyword, withNullableScalars } from './keywords'
  */
 export interface OutputValidator {
   accepts(value: unknown): boolean;
+  /**
+   * Set when the contract is closed (plain-check.ts): true when `accepts` is and the value is plain
+   * JSON as JSON.parse makes it (nothing for toPlainJson to change but undefined fields, which
+   * JSON.stringify leaves out as it does), so long as Object.prototype has no enumerable field.
+   * False says nothing: ask `accepts` of the value made plain.
+   */
+  readonly acceptsPlain?: (value: unknown) => boolean;
   /** Every field the contract refuses, as zod words it (`items[3].price.amount: ...`); empty when accepted. */
   issues(value: unknown): FieldIssue[];
 }
@@ -82,8 +90,11 @@ export function ajvValidator(ajv: Ajv2020, contract: z.ZodType): OutputValidator
   refinements.push(...json.refinements);
   const schema = withNullableScalars(withLengthKeyword(offset === 0 ? json.schema : renumber(json.schema, offset))) as Record<string, unknown>;
   const validate: ValidateFunction = ajv.compile(schema);
+  const closed = withPlainChecks(schema);
+  const plain: ValidateFunction | undefined = closed === undefined ? undefined : ajv.compile(closed);
   return {
     accepts: (value) => validate(value),
+    ...(plain === undefined ? {} : { acceptsPlain: (value: unknown) => plain(value) }),
     issues(value) {
       if (validate(value)) return [];
       const checked = contract.safeParse(value);
