@@ -38,6 +38,10 @@ const EXPRESSIONS: readonly string[] = [
   // Parameters read once per call (codegen): reassigned by the lambda's own `:=`, shadowed in a block, missing, a sequence, rebound names.
   '($f := function($x) { $x := $x.b }; $f(a))', '($f := function($x) { ($x := 7; $x) & $x }; $f(b))', '($f := function($x, $y) { [$x, $y] }; $f(1))',
   '($f := function($x) { $x }; $f(a.b))', '($f := function($x) { $x.b }; $f := function($x) { $count($x) }; $f(a))', '($f := function($x) { $x }; $g := $f; $g(b))',
+  // Frameless bodies (parameters only): the frame made on first need, for a closure, a block, a step, a delegate or rt.apply.
+  '($adder := function($x) { function($y) { $x + $y } }; $plus := $adder(1); $plus(a))', '($k := 5; $f := function($x) { ($y := $x; $y + $k) }; $f(a))',
+  '($f := function($o) { $o.{"v": b, "o": $o} }; $f(a))', '($f := function($v) { $v * 2 }; $map(a, $f))', '($f := function($o, $p) { $o.b & $p }; $map(a, function($v) { $f($v, "!") }))',
+  '($f := function($o) { {$string($o): $o} }; $f(a))', '($k := 1; $f := function($x) { ($g := function() { $x + $k }; $g()) }; $f(a))',
   '($f := $legacyTrim; $f(a))', '($t := $type; $t(a))', '$legacyTrim(a)', '$legacyMoney(b, "EUR")', '$legacyCode({"X": "ex"}, a)',
   '$now', '$type($millis)', '$exists($now)', 'a.b.$type($)', 'a.($x := b; $x)', 'a.[b]', '[a.[b]]',
   '$legacyTrim', '{"f": $legacyTrim, "g": 1}', '[$legacyTrim]', '$unknownName', '$unknownName.a', '$millis()', '$now()', 'a()',

@@ -12,6 +12,8 @@ export interface KnownLambda {
   readonly body: string;
   readonly params: number;
   readonly frameSize: number;
+  /** Its body takes the arguments themselves and its caller's frame, and makes a frame only when it needs one (Generator.fn). */
+  readonly frameless: boolean;
 }
 
 /** Calls (generate.ts): native helpers called straight, known lambdas called directly, the rest through rt.apply. */
@@ -48,8 +50,8 @@ export function generateCall(g: Generator, node: AstNode, site: Site, frame: str
       out.line('run.tick();');
       out.line(`run.enter(${site.depth});`);
       const slots = Array.from({ length: known.frameSize }, (_, i) => (i < known.params ? (args[i] ?? 'undefined') : 'rt.UNBOUND'));
-      const callee = known.frameSize === 0 ? `${p}.frame` : `{ slots: [${slots.join(', ')}], parent: ${p}.frame }`;
-      out.line(`${r} = ${known.body}(${p}.input, ${callee}, run);`);
+      if (known.frameless) out.line(`${r} = ${known.body}(${p}.input, ${p}.frame, run${slots.map((a) => `, ${a}`).join('')});`);
+      else out.line(`${r} = ${known.body}(${p}.input, ${known.frameSize === 0 ? `${p}.frame` : `{ slots: [${slots.join(', ')}], parent: ${p}.frame }`}, run);`);
       out.line(`if (${r} instanceof rt.TailCall) ${r} = rt.trampoline(${r}, input, run);`);
       out.line(`run.leave(${site.depth});`);
     });
@@ -83,10 +85,14 @@ export function generateLambda(g: Generator, node: AstNode, site: Site, frame: s
   // The body's own function; the definition is a runtime object the code refers to, its `sync` filled in by the factory.
   const code = { sync: undefined } as unknown as Code;
   const def: LambdaDef = { params: params.length, frameSize: scope.names.length, body: code };
-  const fn = g.fn(body, { ...site, scope, depth: 1 });
+  // Parameters only, none reassigned: the body makes its frame only if it needs one (Generator.fn).
+  const frameless = params.length > 0 && scope.names.length === params.length && scope.assigned.size === 0;
+  const fn = g.fn(body, { ...site, scope, depth: 1 }, frameless);
   const ref = out.constant(def);
-  g.bodies.push(`${ref}.body.sync = ${fn};`);
-  const t = g.done(g.let(`new rt.Lambda(${ref}, input, ${frame})`));
-  g.lambdaTemps.set(t, { def: ref, body: fn, params: params.length, frameSize: scope.names.length });
+  // rt.apply and the trampoline call `body.sync(input, frame, run)` with the whole frame: a frameless body is handed its parts.
+  const unpacked = params.map((_, i) => `, frame.slots[${i}]`).join('');
+  g.bodies.push(frameless ? `${ref}.body.sync = function (input, frame, run) { return ${fn}(input, frame.parent, run${unpacked}); };` : `${ref}.body.sync = ${fn};`);
+  const t = g.done(g.let(`new rt.Lambda(${ref}, input, ${g.frameValue(frame)})`));
+  g.lambdaTemps.set(t, { def: ref, body: fn, params: params.length, frameSize: scope.names.length, frameless });
   return t;
 }
