@@ -5,14 +5,15 @@ import { Handover } from './compiler/run';
 import { AclMappingError, AclTimeoutError } from './errors';
 import { GuardrailTrip, installGuardrails } from './guardrails';
 import { describe, isJsonataFailure, locationOf } from './jsonata-failure';
-import { LEGACY_BINDINGS } from './legacy-values';
+import { LEGACY_BINDINGS, PLAIN_ANSWER_HELPERS } from './legacy-values';
 import type { CompileContext } from './mapping';
 import type { Yielder } from './output-check';
 import { isPlainJson, toPlainJson, toPlainJsonSliced, type JsonValue } from './plain-json';
 
 /** Names bound per call, in the order the compiled evaluators take their values. */
 const CALL_BINDINGS = ['now', 'millis'];
-const GLOBALS = { helpers: LEGACY_BINDINGS, bindingNames: CALL_BINDINGS };
+/** What every mapping sees besides its own names (the tests compile with the same). */
+export const GLOBALS = { helpers: LEGACY_BINDINGS, bindingNames: CALL_BINDINGS, plainHelpers: PLAIN_ANSWER_HELPERS };
 
 export interface Evaluators {
   readonly engine: 'generated' | 'closures' | 'jsonata';

@@ -142,3 +142,10 @@ export const LEGACY_BINDINGS: Readonly<Record<string, (...args: never[]) => unkn
   legacyDecimal,
   legacyBusinessDate,
 });
+
+/**
+ * The helpers whose answer is always a string, a number, null or a fresh `{amount, currency}`, and
+ * which never read `this` (Globals.plainHelpers). Not `legacyCode`: it answers whatever its table
+ * holds, which may be a sequence the mapping built.
+ */
+export const PLAIN_ANSWER_HELPERS: ReadonlySet<unknown> = new Set<unknown>([legacyMoney, legacyInstant, legacyDate, legacyTrim, legacyTimestamp, legacyDecimal, legacyBusinessDate]);

@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 import { generateEvaluator } from '../src/codegen/evaluator';
-import { LEGACY_BINDINGS } from '../src/legacy-values';
+import { GLOBALS } from '../src/evaluators';
 import { toPlainJson } from '../src/plain-json';
 import { LIMITS, pair, viaJsonata, viaCompiled } from './compiled-kit';
 
@@ -22,7 +22,6 @@ interface EsNode {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const esprima = require('esprima') as { tokenize(code: string, options?: { comment?: boolean }): Token[]; parseScript(code: string, options?: { comment?: boolean }): EsNode & { comments?: unknown[] } };
 
-const GLOBALS = { helpers: LEGACY_BINDINGS, bindingNames: ['now', 'millis'] };
 const NOW = '2026-01-01T00:00:00.000Z';
 
 /** The factory body as a parsable script (it ends in a `return`). */

@@ -4,6 +4,7 @@ import { generateEvaluator, type GeneratedEvaluator } from '../src/codegen/evalu
 import { Bailout, compileEvaluator, refuseFunctions, type CompiledEvaluator } from '../src/compiler/evaluator';
 import { GuardrailTrip } from '../src/guardrails';
 import type { GuardrailLimits } from '../src/guardrails';
+import { GLOBALS } from '../src/evaluators';
 import { LEGACY_BINDINGS } from '../src/legacy-values';
 import { isPlainJson, toPlainJson } from '../src/plain-json';
 
@@ -18,7 +19,6 @@ export interface Pair {
   readonly generated: GeneratedEvaluator;
 }
 
-const GLOBALS = { helpers: LEGACY_BINDINGS, bindingNames: ['now', 'millis'] };
 
 export function pair(source: string): Pair {
   const expr = jsonata(source);

@@ -42,6 +42,9 @@ const EXPRESSIONS: readonly string[] = [
   '($adder := function($x) { function($y) { $x + $y } }; $plus := $adder(1); $plus(a))', '($k := 5; $f := function($x) { ($y := $x; $y + $k) }; $f(a))',
   '($f := function($o) { $o.{"v": b, "o": $o} }; $f(a))', '($f := function($v) { $v * 2 }; $map(a, $f))', '($f := function($o, $p) { $o.b & $p }; $map(a, function($v) { $f($v, "!") }))',
   '($f := function($o) { {$string($o): $o} }; $f(a))', '($k := 1; $f := function($x) { ($g := function() { $x + $k }; $g()) }; $f(a))',
+  // Plain helpers called directly (their answers unchecked); $legacyCode's answer still collapsed.
+  '$legacyMoney(a, b)', '$legacyMoney(b, a.b)', '$legacyInstant(a)', '$legacyTrim(a.b)', '$legacyCode({"A": a.b, "B": a}, "A")', '$legacyCode({"x": items.value}, "X")',
+  '[$legacyTrim(a), $legacyInstant(b)]', '{"v": $legacyCode({"A": a.b}, "A")}', '{"v": $legacyCode({"A": a}, "A")}',
   '($f := $legacyTrim; $f(a))', '($t := $type; $t(a))', '$legacyTrim(a)', '$legacyMoney(b, "EUR")', '$legacyCode({"X": "ex"}, a)',
   '$now', '$type($millis)', '$exists($now)', 'a.b.$type($)', 'a.($x := b; $x)', 'a.[b]', '[a.[b]]',
   '$legacyTrim', '{"f": $legacyTrim, "g": 1}', '[$legacyTrim]', '$unknownName', '$unknownName.a', '$millis()', '$now()', 'a()',

@@ -46,7 +46,7 @@ export class Generator {
   /** The whole program: lambda bodies, then the root, as a factory body taking `rt` and `k`. */
   program(ast: AstNode, site: Site): string {
     const root = this.fn(ast, site);
-    return ['"use strict";', ...this.bodies, `return ${root};`].join('\n');
+    return ['"use strict";', ...this.out.prelude, ...this.bodies, `return ${root};`].join('\n');
   }
 
   /**

@@ -14,6 +14,9 @@ export class Source {
   private temps = 0;
   /** Runtime objects the code refers to as `k[i]` (closure-compiled parts, lambda definitions, helpers). */
   readonly constants: unknown[] = [];
+  /** Program-level `const t = k[i];` lines (`bound`), written before every function. */
+  readonly prelude: string[] = [];
+  private readonly boundNames = new Map<unknown, string>();
 
   /** A fresh local variable name, declared with `let` where it is first assigned. */
   temp(): string {
@@ -29,6 +32,20 @@ export class Source {
     let index = this.constants.indexOf(value);
     if (index < 0) index = this.constants.push(value) - 1;
     return `k[${index}]`;
+  }
+
+  /**
+   * A program-level constant holding `value` (`const t7 = k[3];`), so that a call through it has
+   * one known target the compiler can inline, rather than a load from `k` at every call.
+   */
+  bound(value: unknown): string {
+    let name = this.boundNames.get(value);
+    if (name === undefined) {
+      name = this.temp();
+      this.boundNames.set(value, name);
+      this.prelude.push(`const ${name} = ${this.constant(value)};`);
+    }
+    return name;
   }
 
   /** Starts collecting a new function's lines; answers what was being collected, for `end`. */

@@ -16,6 +16,12 @@ export interface Globals {
   readonly helpers: Readonly<Record<string, (...args: never[]) => unknown>>;
   /** Names bound per call (`now`, `millis`); their values come with each evaluation, in this order. */
   readonly bindingNames: readonly string[];
+  /**
+   * Helpers that never read `this` and always answer a string, a number, null or a fresh plain
+   * object of their own (never a promise, a sequence or a function): generated code calls them
+   * directly and skips jsonata's checks of a native function's answer.
+   */
+  readonly plainHelpers?: ReadonlySet<unknown>;
 }
 
 type Lookup = (run: Run) => unknown;
