@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import jsonata from 'jsonata';
 import { generateEvaluator, type GeneratedEvaluator } from '../src/codegen/evaluator';
@@ -7,6 +9,8 @@ import type { GuardrailLimits } from '../src/guardrails';
 import { GLOBALS } from '../src/evaluators';
 import { LEGACY_BINDINGS } from '../src/legacy-values';
 import { isPlainJson, toPlainJson } from '../src/plain-json';
+import { MAPPINGS } from '../src/registry';
+import { ACL_ROOT, filesUnder } from './kit';
 
 export const LIMITS: GuardrailLimits = { timeoutMs: 5000, maxDepth: 300, sliceMs: 2 };
 const NOW = '2026-01-01T00:00:00.000Z';
@@ -111,4 +115,25 @@ export function edgeVariants(input: unknown): unknown[] {
     }
   }
   return out;
+}
+
+/** A shipped mapping's jsonata source, by name (`catalog/product-read`). */
+export function mappingSource(name: string): string {
+  return readFileSync(path.join(ACL_ROOT, (MAPPINGS.get(name) as { file: string }).file), 'utf8');
+}
+
+/**
+ * The generated code's answers (as it makes them, not yet plain) to every fixture input of a
+ * shipped mapping and to the edge variants around each; inputs it bails out on are left out.
+ */
+export function fixtureAnswers(name: string): unknown[] {
+  const p = pair(mappingSource(name));
+  const dir = path.join(ACL_ROOT, name.split('/')[0] as string, 'fixtures', name.split('/')[1] as string);
+  const inputs = filesUnder(dir, '.json').map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { input: unknown }).input);
+  const answers: unknown[] = [];
+  for (const input of inputs.flatMap((i) => [i, ...edgeVariants(i)])) {
+    const out = viaGenerated(p, input);
+    if ('value' in out) answers.push(out.value);
+  }
+  return answers;
 }

@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { LegacyCreateOrderSchema } from '../index';
 import { ProductPageSchema, ProductSchema } from '../../new-services/catalog/src/contract';
 import { OrderPageSchema, OrderSchema } from '../../new-services/orders/src/contract';
 import { toPlainJson } from '../src/plain-json';
-import { MAPPINGS } from '../src/registry';
 import { ajvAllErrors, ajvValidator, createAjv, zodValidator } from '../src/validation/validator';
-import { disagreement, edgeVariants, pair, viaGenerated } from './compiled-kit';
-import { ACL_ROOT, filesUnder } from './kit';
+import { disagreement, fixtureAnswers, mappingSource, pair, viaGenerated } from './compiled-kit';
 
 /**
  * Property-based: legacy rows made up by fast-check (clean values, the seed's kinds of dirt, and
@@ -54,14 +50,13 @@ const orderRow = fc.record(
 );
 const page = (row: fc.Arbitrary<unknown>) => fc.record({ PAGE: field(fc.integer({ min: 0, max: 3 })), SIZE: field(fc.integer({ min: 0, max: 50 })), TOTAL: field(fc.integer({ min: 0, max: 500 })), ROWS: field(fc.array(row, { maxLength: 4 })) }, { requiredKeys: ['ROWS'] });
 
-const source = (name: string) => readFileSync(path.join(ACL_ROOT, (MAPPINGS.get(name) as { file: string }).file), 'utf8');
 const RUNS = 150;
 
 describe.each([
   ['catalog/product-read', fc.oneof(productRow, page(productRow))],
   ['orders/order-read', fc.oneof(orderRow, page(orderRow))],
 ] as const)('%s on generated legacy rows', (name, rows) => {
-  const p = pair(source(name));
+  const p = pair(mappingSource(name));
 
   it('answers as jsonata and the closure compiler do (generated code, closures, jsonata)', async () => {
     await fc.assert(
@@ -94,18 +89,12 @@ const schemaFor = (answer: unknown, page: z.ZodType, item: z.ZodType): z.ZodType
 
 describe('validators compiled by ajv from the zod contracts', () => {
   it('agree with zod on every fixture answer and every edge answer, accepted and refused', () => {
-    const fixtures = filesUnder(ACL_ROOT, '.json').filter((f) => path.relative(ACL_ROOT, f).split(path.sep)[1] === 'fixtures');
     const problems: string[] = [];
     let refused = 0;
     let accepted = 0;
     for (const [name, pageSchema, itemSchema] of [['catalog/product-read', ProductPageSchema, ProductSchema], ['orders/order-read', OrderPageSchema, OrderSchema]] as const) {
-      const p = pair(source(name));
-      const dir = `${name.split('/')[0]}/fixtures/${name.split('/')[1]}`;
-      const inputs = fixtures.filter((f) => path.relative(ACL_ROOT, f).startsWith(dir)).map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { input: unknown }).input);
-      for (const input of inputs.flatMap((i) => [i, ...edgeVariants(i)])) {
-        const out = viaGenerated(p, input);
-        if (!('value' in out)) continue;
-        const answer = toPlainJson(out.value);
+      for (const raw of fixtureAnswers(name)) {
+        const answer = toPlainJson(raw);
         const problem = agreement(schemaFor(answer, pageSchema, itemSchema), answer);
         if (problem !== undefined) problems.push(problem);
         if (zodValidator(schemaFor(answer, pageSchema, itemSchema)).accepts(answer)) accepted += 1;
@@ -121,7 +110,7 @@ describe('validators compiled by ajv from the zod contracts', () => {
     ['catalog/product-read', productRow, ProductPageSchema, ProductSchema],
     ['orders/order-read', orderRow, OrderPageSchema, OrderSchema],
   ] as const)('agree with zod on %s answers to generated rows and pages', (name, row, pageSchema, itemSchema) => {
-    const p = pair(source(name));
+    const p = pair(mappingSource(name));
     fc.assert(
       fc.property(fc.oneof(row, page(row)), (input) => {
         const out = viaGenerated(p, input);

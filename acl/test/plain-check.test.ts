@@ -1,18 +1,15 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { ProductPageSchema, ProductSchema } from '../../new-services/catalog/src/contract';
 import { OrderPageSchema, OrderSchema } from '../../new-services/orders/src/contract';
 import { createAcl } from '../src/acl';
 import { acceptsAsPlain, checkAnswer, compileContractCheck, type ContractCheck } from '../src/output-check';
 import { isPlainJson, toPlainJson } from '../src/plain-json';
-import { MAPPINGS } from '../src/registry';
 import { contractJsonSchema } from '../src/validation/json-schema';
 import { withLengthKeyword, withNullableScalars } from '../src/validation/keywords';
 import { PLAIN_KEYWORD, withPlainChecks } from '../src/validation/plain-check';
 import { ajvValidator, createAjv } from '../src/validation/validator';
-import { edgeVariants, pair, viaGenerated } from './compiled-kit';
-import { ACL_ROOT, filesUnder, NOW } from './kit';
+import { fixtureAnswers } from './compiled-kit';
+import { NOW } from './kit';
 
 /**
  * Plainness proved by the compiled validators (plain-check.ts): an answer they accept as it is
@@ -20,7 +17,6 @@ import { ACL_ROOT, filesUnder, NOW } from './kit';
  * every plain answer the contract accepts must be accepted so, or the fast path is never taken.
  */
 
-const source = (name: string) => readFileSync(path.join(ACL_ROOT, (MAPPINGS.get(name) as { file: string }).file), 'utf8');
 const prepared = (contract: z.ZodType) => withNullableScalars(withLengthKeyword(contractJsonSchema(contract).schema));
 
 class Instance {
@@ -135,18 +131,11 @@ describe('plainness proved by the compiled validators', () => {
   });
 
   it('accepts as plain exactly what the usual path accepts unchanged, on every fixture and edge answer and their non-plain variants', () => {
-    const fixtures = filesUnder(ACL_ROOT, '.json').filter((f) => path.relative(ACL_ROOT, f).split(path.sep)[1] === 'fixtures');
     const problems: string[] = [];
     let fast = 0;
     let variants = 0;
     for (const [name, pageSchema, itemSchema] of [['catalog/product-read', ProductPageSchema, ProductSchema], ['orders/order-read', OrderPageSchema, OrderSchema]] as const) {
-      const p = pair(source(name));
-      const dir = `${name.split('/')[0]}/fixtures/${name.split('/')[1]}`;
-      const inputs = fixtures.filter((f) => path.relative(ACL_ROOT, f).startsWith(dir)).map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { input: unknown }).input);
-      for (const input of inputs.flatMap((i) => [i, ...edgeVariants(i)])) {
-        const out = viaGenerated(p, input);
-        if (!('value' in out)) continue;
-        const raw = out.value;
+      for (const raw of fixtureAnswers(name)) {
         const check = checkOf(typeof raw === 'object' && raw !== null && 'items' in raw ? pageSchema : itemSchema);
         for (const answer of [raw, ...nonPlainVariants(toPlainJson(raw))]) {
           const problem = judge(answer, check);
