@@ -94,7 +94,7 @@ export function generateLambda(g: Generator, node: AstNode, site: Site, frame: s
   // rt.apply and the trampoline call `body.sync(input, frame, run)` with the whole frame: a frameless body is handed its parts.
   const unpacked = params.map((_, i) => `, frame.slots[${i}]`).join('');
   g.bodies.push(frameless ? `${ref}.body.sync = function (input, frame, run) { return ${fn}(input, frame.parent, run${unpacked}); };` : `${ref}.body.sync = ${fn};`);
-  const t = g.done(g.let(`new rt.Lambda(${ref}, input, ${g.frameValue(frame)})`));
+  const t = g.done(g.let(`new rt.Lambda(${ref}, input, ${g.frames.value(frame)})`));
   g.lambdaTemps.set(t, { def: ref, body: fn, params: params.length, frameSize: scope.names.length, frameless });
   return t;
 }

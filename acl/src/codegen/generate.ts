@@ -7,6 +7,7 @@ import { generateCall, generateLambda, type KnownLambda } from './calls';
 import { collapseInPlace, isLiteralText } from './checks';
 import { generatePath, generateFieldPath } from './paths';
 import { generateVariable, ownerOf } from './variables';
+import { LazyFrames } from './frames';
 import { literal, NotALiteral, Source } from './source';
 
 /**
@@ -41,6 +42,9 @@ export class Generator {
   /** The lambda each `new rt.Lambda` temp holds, for `bind` to name it. */
   readonly lambdaTemps = new Map<string, KnownLambda>();
 
+  /** The frames frameless bodies make on first need (frames.ts). */
+  readonly frames = new LazyFrames();
+
   constructor(readonly out: Source) {}
 
   /** The whole program: lambda bodies, then the root, as a factory body taking `rt` and `k`. */
@@ -56,15 +60,12 @@ export class Generator {
    * `frameless`: a lambda body whose scope holds its parameters only, none assigned. It is called
    * `(input, parentFrame, run, ...arguments)` and makes its own frame only when something needs
    * it as an object (a delegate to the closure compiler, a nested lambda or block, a path step):
-   * once per call, on first need (`frameValue`). A row's `$product($row)` then allocates nothing
+   * once per call, on first need (frames.ts). A row's `$product($row)` then allocates nothing
    * for the call.
    */
   fn(node: AstNode, site: Site, frameless = false): string {
     const saved = this.out.begin();
-    const savedMemo = this.memo;
-    const savedPlain = this.plain;
-    const savedParams = this.params;
-    const savedScope = this.paramScope;
+    const outer = { memo: this.memo, plain: this.plain, params: this.params, paramScope: this.paramScope };
     const name = this.out.temp();
     this.memo = this.out.temp();
     this.plain = this.out.temp();
@@ -73,52 +74,23 @@ export class Generator {
     this.params = new Map();
     const { scope } = site;
     this.paramScope = scope;
-    const args = frameless ? Array.from({ length: scope.params }, () => this.out.temp()) : [];
-    let frame = 'frame';
-    if (frameless) {
-      if (scope.names.length !== scope.params || scope.assigned.size > 0) throw new Unsupported('a frameless body with names of its own');
-      frame = this.out.temp();
-      this.out.line(`let ${frame};`);
-      this.lazyFrames.set(frame, { parent: 'frame', args });
-    }
+    const { frame, args } = frameless ? this.frames.open(this.out, scope) : { frame: 'frame', args: [] };
     for (let slot = 0; slot < scope.params; slot++) {
       const param = scope.names[slot] as string;
-      if (!scope.assigned.has(param)) this.params.set(param, this.collapse(this.let(frameless ? (args[slot] as string) : `frame.slots[${slot}]`)));
+      if (!scope.assigned.has(param)) this.params.set(param, this.collapse(this.let(args[slot] ?? `frame.slots[${slot}]`)));
     }
     const value = this.gen(node, site, frame);
     this.out.line(`return ${value};`);
     const body = this.out.end(saved);
-    this.memo = savedMemo;
-    this.plain = savedPlain;
-    this.params = savedParams;
-    this.paramScope = savedScope;
+    Object.assign(this, outer);
     this.bodies.push(`const ${name} = function (input, frame, run${args.map((a) => `, ${a}`).join('')}) {\n${body}\n};`);
     return name;
-  }
-
-  /** The frame a frameless body (fn) makes on first need, by the temp that names it there. */
-  private readonly lazyFrames = new Map<string, { readonly parent: string; readonly args: readonly string[] }>();
-
-  /** `frame` as an object, for code that takes a frame: a frameless body's own is made here, once per call. */
-  frameValue(frame: string): string {
-    const lazy = this.lazyFrames.get(frame);
-    return lazy === undefined ? frame : `(${frame} ??= { slots: [${lazy.args.join(', ')}], parent: ${lazy.parent} })`;
-  }
-
-  /** Slot `slot` of the frame `hops` frames up from `frame` (a frameless body's own slots are its arguments). */
-  slotOf(frame: string, hops: number, slot: number): string {
-    const lazy = this.lazyFrames.get(frame);
-    if (lazy === undefined) return `${frame}${'.parent'.repeat(hops)}.slots[${slot}]`;
-    if (hops > 0) return `${lazy.parent}${'.parent'.repeat(hops - 1)}.slots[${slot}]`;
-    const arg = lazy.args[slot];
-    if (arg === undefined) throw new Unsupported('a slot a frameless body does not have');
-    return arg;
   }
 
   /** The closure compiler's code for `node`, called from here. */
   delegate(node: AstNode, site: Site, frame: string): string {
     const code: Code = compileNode(node, site);
-    return this.let(`${this.out.constant(code)}.sync(input, ${this.frameValue(frame)}, run)`);
+    return this.let(`${this.out.constant(code)}.sync(input, ${this.frames.value(frame)}, run)`);
   }
 
   let(expression: string): string {
@@ -208,7 +180,7 @@ export class Generator {
     for (const [key] of pairs) checkFields(key);
     const r = this.out.temp();
     this.out.line(`let ${r};`);
-    this.out.block(`if (Array.isArray(input))`, () => this.out.line(`${r} = ${this.out.constant(compileNode(node, site))}.sync(input, ${this.frameValue(frame)}, run);`));
+    this.out.block(`if (Array.isArray(input))`, () => this.out.line(`${r} = ${this.out.constant(compileNode(node, site))}.sync(input, ${this.frames.value(frame)}, run);`));
     this.out.block('else', () => {
       // One object literal (one hidden class) when every value is defined, the usual case; else only the defined ones.
       const values = pairs.map(([, value]) => this.gen(value, inner, frame));
@@ -251,7 +223,7 @@ export class Generator {
     const expressions = nodes(node['expressions'], 'block expressions', node);
     const scope = new Scope(site.scope, [], expressions);
     const inner: Site = { ...site, scope, depth: site.depth + 1 };
-    const own = scope.names.length === 0 ? frame : this.let(`rt.newFrame(${scope.names.length}, ${this.frameValue(frame)})`);
+    const own = scope.names.length === 0 ? frame : this.let(`rt.newFrame(${scope.names.length}, ${this.frames.value(frame)})`);
     let result = 'undefined';
     for (const e of expressions) result = this.gen(e, inner, own);
     return this.collapse(result);
@@ -266,7 +238,7 @@ export class Generator {
     // The lambda just generated, remembered under its name (calls.ts checks at run time that the name still holds it).
     const known = rhs.type === 'lambda' && rhs['thunk'] !== true ? this.lambdaTemps.get(value) : undefined;
     if (known !== undefined && !this.lambdas.has(String(lhs.value))) this.lambdas.set(String(lhs.value), known);
-    if (this.lazyFrames.has(frame)) throw new Unsupported('a binding in a frameless body', node);
+    if (this.frames.isLazy(frame)) throw new Unsupported('a binding in a frameless body', node);
     this.out.line(`${frame}.slots[${slot}] = ${value};`);
     return this.collapse(value);
   }

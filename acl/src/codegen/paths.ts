@@ -28,7 +28,7 @@ export function generatePath(g: Generator, node: AstNode, site: Site, inner: Sit
     });
     const general = generalPath(codes, first.type === 'variable', first['consarray'] === true);
     if (steps.length === 2 && lead === 0 && first.type === 'name' && names[1]?.type !== 'name') return g.collapse(nameThenStep(g, general, bodies, frame));
-    return g.collapse(`${g.out.constant(general)}.sync(input, ${g.frameValue(frame)}, run)`);
+    return g.collapse(`${g.out.constant(general)}.sync(input, ${g.frames.value(frame)}, run)`);
   }
   for (const s of names) checkFields(s);
   const variable = lead === 1 ? g.gen(first, inner, frame) : undefined;
@@ -48,9 +48,9 @@ function nameThenStep(g: Generator, general: Code, [name, step]: string[], frame
   const label = out.label();
   out.line(`let ${r};`);
   out.block(`${label}:`, () => {
-    out.line(`if (Array.isArray(input)) { ${r} = ${out.constant(general)}.sync(input, ${g.frameValue(frame)}, run); break ${label}; }`);
+    out.line(`if (Array.isArray(input)) { ${r} = ${out.constant(general)}.sync(input, ${g.frames.value(frame)}, run); break ${label}; }`);
     out.line('run.tick();');
-    out.line(`let ${a} = ${name}(input, ${g.frameValue(frame)}, run);`);
+    out.line(`let ${a} = ${name}(input, ${g.frames.value(frame)}, run);`);
     out.line(`if (${a} === undefined) break ${label};`);
     out.block(`if (Array.isArray(${a}))`, () => {
       // flattenStep(createSequence(a), false) is a's items (a itself when it is a constructed array); none: that empty sequence.
@@ -65,7 +65,7 @@ function nameThenStep(g: Generator, general: Code, [name, step]: string[], frame
       out.line(`let ${nested} = false;`);
       out.block(`for (let ${v} = 0; ${v} < ${items}.length; ${v}++)`, () => {
         out.line('run.tick();');
-        out.line(`let ${each} = ${step}(${items}[${v}], ${g.frameValue(frame)}, run);`);
+        out.line(`let ${each} = ${step}(${items}[${v}], ${g.frames.value(frame)}, run);`);
         out.line(`if (${each} === undefined) continue;`);
         out.line(`if (Array.isArray(${each})) ${nested} = true;`);
         out.line(`${seq}.push(${each});`);
@@ -75,7 +75,7 @@ function nameThenStep(g: Generator, general: Code, [name, step]: string[], frame
       out.line(`break ${label};`);
     });
     out.line('run.tick();');
-    out.line(`${r} = ${step}(${a}, ${g.frameValue(frame)}, run);`);
+    out.line(`${r} = ${step}(${a}, ${g.frames.value(frame)}, run);`);
     out.line(`if (Array.isArray(${r})) ${r} = rt.flattenStep(rt.createSequence(${r}), true);`);
   });
   return r;
@@ -95,7 +95,7 @@ export function generateFieldPath(g: Generator, variable: string | undefined, ke
   const r = out.temp();
   const t = out.temp();
   const label = out.label();
-  const general = `${out.constant(compileNode(node, site))}.sync(input, ${g.frameValue(frame)}, run)`;
+  const general = `${out.constant(compileNode(node, site))}.sync(input, ${g.frames.value(frame)}, run)`;
   out.line(`let ${r};`);
   out.block(`${label}:`, () => {
     out.line(`let ${t} = ${variable ?? 'input'};`);

@@ -21,7 +21,7 @@ export function generateVariable(g: Generator, node: AstNode, site: Site, frame:
   if (global === undefined && slots.length === 0) throw new Unsupported(`$${name} (a jsonata built-in the compiled evaluator does not run)`, node);
   const first = slots[0];
   // A parameter is always bound (a call sets it, to undefined at worst): nothing further out is asked.
-  if (first !== undefined && first.param) return g.let(g.slotOf(frame, first.hops, first.slot));
+  if (first !== undefined && first.param) return g.let(g.frames.slot(frame, first.hops, first.slot));
   const fallback =
     global === undefined ? `rt.bail(${literal(`a variable reached jsonata's own built-in`)})`
     : global.kind === 'root' ? 'run.root'
@@ -32,7 +32,7 @@ export function generateVariable(g: Generator, node: AstNode, site: Site, frame:
   const label = g.out.label();
   g.out.block(`${label}:`, () => {
     for (const { hops, slot } of slots) {
-      g.out.line(`${t} = ${g.slotOf(frame, hops, slot)};`);
+      g.out.line(`${t} = ${g.frames.slot(frame, hops, slot)};`);
       g.out.line(`if (${t} !== rt.UNBOUND) break ${label};`);
     }
     g.out.line(`${t} = ${fallback};`);
