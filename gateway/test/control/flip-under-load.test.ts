@@ -43,17 +43,27 @@ describe('flipping a route under load', () => {
   it('loses no request while the route moves legacy → shadow → canary → new → retired and back', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
     const results = { ok: 0, failed: [] as string[], sides: new Set<string>() };
+    // Each applied flip opens an epoch; a request belongs to the epoch it was sent in.
+    let epoch = 0;
+    const answered: number[] = [0];
+    const sidesOf: Set<string>[] = [new Set()];
+    let progress: (() => void) | undefined;
     let running = true;
     const client = async (n: number) => {
       for (let i = 0; running; i++) {
+        const sentIn = epoch;
         await new Promise<void>((resolve) => {
           const req = http.get(`${gw.url}/items/${i}`, { agent, headers: { 'x-client': String(n) } }, (res) => {
             let body = '';
             res.on('data', (c: Buffer) => (body += c.toString()));
             res.on('end', () => {
               if (res.statusCode === 200) {
+                const { side } = JSON.parse(body) as { side: string };
                 results.ok++;
-                results.sides.add((JSON.parse(body) as { side: string }).side);
+                results.sides.add(side);
+                sidesOf[sentIn]?.add(side);
+                answered[sentIn] = (answered[sentIn] ?? 0) + 1;
+                progress?.();
               } else results.failed.push(`${res.statusCode} ${body}`);
               resolve();
             });
@@ -65,23 +75,41 @@ describe('flipping a route under load', () => {
         });
       }
     };
+    /** Opens a new epoch and waits until clients have had that many answers to requests sent in it (progress, not time). */
+    const underLoad = async (answers: number): Promise<Set<string>> => {
+      const mine = ++epoch;
+      answered[mine] = 0;
+      sidesOf[mine] = new Set();
+      await new Promise<void>((resolve) => {
+        progress = () => {
+          if ((answered[mine] ?? 0) >= answers) resolve();
+        };
+      });
+      progress = undefined;
+      return sidesOf[mine] as Set<string>;
+    };
     const clients = Array.from({ length: 20 }, (_, n) => client(n));
+    await underLoad(20);
     const steps: [Parameters<ControlService['flip']>[1]['to'], number?][] = [['shadow'], ['canary', 30], ['canary', 60], ['new'], ['retired'], ['new'], ['canary', 10], ['shadow'], ['legacy']];
+    /** Who answers a request sent after the flip was applied, for the modes with one answering side. */
+    const onlySide: Partial<Record<string, string>> = { legacy: 'legacy', shadow: 'legacy', new: 'new', retired: 'new' };
     for (const [to, percent] of steps) {
       await control.flip('items', { to, ...(percent ? { percent } : {}), reason: 'load test' }, 'test');
       await follower.poll();
       expect(gw.gateway.table().routes.find((r) => r.id === 'items')?.mode).toBe(to);
-      await new Promise((r) => setTimeout(r, 60));
+      const sides = await underLoad(25);
+      const side = onlySide[to];
+      if (side) expect([...sides]).toEqual([side]);
     }
     for (let i = 0; i < 4; i++) {
       await control.rollback('items', {}, 'test');
-      await new Promise((r) => setTimeout(r, 40));
+      await follower.poll();
+      await underLoad(25);
     }
     running = false;
     await Promise.all(clients);
     agent.destroy();
     expect(results.failed).toEqual([]);
-    expect(results.ok).toBeGreaterThan(200);
     expect([...results.sides].sort()).toEqual(['legacy', 'new']);
     expect(await store.latestVersion()).toBe(steps.length + 4);
   });
