@@ -1,5 +1,5 @@
 /**
- * The ACL's own cost, measured in the bench process through its public entry: what one catalog
+ * The ACL's own cost, measured through its public entry (in a process of its own: acl-cost-child.ts): what one catalog
  * page costs per item, and how long a large page holds the event loop (the ACL time-slices long
  * evaluations, yielding every few milliseconds; the longest gap is what this reports).
  */
@@ -85,7 +85,7 @@ export async function measureHandwritten(page: LegacyProductPage, rounds: number
   if (JSON.stringify(handwrittenProductRead(JSON.parse(text), now)) !== JSON.stringify(await mapping.evaluate(JSON.parse(text), { now }))) {
     throw new Error('the hand-written mapping does not answer what catalog/product-read answers');
   }
-  // A full collection first (when the bench runs with --expose-gc, as `npm run bench` does): an
+  // A full collection first (when the process runs with --expose-gc, as acl-cost-child.ts starts it): an
   // old-space collection the load phase left marking slows every allocation and pointer store, the
   // ACL's (it allocates more) more than the hand-written code's. The warm-up then lets the young
   // generation grow back to its size under this work before any round is timed.

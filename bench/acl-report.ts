@@ -38,7 +38,7 @@ export interface AclMeasurements {
   /** Per page: (parse, map, validate, stringify) by hand and through the ACL. */
   handwritten: HandwrittenCost;
   largePage: LargePageCost;
-  /** A 50,000-item page through the same mapping, in the bench process. */
+  /** A 50,000-item page through the same mapping, in the ACL cost process. */
   hugePage: LargePageCost;
   probe: ResponsivenessProbe;
   /** The gateway's ACL budget for one evaluation; a translation longer than this is a 502. */
@@ -164,11 +164,11 @@ export function formatAclHuman(r: AclReport): string {
     `acl_vs_handwritten: ${hw.ratio.toFixed(3)}   (per page, parse + map + validate + stringify: hand-written ${hw.handwrittenUs.toFixed(1)} us / ACL ${hw.aclUs.toFixed(1)} us, ` +
       `median of ${hw.rounds} alternating rounds of ${hw.pagesPerRound} pages; target >= ${ACL_VS_HANDWRITTEN_TARGET}: ${met(hw.ratio, ACL_VS_HANDWRITTEN_TARGET)})`,
     `acl_page_vs_plain: ${r.pageVsPlain.toFixed(3)}   (translated req/s / plain req/s; reported, no target: a streamed route never parses)`,
-    `acl_us_per_item: ${m.perItem.usPerItem.toFixed(1)}   (in the bench process, median of ${m.perItem.runs} evaluations of the ` +
+    `acl_us_per_item: ${m.perItem.usPerItem.toFixed(1)}   (in the ACL cost process, median of ${m.perItem.runs} evaluations of the ` +
       `${m.perItem.items}-item page after ${m.perItem.warmups} warm-ups: ${((m.perItem.usPerItem * m.perItem.items) / 1000).toFixed(2)} ms a page)`,
-    `acl_large_page: ${lp.items} items in ${lp.ms.toFixed(1)} ms in the bench process (budget raised to let it finish; the gateway's is ` +
+    `acl_large_page: ${lp.items} items in ${lp.ms.toFixed(1)} ms in the ACL cost process (budget raised to let it finish; the gateway's is ` +
       `${m.gatewayBudgetMs} ms), event loop blocked up to ${lp.eventLoopMaxMs.toFixed(1)} ms`,
-    `acl_huge_page: ${hp.items} items in ${hp.ms.toFixed(1)} ms in the bench process, event loop blocked up to ${hp.eventLoopMaxMs.toFixed(1)} ms`,
+    `acl_huge_page: ${hp.items} items in ${hp.ms.toFixed(1)} ms in the ACL cost process, event loop blocked up to ${hp.eventLoopMaxMs.toFixed(1)} ms`,
     `gateway_healthz_ms_during_large_translation: ${r.healthzMsDuringLargeTranslation.toFixed(1)}   (slowest GET /healthz while a ` +
       `${p.items}-item translated page was in flight, median of ${p.healthzMaxMs.length}; idle ${p.idleHealthzMs.toFixed(1)} ms)`,
     `  the ${p.items}-item translated page itself answered ${statuses} in ${p.largeMs.map((ms) => ms.toFixed(0)).join(', ')} ms` +

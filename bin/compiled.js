@@ -16,7 +16,7 @@ const DIST = path.join(ROOT, 'dist');
 /** Written by bin/build.js once tsc and the asset copy have both succeeded. */
 const STAMP = path.join(DIST, '.build-stamp');
 /** The folders the build compiles (tsconfig.build.json), minus what never ships. */
-const SOURCE_DIRS = ['platform', 'gateway', 'acl', 'legacy-monolith', 'new-services'];
+const SOURCE_DIRS = ['platform', 'gateway', 'acl', 'legacy-monolith', 'new-services', 'bench'];
 const SKIPPED = new Set(['node_modules', 'dist', 'data', 'test', 'test-kit', 'fixtures', 'coverage']);
 const SOURCE_FILE = /\.(ts|jsonata|json)$/;
 

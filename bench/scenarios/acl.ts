@@ -1,12 +1,12 @@
 /**
  * ACL cost: one legacy product page through the gateway with and without translation, the
- * mapping's per-item cost in this process, and whether the gateway still answers while a large
+ * mapping's per-item cost in a process of its own, and whether the gateway still answers while a large
  * page translates.
  */
 import { DEFAULT_TIMEOUT_MS } from '../../acl';
-import { measureHandwritten, measureLargePage, measurePerItem } from '../acl-cost';
+import { measureInProcessCosts } from '../acl-cost-child';
 import { ACL_TARGETS, aclFailures, aclToJson, buildAclReport, formatAclHuman, type AclMeasurements, type AclTarget, type ResponsivenessProbe } from '../acl-report';
-import { allRows, legacyProductPage, legacyProductRow, LEGACY_PAGE_MAX } from '../legacy-page';
+import { LEGACY_PAGE_MAX } from '../legacy-page';
 import { runLoad, type LoadResult } from '../load';
 import type { Child } from '../processes';
 import type { Tally } from '../report';
@@ -42,13 +42,19 @@ export async function runAclPhase({ args, progress }: ScenarioContext, upstream:
   };
   await checkAclRoutes(upstream, urls);
 
-  // The in-process costs before this phase's load: measured after it (the load generator runs in
-  // this process), the same pages came out up to half again slower in some runs, the ACL's more.
-  const rows = allRows();
-  progress.phase(`translating a ${PAGE_ITEMS}-item page ${PER_ITEM_RUNS} times in the bench process`);
-  const perItem = await measurePerItem(legacyProductPage(PAGE_ITEMS, rows), PER_ITEM_RUNS, PER_ITEM_WARMUPS);
-  progress.phase(`a ${PAGE_ITEMS}-item page by hand and through the ACL, ${HANDWRITTEN_ROUNDS} alternating rounds`);
-  const handwritten = await measureHandwritten(legacyProductPage(PAGE_ITEMS, rows), HANDWRITTEN_ROUNDS, HANDWRITTEN_PAGES);
+  // The in-process costs, in a process of their own on the compiled build (acl-cost-child.ts), before this phase's load.
+  const inProcess = await measureInProcessCosts(
+    {
+      pageItems: PAGE_ITEMS,
+      perItemRuns: PER_ITEM_RUNS,
+      perItemWarmups: PER_ITEM_WARMUPS,
+      handwrittenRounds: HANDWRITTEN_ROUNDS,
+      handwrittenPages: HANDWRITTEN_PAGES,
+      largePageItems: LEGACY_PAGE_MAX,
+      hugePageItems: HUGE_PAGE_ITEMS,
+    },
+    (message) => progress.phase(`ACL cost process: ${message}`),
+  );
 
   const tallies: Record<AclTarget, Tally> = { 'acl.plain': { non2xx: 0, errors: 0 }, 'acl.identity': { non2xx: 0, errors: 0 }, 'acl.translated': { non2xx: 0, errors: 0 } };
   const measure = async (target: AclTarget, label: string, durationSec: number) => {
@@ -67,11 +73,6 @@ export async function runAclPhase({ args, progress }: ScenarioContext, upstream:
     }
   }
 
-  progress.phase(`translating a ${LEGACY_PAGE_MAX}-item page in the bench process, watching the event loop`);
-  const largePage = await measureLargePage(legacyProductPage(LEGACY_PAGE_MAX, rows));
-  progress.phase(`translating a ${HUGE_PAGE_ITEMS}-item page in the bench process, watching the event loop`);
-  const hugeRows = Array.from({ length: HUGE_PAGE_ITEMS }, (_, i) => legacyProductRow(i + 1));
-  const hugePage = await measureLargePage({ PAGE: 1, SIZE: HUGE_PAGE_ITEMS, TOTAL: HUGE_PAGE_ITEMS, ROWS: hugeRows });
   progress.phase(`GET /healthz while a ${LEGACY_PAGE_MAX}-item page translates in the gateway`);
   const probe = await probeResponsiveness(gateway, `${gateway.url}${ACL_PATHS['acl.translated']}?size=${LEGACY_PAGE_MAX}`);
   progress.end();
@@ -83,10 +84,10 @@ export async function runAclPhase({ args, progress }: ScenarioContext, upstream:
     pageItems: PAGE_ITEMS,
     saturated,
     tallies,
-    perItem,
-    handwritten,
-    largePage,
-    hugePage,
+    perItem: inProcess.perItem,
+    handwritten: inProcess.handwritten,
+    largePage: inProcess.largePage,
+    hugePage: inProcess.hugePage,
     probe,
     gatewayBudgetMs: DEFAULT_TIMEOUT_MS,
   };
