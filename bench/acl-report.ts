@@ -155,7 +155,7 @@ export function formatAclHuman(r: AclReport): string {
   return [
     `ACL cost: a ${m.pageItems}-item legacy product page through the gateway, untranslated (acl.plain) and translated by`,
     `catalog/product-read (acl.translated); ${m.connections} connections, ${m.durationSec} s per target after a ${m.warmupSec} s warm-up,`,
-    `${r.rounds} interleaved rounds; each figure is the MEDIAN over the rounds (ratios taken within each round)`,
+    `${r.rounds} interleaved rounds, every other one in reverse order; each figure is the MEDIAN over the rounds (ratios taken within each round)`,
     '',
     line(header),
     ...rows.map(line),
