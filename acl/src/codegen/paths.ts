@@ -101,7 +101,7 @@ export function generateFieldPath(g: Generator, variable: string | undefined, ke
     out.line(`let ${t} = ${variable ?? 'input'};`);
     if (variable !== undefined) out.line(`if (${t} === undefined) break ${label};`);
     out.line(`if (Array.isArray(${t})) { ${r} = ${general}; break ${label}; }`);
-    for (const key of keys) {
+    keys.forEach((key, i) => {
       const k = literal(key);
       out.line(`if (${t} === null || typeof ${t} !== "object") break ${label};`);
       out.line(`if (${t} !== ${g.memo}) { if (${isFnObject(t)}) break ${label}; ${g.memo} = ${t}; ${g.plain} = rt.protoOf(${t}) === rt.OP; }`);
@@ -109,8 +109,11 @@ export function generateFieldPath(g: Generator, variable: string | undefined, ke
       out.line(`if (!(${g.plain} && rt.OP[${k}] === undefined) && !rt.hasOwn.call(${t}, ${k})) break ${label};`);
       out.line(`${t} = ${t}[${k}];`);
       out.line(`if (${t} === undefined) break ${label};`);
-      out.line(`if (Array.isArray(${t})) { ${r} = ${single ? `rt.collapse(${t})` : general}; break ${label}; }`);
-    }
+      // An array the last step finds is the answer as it is (jsonata's evaluateStep: one result, an
+      // array, not a sequence); any other array is the general path's.
+      const found = single ? `rt.collapse(${t})` : i === keys.length - 1 ? `${t}.sequence === true ? ${general} : ${t}` : general;
+      out.line(`if (Array.isArray(${t})) { ${r} = ${found}; break ${label}; }`);
+    });
     out.line(`${r} = ${t};`);
   });
   return r;
