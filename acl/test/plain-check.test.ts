@@ -5,7 +5,7 @@ import { createAcl } from '../src/acl';
 import { acceptsAsPlain, checkAnswer, compileContractCheck, type ContractCheck } from '../src/output-check';
 import { isPlainJson, toPlainJson } from '../src/plain-json';
 import { contractJsonSchema } from '../src/validation/json-schema';
-import { withLengthKeyword, withNullableScalars } from '../src/validation/keywords';
+import { forAjv } from '../src/validation/keywords';
 import { PLAIN_KEYWORD, withPlainChecks } from '../src/validation/plain-check';
 import { ajvValidator, createAjv } from '../src/validation/validator';
 import { fixtureAnswers } from './compiled-kit';
@@ -17,7 +17,7 @@ import { NOW } from './kit';
  * every plain answer the contract accepts must be accepted so, or the fast path is never taken.
  */
 
-const prepared = (contract: z.ZodType) => withNullableScalars(withLengthKeyword(contractJsonSchema(contract).schema));
+const prepared = (contract: z.ZodType) => forAjv(contractJsonSchema(contract).schema);
 
 class Instance {
   constructor(fields: object) {

@@ -51,3 +51,19 @@ export function contractJsonSchema(contract: z.ZodType): ContractJsonSchema {
   }) as Record<string, unknown>;
   return { schema, refinements };
 }
+
+/** Keywords whose values are data, not schemas: never rewritten. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
+/**
+ * `node` rebuilt from the leaves up: each object, its children already rebuilt, is what `rewrite`
+ * answers for it (a new object; the input is left alone). The values of data keywords are kept as
+ * they are. What the validators' schema rewrites (keywords.ts, fixed-pattern.ts) share.
+ */
+export function rewriteSchema(node: unknown, rewrite: (rebuilt: Record<string, unknown>) => Record<string, unknown>): unknown {
+  if (Array.isArray(node)) return node.map((n) => rewriteSchema(n, rewrite));
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) out[key] = DATA_KEYWORDS.has(key) ? value : rewriteSchema(value, rewrite);
+  return rewrite(out);
+}

@@ -1,7 +1,8 @@
 import { _, type KeywordCxt } from 'ajv/dist/2020';
 import type Ajv2020 from 'ajv/dist/2020';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
-import { REFINE_KEYWORD, type Refinement } from './json-schema';
+import { FIXED_PATTERN_KEYWORD, fixedPatternMatcher, withFixedPatterns } from './fixed-pattern';
+import { REFINE_KEYWORD, rewriteSchema, type Refinement } from './json-schema';
 import { isPlainNode, PLAIN_KEYWORD, type PlainKind } from './plain-check';
 
 /**
@@ -74,6 +75,20 @@ export function addKeywords(ajv: Ajv2020, refinements: Refinement[]): void {
       },
     });
   }
+  if (ajv.getKeyword(FIXED_PATTERN_KEYWORD) === false) {
+    ajv.addKeyword({
+      keyword: FIXED_PATTERN_KEYWORD,
+      type: 'string',
+      schemaType: 'string',
+      // The pattern's matcher on character codes (fixed-pattern.ts), made when the schema is compiled.
+      code(cxt: KeywordCxt) {
+        const matcher = fixedPatternMatcher(cxt.schema as string);
+        if (matcher === undefined) throw new Error(`${FIXED_PATTERN_KEYWORD}: not a fixed-shape pattern: ${String(cxt.schema)}`);
+        const matches = cxt.gen.scopeValue('func', { ref: matcher });
+        cxt.fail(_`!${matches}(${cxt.data})`);
+      },
+    });
+  }
   if (ajv.getKeyword(LENGTH_KEYWORD) === false) {
     ajv.addKeyword({
       keyword: LENGTH_KEYWORD,
@@ -89,29 +104,21 @@ export function addKeywords(ajv: Ajv2020, refinements: Refinement[]): void {
   }
 }
 
-/** Keywords whose values are data, not schemas: never rewritten. */
-const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
-
 /** The schema with every string's minLength/maxLength as one LENGTH_KEYWORD (a new object; the input is left alone). */
 export function withLengthKeyword(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withLengthKeyword);
-  if (typeof node !== 'object' || node === null) return node;
-  const source = node as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) out[key] = DATA_KEYWORDS.has(key) ? value : withLengthKeyword(value);
-  const { minLength, maxLength } = source;
-  const bounded = typeof minLength === 'number' || typeof maxLength === 'number';
-  if (source['type'] === 'string' && bounded) {
+  return rewriteSchema(node, (out) => {
+    const { minLength, maxLength } = out;
+    if (out['type'] !== 'string' || (typeof minLength !== 'number' && typeof maxLength !== 'number')) return out;
     delete out['minLength'];
     delete out['maxLength'];
     out[LENGTH_KEYWORD] = [typeof minLength === 'number' ? minLength : 0, typeof maxLength === 'number' ? maxLength : null];
-  }
-  return out;
+    return out;
+  });
 }
 
 /** The keywords JSON Schema applies to one type only (a value of another type passes them), by type. */
 const TYPE_ONLY: Readonly<Record<string, ReadonlySet<string>>> = {
-  string: new Set(['minLength', 'maxLength', 'pattern', LENGTH_KEYWORD]),
+  string: new Set(['minLength', 'maxLength', 'pattern', LENGTH_KEYWORD, FIXED_PATTERN_KEYWORD]),
   number: new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']),
   integer: new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']),
   boolean: new Set(),
@@ -142,9 +149,10 @@ function nullableScalar(node: Record<string, unknown>): Record<string, unknown> 
  * input is left alone.
  */
 export function withNullableScalars(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withNullableScalars);
-  if (typeof node !== 'object' || node === null) return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) out[key] = DATA_KEYWORDS.has(key) ? value : withNullableScalars(value);
-  return nullableScalar(out) ?? out;
+  return rewriteSchema(node, (out) => nullableScalar(out) ?? out);
+}
+
+/** A contract's JSON Schema as the ACL's ajv instances compile it: every rewrite above, and fixed-shape patterns (fixed-pattern.ts). */
+export function forAjv(schema: Record<string, unknown>): Record<string, unknown> {
+  return withNullableScalars(withFixedPatterns(withLengthKeyword(schema))) as Record<string, unknown>;
 }

@@ -43,7 +43,7 @@ const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'o
 /** Keywords that only judge (never let a value of another kind through, nor reach into one). */
 const JUDGING = new Set([
   'type', 'required', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-  'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'format', 'x-code-points', 'x-zod-refine',
+  'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'format', 'x-code-points', 'x-zod-refine', 'x-fixed-pattern',
   // Annotations.
   '$schema', 'title', 'description', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated',
 ]);

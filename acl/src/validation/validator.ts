@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { formatPath, toFieldIssues } from '../issues';
 import { contractJsonSchema, REFINE_KEYWORD, type Refinement } from './json-schema';
-import { addKeywords, withLengthKeyword, withNullableScalars } from './keywords';
+import { addKeywords, forAjv } from './keywords';
 import { withPlainChecks } from './plain-check';
 
 /**
@@ -88,7 +88,7 @@ export function ajvValidator(ajv: Ajv2020, contract: z.ZodType): OutputValidator
   const json = contractJsonSchema(contract);
   const offset = refinements.length;
   refinements.push(...json.refinements);
-  const schema = withNullableScalars(withLengthKeyword(offset === 0 ? json.schema : renumber(json.schema, offset))) as Record<string, unknown>;
+  const schema = forAjv(offset === 0 ? json.schema : renumber(json.schema, offset));
   const validate: ValidateFunction = ajv.compile(schema);
   const closed = withPlainChecks(schema);
   const plain: ValidateFunction | undefined = closed === undefined ? undefined : ajv.compile(closed);
@@ -123,6 +123,6 @@ export function ajvAllErrors(contract: z.ZodType): (value: unknown) => FieldIssu
   addKeywords(ajv, refinements);
   const json = contractJsonSchema(contract);
   refinements.push(...json.refinements);
-  const validate = ajv.compile(withNullableScalars(withLengthKeyword(json.schema)) as Record<string, unknown>);
+  const validate = ajv.compile(forAjv(json.schema));
   return (value) => (validate(value) ? [] : ajvIssues(validate.errors ?? []));
 }
