@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 
 /** One span as an OTLP/HTTP JSON export carries it, flattened with its service's name. */
 export interface ReceivedSpan {
@@ -26,12 +27,14 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-interface AnyValue {
-  stringValue?: string;
-  intValue?: string | number;
-  doubleValue?: number;
-  boolValue?: boolean;
-}
+/** An OTLP attribute value: the kinds the gateway's spans carry. */
+const AnyValueSchema = z.object({
+  stringValue: z.string().optional(),
+  intValue: z.union([z.string(), z.number()]).optional(),
+  doubleValue: z.number().optional(),
+  boolValue: z.boolean().optional(),
+});
+type AnyValue = z.infer<typeof AnyValueSchema>;
 
 function valueOf(v: AnyValue): unknown {
   if (v.stringValue !== undefined) return v.stringValue;
@@ -40,30 +43,43 @@ function valueOf(v: AnyValue): unknown {
   return v.boolValue;
 }
 
-function attributesOf(list: { key: string; value: AnyValue }[] | undefined): Record<string, unknown> {
+const WireAttributesSchema = z.array(z.object({ key: z.string(), value: AnyValueSchema }));
+
+function attributesOf(list: z.infer<typeof WireAttributesSchema> | undefined): Record<string, unknown> {
   return Object.fromEntries((list ?? []).map((a) => [a.key, valueOf(a.value)]));
 }
 
-type WireAttributes = { key: string; value: AnyValue }[];
-/** The part of an OTLP/JSON export body this receiver reads. */
-interface WireBody {
-  resourceSpans?: {
-    resource?: { attributes?: WireAttributes };
-    scopeSpans?: {
-      spans?: {
-        name: string;
-        traceId: string;
-        spanId: string;
-        parentSpanId?: string;
-        kind: number;
-        attributes?: WireAttributes;
-        links?: { traceId: string; spanId: string }[];
-        events?: { name: string; attributes?: WireAttributes }[];
-        status?: { code?: number };
-      }[];
-    }[];
-  }[];
-}
+/** The part of an OTLP/JSON export body this receiver reads, parsed where it arrives. */
+const WireBodySchema = z.object({
+  resourceSpans: z
+    .array(
+      z.object({
+        resource: z.object({ attributes: WireAttributesSchema.optional() }).optional(),
+        scopeSpans: z
+          .array(
+            z.object({
+              spans: z
+                .array(
+                  z.object({
+                    name: z.string(),
+                    traceId: z.string(),
+                    spanId: z.string(),
+                    parentSpanId: z.string().optional(),
+                    kind: z.number(),
+                    attributes: WireAttributesSchema.optional(),
+                    links: z.array(z.object({ traceId: z.string(), spanId: z.string() })).optional(),
+                    events: z.array(z.object({ name: z.string(), attributes: WireAttributesSchema.optional() })).optional(),
+                    status: z.object({ code: z.number().optional() }).optional(),
+                  }),
+                )
+                .optional(),
+            }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
+});
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
@@ -75,7 +91,16 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       if (req.url === '/v1/traces') {
         const text = Buffer.concat(chunks).toString('utf8');
         bodies.push(text);
-        const body = JSON.parse(text) as WireBody;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        const checked = WireBodySchema.safeParse(parsed);
+        // A body that is not an OTLP/JSON export is refused, as a collector would, and kept nowhere.
+        if (!checked.success) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: checked.error.message }));
+        const body = checked.data;
         for (const rs of body.resourceSpans ?? []) {
           const service = String(attributesOf(rs.resource?.attributes)['service.name']);
           for (const ss of rs.scopeSpans ?? []) {
